@@ -1,0 +1,28 @@
+/** What the CLI needs from the outside world; tests pass their own. */
+export interface RunIO {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Standard input, read only when a command asks for it (`scan -`). */
+  stdin?: () => Promise<string>;
+  stdoutIsTTY?: boolean;
+  stderrIsTTY?: boolean;
+  /** Live stderr for progress bars; absent in tests and when output is captured. */
+  stderrStream?: NodeJS.WritableStream;
+}
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Exit codes, as documented in the README and at the top of bin/keyfence.js. */
+export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
+
+/** An error the user caused or can fix: printed as one line `keyfence: …`, exit 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

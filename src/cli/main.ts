@@ -1,0 +1,27 @@
+import { run } from './run.js';
+import type { RunIO } from './io.js';
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', reject);
+  });
+}
+
+/** Runs the CLI against the real process: writes its output, returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const io: RunIO = {
+    cwd: process.cwd(),
+    env: process.env,
+    stdin: readStdin,
+    stdoutIsTTY: process.stdout.isTTY,
+    stderrIsTTY: process.stderr.isTTY,
+    stderrStream: process.stderr,
+  };
+  const result = await run(argv, io);
+  if (result.stderr) process.stderr.write(result.stderr);
+  if (result.stdout) await new Promise<void>((resolve) => process.stdout.write(result.stdout, () => resolve()));
+  return result.exitCode;
+}

@@ -1,0 +1,61 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadBuiltinRules, selectRules } from '../rules/load.js';
+import { redactResult } from '../report/redact.js';
+import { renderReport } from '../report/index.js';
+import { scan, type FragmentSource } from '../scan.js';
+import { treeFragments } from '../sources/tree.js';
+import type { ScanResult } from '../types.js';
+import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
+import type { ScanArgs } from './scanOptions.js';
+
+/** Colors on a TTY unless NO_COLOR is set or --color/--no-color says otherwise. */
+export function useColor(args: { color?: boolean }, io: RunIO, tty: boolean | undefined): boolean {
+  if (args.color !== undefined) return args.color;
+  return Boolean(tty) && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
+}
+
+function stdinSource(io: RunIO): FragmentSource {
+  return async function* (stats) {
+    if (!io.stdin) throw new UsageError('no standard input to read');
+    const text = await io.stdin();
+    stats.filesScanned++;
+    stats.bytesScanned += Buffer.byteLength(text);
+    yield { text, path: '(stdin)', startLine: 1 };
+  };
+}
+
+/** Writes the report where asked and chooses the exit code: 1 when anything is found. */
+export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO): Promise<RunResult> {
+  const shown = args.redact ? redactResult(result) : result;
+  const toFile = args.output !== undefined;
+  const report = await renderReport(args.format, shown, { color: !toFile && useColor(args, io, io.stdoutIsTTY) });
+  let stdout = '';
+  let stderr = '';
+  if (!args.quiet) for (const s of result.stats.skipped) stderr += `keyfence: skipped ${s.path}: ${s.reason}\n`;
+  if (toFile) {
+    try {
+      await writeFile(path.resolve(io.cwd, args.output!), report);
+    } catch (err) {
+      throw new UsageError(`cannot write report to ${args.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    if (!args.quiet || result.findings.length) {
+      const { summaryLine } = await import('../report/summary.js');
+      stderr += `${summaryLine(result)}\n`;
+    }
+  } else if (!(args.quiet && args.format === 'text' && result.findings.length === 0)) {
+    stdout = report;
+  }
+  return { exitCode: result.findings.length ? EXIT.findings : EXIT.clean, stdout, stderr };
+}
+
+/** `keyfence scan [paths…]`: the tree (or stdin with "-"), reported in the chosen format. */
+export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult> {
+  const rules = selectRules(loadBuiltinRules());
+  const source: FragmentSource =
+    args.paths.length === 1 && args.paths[0] === '-'
+      ? stdinSource(io)
+      : (stats) => treeFragments({ paths: args.paths, cwd: io.cwd, noGit: !args.git, maxFileSize: args.maxFileSize }, stats);
+  const result = await scan(source, rules);
+  return deliver(result, args, io);
+}

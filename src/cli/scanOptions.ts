@@ -1,0 +1,38 @@
+/**
+ * The `scan` command's options: the one table both the yargs parser (src/cli/run.ts) and the
+ * hook fast path (src/cli/fastArgs.ts) read, so both always agree.
+ */
+export interface ScanArgs {
+  paths: string[];
+  git: boolean;
+  format: string;
+  output?: string;
+  redact: boolean;
+  maxFileSize: number;
+  quiet: boolean;
+  color?: boolean;
+}
+
+export const FORMATS = ['text', 'json'] as const;
+
+export const DEFAULT_MAX_FILE_SIZE = 25 * 1024 * 1024;
+
+export interface OptionSpec {
+  type: 'boolean' | 'string' | 'number';
+  describe: string;
+  default?: unknown;
+  alias?: string;
+  choices?: readonly string[];
+  /** Handled by the fast path too (only simple options used by git hooks are). */
+  fast?: boolean;
+}
+
+export const SCAN_OPTIONS: Record<string, OptionSpec> = {
+  git: { type: 'boolean', default: true, describe: 'Inside a git work tree, scan what git would commit (--no-git: every file under the paths)' },
+  format: { type: 'string', alias: 'f', default: 'text', choices: FORMATS, describe: 'Report format', fast: true },
+  output: { type: 'string', alias: 'o', describe: 'Write the report to this file instead of stdout', fast: true },
+  redact: { type: 'boolean', default: true, describe: 'Redact secrets in every report (--no-redact shows them)' },
+  'max-file-size': { type: 'number', default: DEFAULT_MAX_FILE_SIZE, describe: 'Skip files larger than this many bytes (with a note)' },
+  quiet: { type: 'boolean', alias: 'q', default: false, describe: 'Print only findings and errors: no summary when clean, no notes', fast: true },
+  color: { type: 'boolean', describe: 'Force colors on or off (default: on a TTY, unless NO_COLOR is set)', fast: true },
+};

@@ -1,0 +1,69 @@
+/**
+ * Gates: checks that reject a regex match which is shaped like a secret but is not one. Each
+ * gate returns the reason it rejects, or null to let the candidate through. Rules name the gates
+ * they use (`"gates": ["example", "placeholder"]`), so the list is data, not code.
+ */
+export interface GateContext {
+  secret: string;
+  /** The whole line the secret sits on. */
+  line: string;
+  /** 0-based offset of the secret in `line`. */
+  start: number;
+}
+
+export type Gate = (ctx: GateContext) => string | null;
+
+const PLACEHOLDER =
+  /x{4,}|\*{3,}|(.)\1{4,}|^your|replace_?me|changeme|placeholder|redacted|dummy|abcdefgh|12345678/i;
+
+/** For long values (session tokens) whose real form has runs (`//////////` is common). */
+const LONG_PLACEHOLDER = /^(?:your|x{4}|\*{3})|x{8,}|\*{6,}|replace_?me|changeme|placeholder|redacted/i;
+
+export const GATES: Record<string, Gate> = {
+  /** AWS's documented examples all say so: AKIAIOSFODNN7EXAMPLE, …EXAMPLEKEY, …EXAMPLETOKEN. */
+  example: ({ secret }) => (/example/i.test(secret) ? 'documented example value' : null),
+
+  /** xxxx…, ****…, runs of one character, YOUR_…, sequences typed by hand. */
+  placeholder: ({ secret }) => (PLACEHOLDER.test(secret) ? 'placeholder' : null),
+
+  /** Like placeholder, for long tokens whose real values may hold runs of one character. */
+  'long-placeholder': ({ secret }) => (LONG_PLACEHOLDER.test(secret) ? 'placeholder' : null),
+
+  /** All hex: a git SHA-1, a lockfile or checksum hash, not a base64-alphabet key. */
+  hex: ({ secret }) => (/^[0-9a-f]+$/i.test(secret) ? 'hex digest (git SHA or hash)' : null),
+
+  /**
+   * Real AWS secrets mix upper case, lower case and digits (or / +). A value without that mix is
+   * an identifier, a word, a path or a constant name.
+   */
+  mixed: ({ secret }) => {
+    const upper = /[A-Z]/.test(secret);
+    const lower = /[a-z]/.test(secret);
+    const digitOrSymbol = /[0-9/+]/.test(secret);
+    return upper && lower && digitOrSymbol ? null : 'not a random mix of character classes';
+  },
+
+  /** Letters only: an identifier or words (a random 40-char key almost surely has a digit or /+). */
+  identifier: ({ secret }) => (/^[A-Za-z]+$/.test(secret) ? 'identifier or words' : null),
+
+  /** A path-like value: lowercase segments split by slashes. */
+  path: ({ secret }) => (/^\/?(?:[a-z0-9]+\/)+[a-z0-9]*$/.test(secret) ? 'file path' : null),
+
+  /** The match sits inside regex source that describes a key rather than holding one. */
+  'regex-source': ({ line, start, secret }) => {
+    const before = line.slice(Math.max(0, start - 6), start);
+    const after = line.slice(start + secret.length, start + secret.length + 6);
+    if (/^(?:\{\d|\[[A-Za-z0-9]|\(\?|\\[bdswBDSW]|\+\)|\*\))/.test(after)) return 'regex source';
+    if (/(?:\\b|\(\?:|\(\?<\w*>|\[\^?|\^)$/.test(before)) return 'regex source';
+    return null;
+  },
+};
+
+/** Looks up gates by name; throws with the unknown name so config errors can say which. */
+export function resolveGates(names: readonly string[]): Gate[] {
+  return names.map((name) => {
+    const gate = GATES[name];
+    if (!gate) throw new Error(`unknown gate "${name}" (known: ${Object.keys(GATES).join(', ')})`);
+    return gate;
+  });
+}

@@ -1,0 +1,29 @@
+import type { ScanResult } from '../types.js';
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} kB`;
+  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
+}
+
+/** Findings counted per rule id, in rule-id order. */
+export function countsByRule(result: ScanResult): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const f of result.findings) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** One line: "3 findings (aws-access-key-id: 2, …) in 120 files (1.2 MB, 35 ms); 1 suppressed". */
+export function summaryLine(result: ScanResult): string {
+  const { findings, suppressed, stats } = result;
+  const n = findings.length;
+  const rules = countsByRule(result).map(([id, c]) => `${id}: ${c}`).join(', ');
+  const what = n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'} (${rules})`;
+  const commits = stats.commitsScanned !== undefined ? `${stats.commitsScanned} commits, ` : '';
+  let line = `keyfence: ${what} in ${commits}${stats.filesScanned} file${stats.filesScanned === 1 ? '' : 's'} (${formatBytes(stats.bytesScanned)}, ${stats.durationMs} ms)`;
+  if (suppressed.length) line += `; ${suppressed.length} suppressed`;
+  if (stats.binarySkipped) line += `; ${stats.binarySkipped} binary skipped`;
+  if (stats.skipped.length) line += `; ${stats.skipped.length} skipped`;
+  return line;
+}

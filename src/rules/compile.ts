@@ -1,0 +1,73 @@
+import { resolveGates, type Gate } from '../detect/gates.js';
+import type { RuleSpec } from './spec.js';
+
+export interface CompiledNear {
+  rule: string;
+  linesAfter: number;
+  re: RegExp;
+  entropy: number;
+  gates: Gate[];
+}
+
+/** A rule ready for the detector: regexes compiled once, keywords lowered, gates resolved. */
+export interface CompiledRule {
+  spec: RuleSpec;
+  id: string;
+  re: RegExp;
+  keywords: string[];
+  entropy: number;
+  gates: Gate[];
+  near?: CompiledNear;
+  allowRes: RegExp[];
+  allowTarget: 'secret' | 'line';
+  stopwords: string[];
+}
+
+/** A rule that cannot be used; the message names the rule and the field. */
+export class RuleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RuleError';
+  }
+}
+
+function compileRegex(ruleId: string, field: string, source: string, flags = ''): RegExp {
+  const all = [...new Set(`gd${flags}`.split(''))].join('');
+  try {
+    return new RegExp(source, all);
+  } catch (err) {
+    throw new RuleError(`rule "${ruleId}": ${field} is not a valid regular expression: ${(err as Error).message}`);
+  }
+}
+
+/** Compiles one rule. Throws RuleError naming the rule and field on a bad regex or gate. */
+export function compileRule(spec: RuleSpec): CompiledRule {
+  const gates = (names: string[] | undefined, field: string): Gate[] => {
+    try {
+      return resolveGates(names ?? []);
+    } catch (err) {
+      throw new RuleError(`rule "${spec.id}": ${field}: ${(err as Error).message}`);
+    }
+  };
+  const rule: CompiledRule = {
+    spec,
+    id: spec.id,
+    re: compileRegex(spec.id, 'pattern', spec.pattern, spec.flags),
+    keywords: spec.keywords.map((k) => k.toLowerCase()),
+    entropy: spec.entropy ?? 0,
+    gates: gates(spec.gates, 'gates'),
+    allowRes: (spec.allow?.regexes ?? []).map((r, i) => compileRegex(spec.id, `allow.regexes[${i}]`, r)),
+    allowTarget: spec.allow?.regexTarget ?? 'secret',
+    stopwords: (spec.allow?.stopwords ?? []).map((w) => w.toLowerCase()),
+  };
+  if (spec.near) {
+    rule.near = {
+      rule: spec.near.rule,
+      linesAfter: spec.near.linesAfter,
+      re: compileRegex(spec.id, 'near.pattern', spec.near.pattern, spec.near.flags),
+      entropy: spec.near.entropy ?? rule.entropy,
+      gates: gates(spec.near.gates ?? spec.gates, 'near.gates'),
+    };
+  }
+  return rule;
+}

@@ -1,0 +1,62 @@
+import type { Severity } from '../types.js';
+
+/**
+ * A rule as written in `rules/*.json` and in users' config (`rules: [...]`). The JSON Schema in
+ * `schema/rules.schema.json` describes the same shape; keep them together.
+ */
+export interface RuleSpec {
+  /** kebab-case, stable: reports, baselines and configs refer to it. */
+  id: string;
+  description: string;
+  /**
+   * JavaScript regular expression source. The secret is the first capturing group that took
+   * part in the match (use non-capturing groups elsewhere); without groups, the whole match.
+   */
+  pattern: string;
+  /** Extra regex flags ("i", "s", "u"); "g" and "d" are always added. */
+  flags?: string;
+  /**
+   * Prefilter: the rule runs on a fragment only if one of these occurs in it (ASCII
+   * case-insensitive). An empty list means the rule always runs.
+   */
+  keywords: string[];
+  /** Rules with `enabled: false` ship disabled; a config's `enableRules` turns them on. */
+  enabled?: boolean;
+  severity?: Severity;
+  /** What to do when this is found (how to rotate the credential). */
+  help?: string;
+  /** Minimum Shannon entropy (bits per character) of the secret. */
+  entropy?: number;
+  /** Names of built-in gates (see src/detect/gates.ts) that reject look-alikes. */
+  gates?: string[];
+  /** Decode the AWS account ID from an access key ID secret. */
+  awsAccount?: boolean;
+  /**
+   * A second way to find this rule's secret: an unnamed value that only counts when it sits on
+   * the same line as a finding of rule `rule`, or within `linesAfter` lines after one.
+   */
+  near?: {
+    rule: string;
+    linesAfter: number;
+    pattern: string;
+    flags?: string;
+    entropy?: number;
+    gates?: string[];
+  };
+  /** Per-rule allowlist: a secret matching one of these is not reported. */
+  allow?: {
+    regexes?: string[];
+    /** Match the regexes against the whole line instead of the secret. */
+    regexTarget?: 'secret' | 'line';
+    stopwords?: string[];
+  };
+  /**
+   * Examples the test suite runs. Templates expand at run time so no real-looking credential is
+   * ever committed: {{AKID}} (AKIA key ID), {{AKID:ASIA}}, {{SECRET}} (40-char secret key),
+   * {{TOKEN}} (session token), {{ACCOUNT}} (12 digits), {{B64:…}} (base64 of the expansion).
+   */
+  examples?: {
+    truePositives: string[];
+    falsePositives: { text: string; why: string }[];
+  };
+}

@@ -1,0 +1,157 @@
+import fg from 'fast-glob';
+import { readdir, type Dirent } from 'node:fs';
+import { lstat, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { git, repoRoot } from '../git/exec.js';
+import type { Fragment, ScanStats } from '../types.js';
+import { decodeBuffer } from './decode.js';
+
+export interface TreeOptions {
+  /** Files or directories to scan, relative to cwd; empty means cwd. */
+  paths: string[];
+  cwd: string;
+  /** Walk the file system even inside a git work tree. */
+  noGit: boolean;
+  /** Files larger than this many bytes are skipped with a note. */
+  maxFileSize: number;
+}
+
+/** A user-facing problem with the scan's input (missing path); the CLI exits 2 with it. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+interface Listed {
+  /** Absolute path to read. */
+  abs: string;
+  /** Path to report: "/" separators, relative to the scan root. */
+  rel: string;
+}
+
+const toSlash = (p: string) => p.split(path.sep).join('/');
+
+/**
+ * `git ls-files -z --cached --others --exclude-standard`: what git would commit. Output is
+ * NUL-separated paths relative to the repo root, e.g. "src/a.ts\0docs/my file.md\0"; a path in
+ * both the index and the work tree is listed once per stage, so duplicates are dropped.
+ */
+async function listGit(root: string, pathspecs: string[]): Promise<Listed[]> {
+  const out = await git(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ...pathspecs], root);
+  const seen = new Set<string>();
+  const listed: Listed[] = [];
+  for (const rel of out.toString('utf8').split('\0')) {
+    if (!rel || seen.has(rel)) continue;
+    seen.add(rel);
+    listed.push({ abs: path.join(root, rel), rel });
+  }
+  return listed;
+}
+
+/** Every regular file below `dir` (dotfiles too, .git skipped, links not followed). */
+async function listDir(dir: string, base: string, skipped: ScanStats['skipped']): Promise<Listed[]> {
+  // fast-glob skips directories it cannot read; this adapter records them as notes.
+  const noteReaddir = ((p: string, opts: unknown, cb: (e: NodeJS.ErrnoException | null, d?: Dirent[]) => void) =>
+    readdir(p, opts as { withFileTypes: true }, (err, entries) => {
+      if (err && err.code !== 'ENOENT') skipped.push({ path: toSlash(path.relative(base, p)) || '.', reason: `unreadable directory (${err.code})` });
+      cb(err, entries);
+    })) as unknown as typeof readdir;
+  const entries = await fg('**/*', {
+    cwd: dir,
+    dot: true,
+    onlyFiles: true,
+    followSymbolicLinks: false,
+    ignore: ['**/.git/**'],
+    suppressErrors: true,
+    absolute: true,
+    fs: { readdir: noteReaddir },
+  });
+  return entries.map((abs) => ({ abs: path.normalize(abs), rel: toSlash(path.relative(base, abs)) }));
+}
+
+/**
+ * Lists the files a tree scan reads. Inside a git work tree (unless noGit): the files git would
+ * commit, paths relative to the repo root. Otherwise: every regular file under the given paths,
+ * relative to the one directory given (or to cwd when several paths or a file are given).
+ * Throws InputError for a path that does not exist.
+ */
+export async function listTree(opts: TreeOptions, skipped: ScanStats['skipped']): Promise<Listed[]> {
+  const given = opts.paths.length ? opts.paths : ['.'];
+  const resolved = given.map((p) => path.resolve(opts.cwd, p));
+  const kinds = await Promise.all(
+    resolved.map(async (abs, i) => {
+      try {
+        return (await stat(abs)).isDirectory() ? 'dir' : 'file';
+      } catch {
+        throw new InputError(`path not found: ${given[i]}`);
+      }
+    }),
+  );
+  if (!opts.noGit) {
+    const root = await repoRoot(kinds[0] === 'dir' ? resolved[0]! : path.dirname(resolved[0]!));
+    if (root && resolved.every((abs) => !path.relative(root, abs).startsWith('..'))) {
+      const specs = resolved.map((abs) => toSlash(path.relative(root, abs)) || '.');
+      return listGit(root, specs.map((s) => `:(literal)${s}`));
+    }
+  }
+  const base = resolved.length === 1 && kinds[0] === 'dir' ? resolved[0]! : opts.cwd;
+  const lists = await Promise.all(
+    resolved.map((abs, i) => (kinds[i] === 'dir' ? listDir(abs, base, skipped) : [{ abs, rel: toSlash(path.relative(base, abs)) }])),
+  );
+  return lists.flat();
+}
+
+/** How many files are read at once; reading overlaps scanning. */
+const READ_AHEAD = 16;
+
+/**
+ * Fragments of a tree scan: one per text file, in listing order, read READ_AHEAD files ahead.
+ * Binary, oversized, unreadable and non-regular files are counted or noted in `stats` and
+ * never yielded; nothing larger than maxFileSize is read.
+ */
+export async function* treeFragments(opts: TreeOptions, stats: ScanStats): AsyncGenerator<Fragment> {
+  const files = await listTree(opts, stats.skipped);
+  const load = async (f: Listed): Promise<Fragment | undefined> => {
+    let size: number;
+    try {
+      const st = await lstat(f.abs);
+      if (!st.isFile()) return undefined; // symlink, submodule directory, socket…
+      size = st.size;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') stats.skipped.push({ path: f.rel, reason: `cannot stat (${code})` });
+      return undefined;
+    }
+    if (size > opts.maxFileSize) {
+      stats.skipped.push({ path: f.rel, reason: `larger than --max-file-size (${size} bytes)` });
+      return undefined;
+    }
+    let buf: Buffer;
+    try {
+      buf = await readFile(f.abs);
+    } catch (err) {
+      stats.skipped.push({ path: f.rel, reason: `unreadable (${(err as NodeJS.ErrnoException).code})` });
+      return undefined;
+    }
+    const decoded = decodeBuffer(buf);
+    if (decoded.kind === 'binary') {
+      stats.binarySkipped++;
+      return undefined;
+    }
+    stats.filesScanned++;
+    stats.bytesScanned += buf.length;
+    const fragment: Fragment = { text: decoded.text, path: f.rel, startLine: 1 };
+    if (decoded.encoding) fragment.encoding = decoded.encoding;
+    return fragment;
+  };
+  const pending: Promise<Fragment | undefined>[] = [];
+  let next = 0;
+  while (next < files.length && pending.length < READ_AHEAD) pending.push(load(files[next++]!));
+  while (pending.length) {
+    const fragment = await pending.shift()!;
+    if (next < files.length) pending.push(load(files[next++]!));
+    if (fragment) yield fragment;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The types every stage of keyfence speaks. See ../shared/DESIGN.md: Source → Fragment →
+ * Detector → Finding → allow stages → ScanResult → Reporter.
+ */
+
+/** Commit metadata attached to fragments and findings that come from git history. */
+export interface CommitInfo {
+  /** Full 40-hex commit id. */
+  commit: string;
+  author: string;
+  email: string;
+  /** ISO-8601 author date. */
+  date: string;
+  /** First line of the commit message. */
+  message: string;
+}
+
+/**
+ * A piece of text to scan: a whole file, the added lines of one diff hunk, stdin, a commit
+ * message. `text` holds one or more lines joined by "\n"; its first line is line `startLine`
+ * of the file at `path`. Lines may keep a trailing "\r" (CRLF files): detectors treat it as
+ * white space.
+ */
+export interface Fragment {
+  text: string;
+  /** Path relative to the scan root, "/" separators; "(stdin)" for standard input. */
+  path: string;
+  /** 1-based line number of the first line of `text` in its file. */
+  startLine: number;
+  /**
+   * When `text` is not contiguous in the file (the added lines of a diff hunk are), the file
+   * line number of each line of `text`; otherwise absent and line i is `startLine + i`.
+   */
+  lineNumbers?: number[];
+  commit?: CommitInfo;
+  /** Set when the text was decoded from another encoding before scanning (e.g. "utf-16le"). */
+  encoding?: string;
+}
+
+export type Severity = 'error' | 'warning' | 'note';
+
+/** One secret found at one place. Columns are 1-based; endColumn is one past the last char. */
+export interface Finding {
+  ruleId: string;
+  description: string;
+  path: string;
+  line: number;
+  column: number;
+  endColumn: number;
+  /** The secret: in clear inside the pipeline, redacted by the CLI unless --no-redact. */
+  secret: string;
+  /** The whole line the secret sits on (redacted with the secret by reporters). */
+  lineText: string;
+  /** Stable across line moves and shared by tree and history scans: sha-derived hex. */
+  fingerprint: string;
+  severity: Severity;
+  /** AWS account decoded offline from an access key ID, where the key format encodes it. */
+  awsAccountId?: string;
+  /** Set when the secret was found inside decoded content (e.g. "base64", "percent"). */
+  decodedFrom?: string;
+  /** Present for history findings. */
+  commit?: string;
+  author?: string;
+  email?: string;
+  date?: string;
+  message?: string;
+}
+
+/** Why a finding was allowed, kept beside it rather than dropping it. */
+export interface Suppression {
+  /** Which allow stage: "inline", "path", "regex", "stopword", "baseline", "gitallowed", … */
+  stage: string;
+  /** Human-readable detail: the glob, the regex, the comment, the baseline file. */
+  reason: string;
+}
+
+export interface SuppressedFinding extends Finding {
+  suppressedBy: Suppression;
+}
+
+export interface ScanStats {
+  /** Files (or diff files, or commits' files) whose text was scanned. */
+  filesScanned: number;
+  bytesScanned: number;
+  /** Files skipped as binary. */
+  binarySkipped: number;
+  /** Files skipped for size, unreadable, etc., each with a note. */
+  skipped: { path: string; reason: string }[];
+  /** Commits walked, for history scans. */
+  commitsScanned?: number;
+  durationMs: number;
+}
+
+export interface ScanResult {
+  findings: Finding[];
+  suppressed: SuppressedFinding[];
+  stats: ScanStats;
+}
