@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
-import { SCAN_OPTIONS, type ScanArgs } from './scanOptions.js';
+import { SCAN_OPTIONS, scanArgsFrom } from './scanOptions.js';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -63,17 +63,8 @@ async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
   if (output || !command) return { exitCode: EXIT.clean, stdout: output ? `${output}\n` : '', stderr: '' };
   switch (command) {
     case 'scan': {
-      const a = args as unknown as Record<string, unknown>;
-      const scanArgs: ScanArgs = {
-        paths: ((a.paths as string[] | undefined) ?? []).map((p) => (p === STDIN ? '-' : p)),
-        git: a.git as boolean,
-        format: a.format as string,
-        output: a.output as string | undefined,
-        redact: a.redact as boolean,
-        maxFileSize: a.maxFileSize as number,
-        quiet: a.quiet as boolean,
-        color: a.color as boolean | undefined,
-      };
+      const scanArgs = scanArgsFrom(args as unknown as Record<string, unknown>);
+      scanArgs.paths = scanArgs.paths.map((p) => (p === STDIN ? '-' : p));
       if (!Number.isFinite(scanArgs.maxFileSize) || scanArgs.maxFileSize <= 0) throw new UsageError('--max-file-size must be a positive number of bytes');
       return (await import('./scanCommand.js')).scanCommand(scanArgs, io);
     }

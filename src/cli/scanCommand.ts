@@ -3,7 +3,8 @@ import path from 'node:path';
 import { loadBuiltinRules, selectRules } from '../rules/load.js';
 import { redactResult } from '../report/redact.js';
 import { renderReport } from '../report/index.js';
-import { scan, type FragmentSource } from '../scan.js';
+import type { CompiledRule } from '../rules/compile.js';
+import { scan, type AllowStage, type FragmentSource } from '../scan.js';
 import { treeFragments } from '../sources/tree.js';
 import type { ScanResult } from '../types.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
@@ -49,13 +50,26 @@ export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO): Pr
   return { exitCode: result.findings.length ? EXIT.findings : EXIT.clean, stdout, stderr };
 }
 
-/** `keyfence scan [paths…]`: the tree (or stdin with "-"), reported in the chosen format. */
+/** What a scan runs: the rules and the allow stages, from the built-ins and the config. */
+export interface ScanPlan {
+  rules: CompiledRule[];
+  stages: AllowStage[];
+}
+
+/** The rules and allow stages for this scan. */
+export async function planScan(_args: ScanArgs, _io: RunIO): Promise<ScanPlan> {
+  return { rules: selectRules(loadBuiltinRules()), stages: [] };
+}
+
+/** Where the fragments come from: stdin for "-", else the tree under the paths. */
+export function chooseSource(args: ScanArgs, io: RunIO): FragmentSource {
+  if (args.paths.length === 1 && args.paths[0] === '-') return stdinSource(io);
+  return (stats) => treeFragments({ paths: args.paths, cwd: io.cwd, noGit: !args.git, maxFileSize: args.maxFileSize }, stats);
+}
+
+/** `keyfence scan`: plan, source, scan, report. */
 export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult> {
-  const rules = selectRules(loadBuiltinRules());
-  const source: FragmentSource =
-    args.paths.length === 1 && args.paths[0] === '-'
-      ? stdinSource(io)
-      : (stats) => treeFragments({ paths: args.paths, cwd: io.cwd, noGit: !args.git, maxFileSize: args.maxFileSize }, stats);
-  const result = await scan(source, rules);
+  const plan = await planScan(args, io);
+  const result = await scan(chooseSource(args, io), plan.rules, plan.stages);
   return deliver(result, args, io);
 }

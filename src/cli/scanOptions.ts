@@ -36,3 +36,16 @@ export const SCAN_OPTIONS: Record<string, OptionSpec> = {
   quiet: { type: 'boolean', alias: 'q', default: false, describe: 'Print only findings and errors: no summary when clean, no notes', fast: true },
   color: { type: 'boolean', describe: 'Force colors on or off (default: on a TTY, unless NO_COLOR is set)', fast: true },
 };
+
+const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** ScanArgs from parsed options (yargs' or the fast path's): every SCAN_OPTIONS entry plus paths. */
+export function scanArgsFrom(parsed: Record<string, unknown>): ScanArgs {
+  const args: Record<string, unknown> = { paths: (parsed.paths as string[] | undefined) ?? [] };
+  for (const name of Object.keys(SCAN_OPTIONS)) {
+    const key = camel(name);
+    if (parsed[key] !== undefined) args[key] = parsed[key];
+    else if (SCAN_OPTIONS[name]!.default !== undefined) args[key] = SCAN_OPTIONS[name]!.default;
+  }
+  return args as unknown as ScanArgs;
+}
