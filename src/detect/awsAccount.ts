@@ -23,6 +23,35 @@ export function awsAccountFromKeyId(keyId: string): string | undefined {
   return account.toString().padStart(12, '0');
 }
 
+/**
+ * The AWS account in an Amazon Bedrock API key, decoded offline.
+ * - Long-term keys are `ABSK` + base64 of `<service user name>:<service password>`, and the
+ *   service user name is `BedrockAPIKey-<id>-at-<account>`: the account is read from it.
+ * - Short-term keys are `bedrock-api-key-` + base64 of a presigned URL whose `X-Amz-Credential`
+ *   starts with the temporary access key ID that signed it: that key ID's account (see
+ *   awsAccountFromKeyId), when its format encodes one.
+ * Anything else gives undefined.
+ */
+export function awsAccountFromBedrockKey(key: string): string | undefined {
+  const long = /^ABSK([A-Za-z0-9+/]+={0,2})$/.exec(key);
+  if (long) {
+    const decoded = Buffer.from(long[1]!, 'base64').toString('latin1');
+    return /^BedrockAPIKey-[^:\s]*-at-(\d{12}):/.exec(decoded)?.[1];
+  }
+  const short = /^bedrock-api-key-([A-Za-z0-9+/]+={0,2})$/.exec(key);
+  if (short) {
+    const decoded = Buffer.from(short[1]!, 'base64').toString('latin1');
+    const keyId = /[?&]X-Amz-Credential=([A-Z0-9]{20})(?:%2F|\/)/i.exec(decoded)?.[1];
+    return keyId ? awsAccountFromKeyId(keyId) : undefined;
+  }
+  return undefined;
+}
+
+/** The account a credential encodes: an access key ID's or a Bedrock API key's (undefined when none). */
+export function awsAccountOf(secret: string): string | undefined {
+  return awsAccountFromKeyId(secret) ?? awsAccountFromBedrockKey(secret);
+}
+
 /** Builds an access key ID for `account` (test helper and documentation of the format). */
 export function keyIdForAccount(prefix: string, account: string, random: () => number): string {
   let n = (BigInt(account) << 7n) | BigInt(Math.floor(random() * 128));

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { CompiledRule } from '../rules/compile.js';
 import type { Finding, Fragment } from '../types.js';
-import { awsAccountFromKeyId } from './awsAccount.js';
+import { awsAccountOf } from './awsAccount.js';
+import { decodedLayers, type Layer } from './decoders.js';
 import { shannonEntropy } from './entropy.js';
 
 /** Longest excerpt of a line kept on each side of a secret (minified files have huge lines). */
@@ -60,11 +61,15 @@ class LineIndex {
   }
 }
 
-interface Candidate {
+/** One match in one text (the fragment's, or a decoded layer's), before it is placed in the file. */
+interface Hit {
   rule: CompiledRule;
   secret: string;
-  /** Offset of the secret in the fragment's text. */
-  offset: number;
+  /** Offset of the secret in the text it was found in. */
+  start: number;
+  /** Offsets of the start and end ("\r" excluded) of the line holding it, in that text. */
+  lineStart: number;
+  lineEnd: number;
 }
 
 /** The secret of a match: the first capturing group that took part, else the whole match. */
@@ -76,16 +81,17 @@ function secretOf(m: RegExpExecArray): { value: string; index: number } {
   return { value: m[0], index: m.index };
 }
 
+/** Lower-cased keywords of any rule occur in `lower` (or some rule has none). */
+function anyKeyword(lower: string, rules: readonly CompiledRule[]): boolean {
+  return rules.some((r) => r.keywords.length === 0 || r.keywords.some((k) => lower.includes(k)));
+}
+
 /**
- * Finds secrets in one fragment. Pure: `(fragment, rules) → findings`, the only place regexes
- * run. Per rule: keyword prefilter, then the regex, then entropy, gates and the rule's own
- * allow list. Rules with `near` then look for their unnamed form around the findings of the rule
- * they pair with. Findings come back in text order; secrets are in clear.
+ * Runs every rule over one text: keyword prefilter, regex, entropy, gates, the rule's allow list,
+ * then the `near` forms around the hits of the rules they pair with. Hits come in no set order.
  */
-export function detect(fragment: Fragment, rules: readonly CompiledRule[]): Finding[] {
-  const { text } = fragment;
-  if (text.length === 0) return [];
-  let lower: string | undefined;
+function findHits(text: string, rules: readonly CompiledRule[], lowerText?: string): Hit[] {
+  let lower = lowerText;
   const index = new LineIndex(text);
   const found = new Map<string, { cand: Candidate; line: number }>();
   const lineText = (line: number) => text.slice(index.start(line), index.end(line));
@@ -100,10 +106,10 @@ export function detect(fragment: Fragment, rules: readonly CompiledRule[]): Find
     const { value: secret, index: rel } = secretOf(m);
     if (secret.length === 0) return;
     const offset = base + rel;
-    const line = index.lineOf(offset);
     const key = `${rule.id}:${offset}`;
     if (found.has(key)) return;
     if (entropy > 0 && shannonEntropy(secret) < entropy) return;
+    const line = index.lineOf(offset);
     const lineStart = index.start(line);
     const ctx = { secret, line: lineText(line), start: offset - lineStart };
     for (const gate of gates) if (gate(ctx)) return;
@@ -158,15 +164,145 @@ export function detect(fragment: Fragment, rules: readonly CompiledRule[]): Find
     }
   }
 
+  return [...found.values()].map(({ cand, line }) => ({
+    rule: cand.rule,
+    secret: cand.secret,
+    start: cand.offset,
+    lineStart: index.start(line),
+    lineEnd: index.end(line),
+  }));
+}
+
+interface Candidate {
+  rule: CompiledRule;
+  secret: string;
+  /** Offset of the secret in the text it was found in. */
+  offset: number;
+}
+
+/** At most EXCERPT_SIDE characters of `line` on each side of [from, to), "…" where cut. */
+function excerptOf(line: string, from: number, to: number): string {
+  const a = Math.max(0, from - EXCERPT_SIDE);
+  const b = Math.min(line.length, to + EXCERPT_SIDE);
+  return (a > 0 ? '…' : '') + line.slice(a, b) + (b < line.length ? '…' : '');
+}
+
+/** How far around a keyword a decoded layer is scanned: a value and its name sit this close. */
+const WINDOW_BEFORE = 4096;
+const WINDOW_AFTER = 8192;
+/** Lines after a keyword's line that stay in its window (the `near` pairings reach 5). */
+const WINDOW_LINES = 5;
+/** Characters a window may be cut at without making a fake word boundary. */
+const SEPARATOR = /[\s"'`,;:()[\]{}<>|]/;
+/** How far a window's cut moves inwards looking for a separator. */
+const CUT_SEARCH = 256;
+
+/**
+ * The hits in a decoded layer, found without rescanning all of it: only windows around the
+ * decoded content that can change a finding (Layer.seedRanges) are scanned, each reaching
+ * WINDOW_LINES lines and at most WINDOW_BEFORE / WINDOW_AFTER characters around it (a name, the
+ * key ID a secret pairs with, sit that close), cut at a nearby separator, and only when one of
+ * the rules' keywords occurs in it.
+ */
+function layerHits(layer: Layer, rules: readonly CompiledRule[]): Hit[] {
+  const { text } = layer;
+  const seeds = layer.seedRanges();
+  if (seeds.length === 0) return [];
+  const lines = new LineIndex(text);
+  const windows: [number, number][] = [];
+  for (const [a, b] of seeds) {
+    const first = lines.lineOf(a);
+    const last = lines.lineOf(Math.max(a, b - 1));
+    const start = Math.max(lines.start(Math.max(0, first - WINDOW_LINES)), a - WINDOW_BEFORE);
+    const end = Math.min(lines.end(Math.min(lines.count - 1, last + WINDOW_LINES)), b + WINDOW_AFTER);
+    const prev = windows.at(-1);
+    if (prev && start <= prev[1]) prev[1] = Math.max(prev[1], end);
+    else windows.push([start, end]);
+  }
+  const everywhere = rules.some((r) => r.keywords.length === 0);
+  const hits: Hit[] = [];
+  for (const [start, end] of windows) {
+    // Cut at a separator when one is near, so no value looks whole only because it was cut.
+    let from = start;
+    let to = end;
+    for (let n = 0; n < CUT_SEARCH && from > 0 && text[from - 1] !== '\n' && !SEPARATOR.test(text[from - 1]!); n++) from++;
+    for (let n = 0; n < CUT_SEARCH && to < text.length && text[to] !== '\n' && !SEPARATOR.test(text[to]!); n++) to--;
+    if (to <= from) continue;
+    const slice = text.slice(from, to);
+    const lower = slice.toLowerCase();
+    if (!everywhere && !anyKeyword(lower, rules)) continue;
+    for (const h of findHits(slice, rules, lower)) {
+      hits.push({ ...h, start: h.start + from, lineStart: h.lineStart + from, lineEnd: h.lineEnd + from });
+    }
+  }
+  return hits;
+}
+
+/** A hit placed in the fragment's text: [start, end) there, and what it was decoded from. */
+interface Placed {
+  hit: Hit;
+  start: number;
+  end: number;
+  /** The decoded text the hit was found in (for its excerpt), when not the fragment's own. */
+  layerText?: string;
+  decodedFrom?: string;
+}
+
+/**
+ * Finds secrets in one fragment. Pure: `(fragment, rules) → findings`, the only place regexes
+ * run. Per rule: keyword prefilter, then the regex, then entropy, gates and the rule's own
+ * allow list. Rules with `near` then look for their unnamed form around the findings of the rule
+ * they pair with. Findings come back in text order; secrets are in clear.
+ *
+ * The same then runs over decoded views of the text (see ./decoders.ts: base64 runs, percent
+ * escapes, JSON string escapes, up to two decodings deep). A secret found only there is
+ * reported at the smallest span of the file that encodes it, with `decodedFrom` naming the
+ * decoders and `secret` holding the decoded value (so its fingerprint is the same as the
+ * plain secret's); its `lineText` is the decoded line, so redacting the secret hides it.
+ * A decoded hit that lies inside a plain finding (the session token inside a Bedrock API key)
+ * is part of that finding and not reported again.
+ */
+export function detect(fragment: Fragment, rules: readonly CompiledRule[]): Finding[] {
+  const { text } = fragment;
+  if (text.length === 0) return [];
+  const lower = text.toLowerCase();
+  const placed = new Map<string, Placed>();
+  const plain: Placed[] = [];
+  for (const hit of findHits(text, rules, lower)) {
+    const p: Placed = { hit, start: hit.start, end: hit.start + hit.secret.length };
+    placed.set(`${hit.rule.id}:${p.start}`, p);
+    plain.push(p);
+  }
+
+  // Escape decoders only matter where some rule's keyword is in sight; base64 can hide the keyword.
+  const keywordInText = anyKeyword(lower, rules);
+  const wanted = (kind: string, depth: number) => kind === 'base64' || depth > 0 || keywordInText;
+  for (const layer of decodedLayers(text, wanted)) {
+    for (const hit of layerHits(layer, rules)) {
+      const span = layer.toSource(hit.start, hit.start + hit.secret.length);
+      const key = `${hit.rule.id}:${span.start}`;
+      if (placed.has(key)) continue;
+      if (plain.some((p) => p.start <= span.start && span.end <= p.end)) continue;
+      const p: Placed = { hit, start: span.start, end: span.end };
+      if (span.decodedFrom.length) {
+        p.decodedFrom = span.decodedFrom.join('+');
+        p.layerText = layer.text;
+      }
+      placed.set(key, p);
+    }
+  }
+
+  const index = new LineIndex(text);
   const findings: Finding[] = [];
-  for (const { cand, line } of found.values()) {
-    const { rule, secret, offset } = cand;
+  for (const { hit, start, end, layerText, decodedFrom } of placed.values()) {
+    const { rule, secret } = hit;
+    const line = index.lineOf(start);
     const lineStart = index.start(line);
-    const column = offset - lineStart + 1;
-    const full = lineText(line);
-    const from = Math.max(0, column - 1 - EXCERPT_SIDE);
-    const to = Math.min(full.length, column - 1 + secret.length + EXCERPT_SIDE);
-    const excerpt = (from > 0 ? '…' : '') + full.slice(from, to) + (to < full.length ? '…' : '');
+    const column = start - lineStart + 1;
+    const lineEnd = Math.max(index.end(line), start);
+    const excerpt = layerText
+      ? excerptOf(layerText.slice(hit.lineStart, hit.lineEnd), hit.start - hit.lineStart, hit.start - hit.lineStart + secret.length)
+      : excerptOf(text.slice(lineStart, index.end(line)), start - lineStart, start - lineStart + secret.length);
     const fileLine = fragment.lineNumbers?.[line] ?? fragment.startLine + line;
     const finding: Finding = {
       ruleId: rule.id,
@@ -174,16 +310,17 @@ export function detect(fragment: Fragment, rules: readonly CompiledRule[]): Find
       path: fragment.path,
       line: fileLine,
       column,
-      endColumn: column + secret.length,
+      endColumn: Math.min(end, lineEnd) - lineStart + 1,
       secret,
       lineText: excerpt,
       fingerprint: fingerprintOf(rule.id, fragment.path, secret),
       severity: rule.spec.severity ?? 'error',
     };
     if (rule.spec.awsAccount) {
-      const account = awsAccountFromKeyId(secret);
+      const account = awsAccountOf(secret);
       if (account) finding.awsAccountId = account;
     }
+    if (decodedFrom) finding.decodedFrom = decodedFrom;
     if (fragment.commit) Object.assign(finding, fragment.commit);
     findings.push(finding);
   }

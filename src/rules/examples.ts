@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { shannonEntropy } from '../detect/entropy.js';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -24,9 +25,16 @@ function randomRun(alphabet: string, n: number): string {
   return out;
 }
 
-/** A random access key ID with the given prefix, in the post-2019 format (encodes an account). */
+/**
+ * A random access key ID with the given prefix, in the post-2019 format (encodes an account).
+ * Drawn again in the rare case it comes out with few distinct characters (it would fail the
+ * rule's entropy floor and make an example flaky).
+ */
 export function fakeKeyId(prefix = 'AKIA'): string {
-  return prefix + pick('QRSTUVWXYZ234567', 1) + randomRun(BASE32, 15);
+  for (;;) {
+    const id = prefix + pick('QRSTUVWXYZ234567', 1) + randomRun(BASE32, 15);
+    if (shannonEntropy(id) >= 3.4) return id;
+  }
 }
 
 /** A random 40-character secret access key holding upper, lower and a digit. */
@@ -40,8 +48,37 @@ export function fakeSessionToken(): string {
   return 'IQoJb3JpZ2luX2Vj' + randomRun(BASE64, 300) + '==';
 }
 
+/** A random 12-digit account ID (no run of 3 equal digits, which would read as a placeholder). */
 export function fakeAccountId(): string {
-  return pick('123456789', 1) + pick(DIGITS, 11);
+  return pick('123456789', 1) + randomRun(DIGITS, 11);
+}
+
+/** A random lower-case UUID (version 4 layout). */
+export function fakeUuid(): string {
+  const h = randomRun('0123456789abcdef', 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
+}
+
+/**
+ * A random long-term Amazon Bedrock API key: `ABSK` + base64 of
+ * `BedrockAPIKey-<id>-at-<account>:<service password>`.
+ */
+export function fakeBedrockKey(account = fakeAccountId()): string {
+  const user = `BedrockAPIKey-${randomRun(LOWER + DIGITS, 4)}-at-${account}`;
+  return 'ABSK' + Buffer.from(`${user}:${randomRun(BASE64, 60)}`).toString('base64');
+}
+
+/**
+ * A random short-term Amazon Bedrock API key: `bedrock-api-key-` + base64 of a SigV4 presigned
+ * URL (without its scheme) for CallWithBearerToken, signed by a temporary key, + `&Version=1`.
+ */
+export function fakeBedrockToken(keyId = fakeKeyId('ASIA')): string {
+  const url =
+    'bedrock.amazonaws.com/?Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256' +
+    `&X-Amz-Credential=${keyId}%2F20260101%2Fus-east-1%2Fbedrock%2Faws4_request&X-Amz-Date=20260101T000000Z` +
+    `&X-Amz-Expires=43200&X-Amz-Security-Token=${encodeURIComponent(fakeSessionToken())}` +
+    `&X-Amz-Signature=${randomRun('0123456789abcdef', 64)}&X-Amz-SignedHeaders=host&Version=1`;
+  return 'bedrock-api-key-' + Buffer.from(url).toString('base64');
 }
 
 export interface ExpandedExample {
@@ -50,38 +87,81 @@ export interface ExpandedExample {
   values: string[];
 }
 
+/** JSON string body of `s` with every "/" escaped too, as PHP's json_encode writes it. */
+function jsonEscape(s: string): string {
+  return JSON.stringify(s).slice(1, -1).replace(/\//g, '\\/');
+}
+
+const ENCODERS: Record<string, (s: string) => string> = {
+  B64: (s) => Buffer.from(s).toString('base64'),
+  PCT: encodeURIComponent,
+  JSON: jsonEscape,
+};
+
+const SIMPLE = /\{\{([A-Z0-9]+)(?::([A-Z0-9]+))?(#\d+)?\}\}/y;
+const ENCODER = /\{\{(B64|PCT|JSON):/y;
+
 /**
  * Expands example templates: {{AKID}}, {{AKID:ASIA}}, {{SECRET}}, {{TOKEN}}, {{ACCOUNT}},
- * {{B64:…}} (base64 of the expanded inner text) and {{PCT:…}} (percent-encoded inner text);
- * an encoded expansion is one of the values too.
+ * {{UUID}}, {{MWS}} (MWS auth token), {{ABSK}} (long-term Bedrock API key; {{ABSK:123456789012}} for a given account),
+ * {{BEDROCK}} (short-term Bedrock API key), and the encodings {{B64:…}} (base64 of the expanded
+ * inner text), {{PCT:…}} (percent-encoded) and {{JSON:…}} (a JSON string body, "/" escaped too),
+ * which nest; an encoded expansion is one of the values too.
  * A template used twice in one example with the same name and a `#n` suffix ({{SECRET#1}})
  * expands to the same value both times.
  */
 export function expandExample(template: string): ExpandedExample {
   const values: string[] = [];
   const memo = new Map<string, string>();
-  const expand = (s: string): string =>
-    s.replace(/\{\{(B64|PCT):((?:[^{}]|\{\{[^{}]*\}\})*)\}\}|\{\{([A-Z]+)(?::([A-Z0-9]+))?(#\d+)?\}\}/g,
-      (whole, enc: string | undefined, inner: string | undefined, kind: string | undefined, arg: string | undefined, tag: string | undefined) => {
-        if (enc) {
-          const expanded = expand(inner ?? '');
-          const encoded = enc === 'B64' ? Buffer.from(expanded).toString('base64') : encodeURIComponent(expanded);
-          values.push(encoded);
-          return encoded;
-        }
+  const simple = (kind: string, arg: string | undefined): string | undefined => {
+    switch (kind) {
+      case 'AKID': return fakeKeyId(arg ?? 'AKIA');
+      case 'SECRET': return fakeSecretKey();
+      case 'TOKEN': return fakeSessionToken();
+      case 'ACCOUNT': return fakeAccountId();
+      case 'UUID': return fakeUuid();
+      case 'MWS': return `amzn.mws.${fakeUuid()}`;
+      case 'ABSK': return fakeBedrockKey(arg);
+      case 'BEDROCK': return fakeBedrockToken();
+      default: return undefined;
+    }
+  };
+  // Expands from `i` up to the end, or up to the "}}" closing an encoder when `inner`.
+  const expand = (i: number, inner: boolean): [string, number] => {
+    let out = '';
+    while (i < template.length) {
+      if (inner && template.startsWith('}}', i)) return [out, i + 2];
+      ENCODER.lastIndex = i;
+      const e = ENCODER.exec(template);
+      if (e) {
+        const [body, next] = expand(i + e[0].length, true);
+        const encoded = ENCODERS[e[1]!]!(body);
+        values.push(encoded);
+        out += encoded;
+        i = next;
+        continue;
+      }
+      SIMPLE.lastIndex = i;
+      const m = SIMPLE.exec(template);
+      if (m) {
+        const [whole, kind, arg, tag] = m as unknown as [string, string, string | undefined, string | undefined];
         const key = `${kind}:${arg ?? ''}${tag ?? ''}`;
-        if (tag && memo.has(key)) return memo.get(key)!;
-        let value: string;
-        switch (kind) {
-          case 'AKID': value = fakeKeyId(arg ?? 'AKIA'); break;
-          case 'SECRET': value = fakeSecretKey(); break;
-          case 'TOKEN': value = fakeSessionToken(); break;
-          case 'ACCOUNT': value = fakeAccountId(); break;
-          default: return whole;
+        let value = tag ? memo.get(key) : undefined;
+        if (value === undefined) {
+          value = simple(kind, arg);
+          if (value !== undefined) {
+            if (tag) memo.set(key, value);
+            values.push(value);
+          }
         }
-        if (tag) memo.set(key, value);
-        values.push(value);
-        return value;
-      });
-  return { text: expand(template), values };
+        out += value ?? whole;
+        i += whole.length;
+        continue;
+      }
+      out += template[i];
+      i++;
+    }
+    return [out, i];
+  };
+  return { text: expand(0, false)[0], values };
 }

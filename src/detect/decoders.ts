@@ -1,0 +1,338 @@
+/**
+ * Decoders: views of a text with its encoded parts decoded in place, so the detector can scan a
+ * credential hidden in base64, percent-encoding or JSON string escapes, and still say where in the
+ * file it sits. Each decoder is cheap when there is nothing to decode: a prefilter (one
+ * `indexOf`/regex test) runs before any decoding, and a decoder that changes nothing returns
+ * undefined.
+ */
+
+/** Where a span of a layer's text comes from in the text the layer was decoded from. */
+export interface SourceSpan {
+  start: number;
+  end: number;
+  /** The decoders whose output the span touches, outermost first; empty when copied verbatim. */
+  decodedFrom: string[];
+}
+
+/**
+ * A text decoded from another (its source): every encoded run the decoder recognised is replaced
+ * by its decoded form, everything else is copied, so names and neighbours stay next to values.
+ */
+export interface Layer {
+  kind: string;
+  text: string;
+  /** Maps [start, end) of `text` to the smallest span of the source that encodes it. */
+  toSource(start: number, end: number): SourceSpan;
+  /** The [start, end) spans of `text` that hold decoded content, in order. */
+  decodedRanges(): [number, number][];
+  /**
+   * The decoded spans that can change what the detector finds (a subset of decodedRanges): an
+   * escaped quote the rules already read through (`\"`) is decoded but is not one of them.
+   */
+  seedRanges(): [number, number][];
+}
+
+const COPY = 0;
+/** A decoded piece maps as a whole to its source piece (an escape: `%2F` → `/`). */
+const UNIT = 1;
+/** Base64: decoded byte i comes from source characters 4⌊i/3⌋ … 4⌈(i+1)/3⌉ of the run. */
+const BASE64 = 2;
+
+/** Builds a layer from a source text, piece by piece, left to right. */
+class LayerBuilder {
+  private readonly pieces: string[] = [];
+  private readonly dst: number[] = [];
+  private readonly src: number[] = [];
+  private readonly how: number[] = [];
+  private readonly seed: boolean[] = [];
+  private length = 0;
+  private copied = 0;
+  private changed = false;
+
+  constructor(private readonly source: string) {}
+
+  private push(srcStart: number, text: string, how: number, seed = false): void {
+    if (text.length === 0) return;
+    this.seed.push(seed);
+    this.dst.push(this.length);
+    this.src.push(srcStart);
+    this.how.push(how);
+    this.pieces.push(text);
+    this.length += text.length;
+  }
+
+  /**
+   * Replaces source [srcStart, srcEnd) by `text`; pieces must come in order without overlap.
+   * `seed`: the piece can change what the detector finds (see Layer.seedRanges).
+   */
+  decoded(srcStart: number, srcEnd: number, text: string, how: typeof UNIT | typeof BASE64, seed = true): void {
+    if (srcStart > this.copied) this.push(this.copied, this.source.slice(this.copied, srcStart), COPY);
+    this.push(srcStart, text, how, seed);
+    this.copied = srcEnd;
+    this.changed = true;
+  }
+
+  finish(kind: string): Layer | undefined {
+    if (!this.changed) return undefined;
+    if (this.copied < this.source.length) this.push(this.copied, this.source.slice(this.copied), COPY);
+    const { dst, src, how, seed } = this;
+    dst.push(this.length);
+    src.push(this.source.length);
+    const text = this.pieces.join('');
+    const segment = (offset: number): number => {
+      let lo = 0;
+      let hi = dst.length - 2;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (dst[mid]! <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
+    };
+    const startOf = (i: number, p: number): number => {
+      const rel = p - dst[i]!;
+      if (how[i] === COPY) return src[i]! + rel;
+      if (how[i] === UNIT) return src[i]!;
+      return src[i]! + Math.floor(rel / 3) * 4;
+    };
+    const endOf = (i: number, p: number): number => {
+      const rel = p - dst[i]!;
+      if (how[i] === COPY) return src[i]! + rel + 1;
+      if (how[i] === UNIT) return src[i + 1]!;
+      return Math.min(src[i + 1]!, src[i]! + Math.ceil((rel + 1) / 3) * 4);
+    };
+    // Spans of the segments that pass `keep`, touching ones joined (`\\` then `\/` decode to one "\/").
+    const ranges = (keep: (i: number) => boolean): [number, number][] => {
+      const out: [number, number][] = [];
+      for (let i = 0; i < how.length; i++) {
+        if (!keep(i)) continue;
+        const prev = out.at(-1);
+        if (prev && prev[1] === dst[i]) prev[1] = dst[i + 1]!;
+        else out.push([dst[i]!, dst[i + 1]!]);
+      }
+      return out;
+    };
+    return {
+      kind,
+      text,
+      toSource(start, end) {
+        if (end <= start) {
+          const at = startOf(segment(start), start);
+          return { start: at, end: at, decodedFrom: [] };
+        }
+        const first = segment(start);
+        const last = segment(end - 1);
+        let touched = false;
+        for (let i = first; i <= last && !touched; i++) touched = how[i] !== COPY;
+        return { start: startOf(first, start), end: endOf(last, end - 1), decodedFrom: touched ? [kind] : [] };
+      },
+      decodedRanges: () => ranges((i) => how[i] !== COPY),
+      seedRanges: () => ranges((i) => seed[i] === true),
+    };
+  }
+}
+
+/** The part of a text a decoder looks at: all of it, or only some ranges (decoded content). */
+type Ranges = readonly (readonly [number, number])[] | undefined;
+
+/**
+ * Calls `each(match, offset)` for every match of the global regex `re` inside the ranges (the
+ * whole text when none), skipping ranges shorter than `min`. Each range is matched on its own
+ * slice, so a search never runs past its range (no quadratic scans over many small ranges).
+ */
+function eachMatch(text: string, ranges: Ranges, re: RegExp, min: number, each: (m: RegExpExecArray, part: string, offset: number) => void): void {
+  for (const [from, to] of ranges ?? [[0, text.length] as const]) {
+    if (to - from < min) continue;
+    const part = from === 0 && to === text.length ? text : text.slice(from, to);
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(part)) !== null) each(m, part, from);
+  }
+}
+
+/** Base64 runs shorter than this (15 decoded bytes) are left alone: too short to hold a credential with its context. */
+export const BASE64_MIN_RUN = 20;
+/** Base64 runs longer than this (wasm, images, fonts, inline source maps of whole bundles) are not decoded. */
+export const BASE64_MAX_RUN = 1 << 20;
+/** Share of decoded bytes that must be printable ASCII (or tab, CR, LF) for a run to count as text. */
+const PRINTABLE_SHARE = 0.9;
+
+
+function printableShare(bytes: Uint8Array): number {
+  let ok = 0;
+  for (const b of bytes) if ((b >= 0x20 && b < 0x7f) || b === 9 || b === 10 || b === 13) ok++;
+  return bytes.length ? ok / bytes.length : 0;
+}
+
+/** Decodes a base64 run to text (one character per byte), or undefined when it is not text. */
+export function base64Text(run: string): string | undefined {
+  const body = run.replace(/=+$/, '');
+  if (body.length < BASE64_MIN_RUN || body.length > BASE64_MAX_RUN || body.length % 4 === 1) return undefined;
+  // Cheap rejection first: most runs (identifiers, hashes, binary blobs) fail on their first 18 bytes.
+  if (printableShare(Buffer.from(body.slice(0, 24), 'base64')) < PRINTABLE_SHARE) return undefined;
+  const bytes = Buffer.from(body, 'base64');
+  if (printableShare(bytes) < PRINTABLE_SHARE) return undefined;
+  return bytes.toString('latin1');
+}
+
+/** 1 for the characters of a base64 run (standard alphabet), by char code below 128. */
+const B64_TABLE = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') B64_TABLE[c.charCodeAt(0)] = 1;
+const EQ = 61;
+
+/**
+ * Base64: every whole run of 20 to 1 MiB base64 characters (standard alphabet, optional `=`
+ * padding) whose bytes are at least 90% printable ASCII is replaced by its decoded text
+ * (Kubernetes `Secret` data, a base64'd `.env` in CI config, `data:…;base64,` URLs).
+ * Runs are found with one pass over the character codes: no regex backtracks over identifiers.
+ */
+export function decodeBase64(text: string, ranges: Ranges = undefined): Layer | undefined {
+  const b = new LayerBuilder(text);
+  for (const [from, to] of ranges ?? [[0, text.length] as const]) {
+    if (to - from < BASE64_MIN_RUN) continue;
+    let start = from;
+    for (let i = from; i <= to; i++) {
+      const c = i < to ? text.charCodeAt(i) : -1;
+      if (c >= 0 && c < 128 && B64_TABLE[c] === 1) continue;
+      let end = i;
+      if (end - start >= BASE64_MIN_RUN) {
+        // Up to two '=' of padding belong to the run; a third, or more base64 after them, does not.
+        while (end < to && end - i < 2 && text.charCodeAt(end) === EQ) end++;
+        const next = end < to ? text.charCodeAt(end) : -1;
+        const whole = !(next === EQ || (next >= 0 && next < 128 && B64_TABLE[next] === 1));
+        const decoded = whole ? base64Text(text.slice(start, end)) : undefined;
+        if (decoded !== undefined) b.decoded(start, end, decoded, BASE64);
+        i = end;
+      }
+      start = i + 1;
+    }
+  }
+  return b.finish('base64');
+}
+
+const PCT_ANY = /%[2-7][0-9A-Fa-f]/;
+const PCT = /%([2-7][0-9A-Fa-f])/g;
+
+/**
+ * Percent-encoding: every `%XX` that encodes a printable ASCII character (`%2F` `/`, `%2B` `+`,
+ * `%3D` `=`, `%3A` `:` …) is decoded, as in URLs and query strings. `+` is left alone (it is a
+ * base64 character far more often than an encoded space in what we look for).
+ */
+export function decodePercent(text: string, ranges: Ranges = undefined): Layer | undefined {
+  if (text.indexOf('%') === -1 || !PCT_ANY.test(text)) return undefined;
+  const b = new LayerBuilder(text);
+  eachMatch(text, ranges, PCT, 3, (m, _part, offset) => {
+    const code = parseInt(m[1]!, 16);
+    if (code < 0x7f) b.decoded(offset + m.index, offset + m.index + 3, String.fromCharCode(code), UNIT);
+  });
+  return b.finish('percent');
+}
+
+const JSON_ESC = /\\(?:u00([2-7][0-9A-Fa-f])|(["\\/nrt]))/g;
+const SIMPLE: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', n: '\n', r: '\r', t: '\t' };
+
+/**
+ * The escapes that can hide a credential from the rules, which already read through one level
+ * of `\"` and accept `\n` before a value: `\/` inside a value (PHP's `json_encode` escapes
+ * every slash), `\u00XX`, and an escaped backslash before a quote (`\\\"`: a string escaped
+ * twice). Code is full of `"\n"`, `"\\d"` and `\"`: those alone are not worth a second look.
+ */
+const JSON_SEED = /\\u00[2-7][0-9A-Fa-f]|(?<=[A-Za-z0-9+/])\\\/|\\\/(?=[A-Za-z0-9+]|\\\/)|\\\\(?=\\?")/g;
+const JSON_SEED_AT = new RegExp(JSON_SEED.source, 'y');
+/** How far around a seed escape the other escapes are decoded too (its name, its neighbours). */
+const JSON_SPAN = 8192;
+
+/**
+ * JSON (and JavaScript) string escapes: `\"`, `\\`, `\/`, `\n`, `\r`, `\t` and `\u00XX` for
+ * printable ASCII, as in notebooks, serialized configs and PHP's `json_encode`. Only where a
+ * seed escape (JSON_SEED) occurs: then every escape within JSON_SPAN characters of it is
+ * decoded, so a value and its name come out together; a text without a seed gives undefined.
+ */
+export function decodeJsonEscapes(text: string, ranges: Ranges = undefined): Layer | undefined {
+  if (text.indexOf('\\') === -1) return undefined;
+  const spans: [number, number][] = [];
+  for (const [from, to] of ranges ?? [[0, text.length] as const]) {
+    if (to - from < 2) continue;
+    // One character of context before and two after, for the seed's look-behind and look-ahead.
+    const base = Math.max(0, from - 1);
+    const part = base === 0 && to + 2 >= text.length ? text : text.slice(base, to + 2);
+    JSON_SEED.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = JSON_SEED.exec(part)) !== null) {
+      const at = base + m.index;
+      if (at < from || at >= to) continue;
+      let start = Math.max(from, at - JSON_SPAN);
+      const end = Math.min(to, at + JSON_SPAN);
+      while (start > from && start < at && text[start - 1] === '\\') start++;
+      const prev = spans.at(-1);
+      if (prev && start <= prev[1]) prev[1] = Math.max(prev[1], end);
+      else spans.push([start, end]);
+    }
+  }
+  if (spans.length === 0) return undefined;
+  const b = new LayerBuilder(text);
+  eachMatch(text, spans, JSON_ESC, 2, (m, _part, offset) => {
+    let out: string | undefined;
+    if (m[1] !== undefined) {
+      const code = parseInt(m[1], 16);
+      if (code < 0x7f) out = String.fromCharCode(code);
+    } else out = SIMPLE[m[2]!];
+    if (out === undefined) return;
+    const at = offset + m.index;
+    const end = at + m[0].length;
+    JSON_SEED_AT.lastIndex = at;
+    b.decoded(at, end, out, UNIT, JSON_SEED_AT.test(text));
+  });
+  return b.finish('json');
+}
+
+export type Decoder = (text: string, ranges?: Ranges) => Layer | undefined;
+
+/** The decoders, by the name a finding's `decodedFrom` shows. */
+export const DECODERS: Record<string, Decoder> = {
+  base64: decodeBase64,
+  percent: decodePercent,
+  json: decodeJsonEscapes,
+};
+
+/** How many decodings deep the detector looks (base64 inside base64, `\\\"` double escapes…). */
+export const MAX_DECODE_DEPTH = 2;
+
+/** A layer decoded from a layer: maps through both, reports both decoders. */
+function stacked(outer: Layer, inner: Layer): Layer {
+  return {
+    kind: `${outer.kind}+${inner.kind}`,
+    text: inner.text,
+    toSource(start, end) {
+      const mid = inner.toSource(start, end);
+      const top = outer.toSource(mid.start, mid.end);
+      return { start: top.start, end: top.end, decodedFrom: [...top.decodedFrom, ...mid.decodedFrom] };
+    },
+    decodedRanges: () => inner.decodedRanges(),
+    seedRanges: () => inner.seedRanges(),
+  };
+}
+
+/**
+ * Every decoded view of `text`, up to MAX_DECODE_DEPTH decodings deep. `wanted(kind)` lets the
+ * caller skip a decoder that cannot matter (the detector skips escape decoders when no rule's
+ * keyword occurs in the text). A nested decoding only looks inside the content its outer
+ * decoding produced, so the work stays proportional to what was decoded.
+ */
+export function decodedLayers(text: string, wanted: (kind: string, depth: number) => boolean = () => true): Layer[] {
+  const out: Layer[] = [];
+  const walk = (base: Layer | undefined, depth: number): void => {
+    const source = base ? base.text : text;
+    const ranges = base?.decodedRanges();
+    for (const [kind, decoder] of Object.entries(DECODERS)) {
+      if (!wanted(kind, depth)) continue;
+      const layer = decoder(source, ranges);
+      if (!layer) continue;
+      const view = base ? stacked(base, layer) : layer;
+      out.push(view);
+      if (depth + 1 < MAX_DECODE_DEPTH) walk(view, depth + 1);
+    }
+  };
+  walk(undefined, 0);
+  return out;
+}
