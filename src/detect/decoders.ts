@@ -164,13 +164,30 @@ function printableShare(bytes: Uint8Array): number {
   return bytes.length ? ok / bytes.length : 0;
 }
 
-/** Decodes a base64 run to text (one character per byte), or undefined when it is not text. */
-export function base64Text(run: string): string | undefined {
-  const body = run.replace(/=+$/, '');
-  if (body.length < BASE64_MIN_RUN || body.length > BASE64_MAX_RUN || body.length % 4 === 1) return undefined;
-  // Cheap rejection first: most runs (identifiers, hashes, binary blobs) fail on their first 18 bytes.
-  if (printableShare(Buffer.from(body.slice(0, 24), 'base64')) < PRINTABLE_SHARE) return undefined;
-  const bytes = Buffer.from(body, 'base64');
+/**
+ * 1 for the base64 characters that can start a 4-character group encoding a printable ASCII
+ * byte (0x20–0x7E: I–Z, a–f) or a tab, LF or CR (C, D): the first byte of each group is its
+ * first character's 6 bits and the top 2 bits of the next.
+ */
+const EQ = 61;
+const TEXT_LEAD = new Uint8Array(128);
+for (const c of 'CDIJKLMNOPQRSTUVWXYZabcdef') TEXT_LEAD[c.charCodeAt(0)] = 1;
+
+/**
+ * Decodes the base64 run `text[start, end)` (padding included) to text, one character per
+ * byte, or gives undefined when it is not text: too short or too long, an impossible length,
+ * or less than PRINTABLE_SHARE of its bytes printable.
+ */
+export function base64Text(text: string, start = 0, end = text.length): string | undefined {
+  while (end > start && text.charCodeAt(end - 1) === EQ) end--;
+  const length = end - start;
+  if (length < BASE64_MIN_RUN || length > BASE64_MAX_RUN || length % 4 === 1) return undefined;
+  // Cheapest rejection: camelCase identifiers, paths and hashes rarely lead every group right.
+  let bad = 0;
+  for (let i = start; i < start + 24 && i < end; i += 4) if (TEXT_LEAD[text.charCodeAt(i)] !== 1 && ++bad > 1) return undefined;
+  // Then the first 18 bytes, then all of it.
+  if (printableShare(Buffer.from(text.slice(start, start + 24), 'base64')) < PRINTABLE_SHARE) return undefined;
+  const bytes = Buffer.from(text.slice(start, end), 'base64');
   if (printableShare(bytes) < PRINTABLE_SHARE) return undefined;
   return bytes.toString('latin1');
 }
@@ -178,7 +195,6 @@ export function base64Text(run: string): string | undefined {
 /** 1 for the characters of a base64 run (standard alphabet), by char code below 128. */
 const B64_TABLE = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') B64_TABLE[c.charCodeAt(0)] = 1;
-const EQ = 61;
 
 /**
  * Base64: every whole run of 20 to 1 MiB base64 characters (standard alphabet, optional `=`
@@ -188,23 +204,41 @@ const EQ = 61;
  */
 export function decodeBase64(text: string, ranges: Ranges = undefined): Layer | undefined {
   const b = new LayerBuilder(text);
+  const isB64 = (i: number): boolean => {
+    const c = text.charCodeAt(i);
+    return c < 128 && B64_TABLE[c] === 1;
+  };
   for (const [from, to] of ranges ?? [[0, text.length] as const]) {
-    if (to - from < BASE64_MIN_RUN) continue;
-    let start = from;
-    for (let i = from; i <= to; i++) {
-      const c = i < to ? text.charCodeAt(i) : -1;
-      if (c >= 0 && c < 128 && B64_TABLE[c] === 1) continue;
-      let end = i;
-      if (end - start >= BASE64_MIN_RUN) {
-        // Up to two '=' of padding belong to the run; a third, or more base64 after them, does not.
-        while (end < to && end - i < 2 && text.charCodeAt(end) === EQ) end++;
-        const next = end < to ? text.charCodeAt(end) : -1;
-        const whole = !(next === EQ || (next >= 0 && next < 128 && B64_TABLE[next] === 1));
-        const decoded = whole ? base64Text(text.slice(start, end)) : undefined;
-        if (decoded !== undefined) b.decoded(start, end, decoded, BASE64);
-        i = end;
+    // `p` is always where a run could start (the range start, or just after a non-base64
+    // character). Look at the last character a minimum run from p would need first: when it is
+    // not base64, no run of the minimum length starts anywhere up to it, and 20 characters are
+    // skipped at the cost of one look (Boyer–Moore style).
+    let p = from;
+    while (p + BASE64_MIN_RUN <= to) {
+      const q = p + BASE64_MIN_RUN - 1;
+      if (!isB64(q)) {
+        p = q + 1;
+        continue;
       }
-      start = i + 1;
+      let k = q - 1;
+      while (k >= p && isB64(k)) k--;
+      if (k >= p) {
+        p = k + 1;
+        continue;
+      }
+      let end = q + 1;
+      while (end < to && isB64(end)) end++;
+      // Up to two '=' of padding belong to the run; a third, or more base64 after them, does not.
+      const runEnd = end;
+      while (end < to && end - runEnd < 2 && text.charCodeAt(end) === EQ) end++;
+      const whole = end >= to || !(text.charCodeAt(end) === EQ || isB64(end));
+      if (whole) {
+        const decoded = base64Text(text, p, end);
+        if (decoded !== undefined) b.decoded(p, end, decoded, BASE64);
+      } else {
+        while (end < to && (isB64(end) || text.charCodeAt(end) === EQ)) end++;
+      }
+      p = end + 1;
     }
   }
   return b.finish('base64');
@@ -253,14 +287,13 @@ export function decodeJsonEscapes(text: string, ranges: Ranges = undefined): Lay
   const spans: [number, number][] = [];
   for (const [from, to] of ranges ?? [[0, text.length] as const]) {
     if (to - from < 2) continue;
-    // One character of context before and two after, for the seed's look-behind and look-ahead.
-    const base = Math.max(0, from - 1);
-    const part = base === 0 && to + 2 >= text.length ? text : text.slice(base, to + 2);
-    JSON_SEED.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = JSON_SEED.exec(part)) !== null) {
-      const at = base + m.index;
-      if (at < from || at >= to) continue;
+    // Seeds all start with a backslash: find those with indexOf, test each with the sticky regex.
+    // Inside ranges, search a slice so no search runs past its range.
+    const part = from === 0 && to === text.length ? text : text.slice(from, to);
+    for (let i = part.indexOf('\\'); i !== -1; i = part.indexOf('\\', i + 1)) {
+      const at = from + i;
+      JSON_SEED_AT.lastIndex = at;
+      if (!JSON_SEED_AT.test(text)) continue;
       let start = Math.max(from, at - JSON_SPAN);
       const end = Math.min(to, at + JSON_SPAN);
       while (start > from && start < at && text[start - 1] === '\\') start++;

@@ -81,17 +81,17 @@ function secretOf(m: RegExpExecArray): { value: string; index: number } {
   return { value: m[0], index: m.index };
 }
 
-/** Lower-cased keywords of any rule occur in `lower` (or some rule has none). */
-function anyKeyword(lower: string, rules: readonly CompiledRule[]): boolean {
-  return rules.some((r) => r.keywords.length === 0 || r.keywords.some((k) => lower.includes(k)));
+/** The rules that pass their keyword prefilter on `lower` (rules without keywords always do). */
+function prefiltered(lower: string, rules: readonly CompiledRule[]): Set<CompiledRule> {
+  return new Set(rules.filter((r) => r.keywords.length === 0 || r.keywords.some((k) => lower.includes(k))));
 }
 
 /**
- * Runs every rule over one text: keyword prefilter, regex, entropy, gates, the rule's allow list,
- * then the `near` forms around the hits of the rules they pair with. Hits come in no set order.
+ * Runs every rule over one text: keyword prefilter (or the `active` set it gave already), regex,
+ * entropy, gates, the rule's allow list, then the `near` forms around the hits of the rules they
+ * pair with (those need no keyword of their own). Hits come in no set order.
  */
-function findHits(text: string, rules: readonly CompiledRule[], lowerText?: string): Hit[] {
-  let lower = lowerText;
+function findHits(text: string, rules: readonly CompiledRule[], active: ReadonlySet<CompiledRule> = prefiltered(text.toLowerCase(), rules)): Hit[] {
   const index = new LineIndex(text);
   const found = new Map<string, { cand: Candidate; line: number }>();
   const lineText = (line: number) => text.slice(index.start(line), index.end(line));
@@ -125,11 +125,7 @@ function findHits(text: string, rules: readonly CompiledRule[], lowerText?: stri
   };
 
   for (const rule of rules) {
-    if (rule.keywords.length) {
-      lower ??= text.toLowerCase();
-      const l = lower;
-      if (!rule.keywords.some((k) => l.includes(k))) continue;
-    }
+    if (!active.has(rule)) continue;
     rule.re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = rule.re.exec(text)) !== null) {
@@ -219,7 +215,6 @@ function layerHits(layer: Layer, rules: readonly CompiledRule[]): Hit[] {
     if (prev && start <= prev[1]) prev[1] = Math.max(prev[1], end);
     else windows.push([start, end]);
   }
-  const everywhere = rules.some((r) => r.keywords.length === 0);
   const hits: Hit[] = [];
   for (const [start, end] of windows) {
     // Cut at a separator when one is near, so no value looks whole only because it was cut.
@@ -229,9 +224,9 @@ function layerHits(layer: Layer, rules: readonly CompiledRule[]): Hit[] {
     for (let n = 0; n < CUT_SEARCH && to < text.length && text[to] !== '\n' && !SEPARATOR.test(text[to]!); n++) to--;
     if (to <= from) continue;
     const slice = text.slice(from, to);
-    const lower = slice.toLowerCase();
-    if (!everywhere && !anyKeyword(lower, rules)) continue;
-    for (const h of findHits(slice, rules, lower)) {
+    const active = prefiltered(slice.toLowerCase(), rules);
+    if (active.size === 0) continue;
+    for (const h of findHits(slice, rules, active)) {
       hits.push({ ...h, start: h.start + from, lineStart: h.lineStart + from, lineEnd: h.lineEnd + from });
     }
   }
@@ -265,17 +260,17 @@ interface Placed {
 export function detect(fragment: Fragment, rules: readonly CompiledRule[]): Finding[] {
   const { text } = fragment;
   if (text.length === 0) return [];
-  const lower = text.toLowerCase();
+  const active = prefiltered(text.toLowerCase(), rules);
   const placed = new Map<string, Placed>();
   const plain: Placed[] = [];
-  for (const hit of findHits(text, rules, lower)) {
+  for (const hit of findHits(text, rules, active)) {
     const p: Placed = { hit, start: hit.start, end: hit.start + hit.secret.length };
     placed.set(`${hit.rule.id}:${p.start}`, p);
     plain.push(p);
   }
 
   // Escape decoders only matter where some rule's keyword is in sight; base64 can hide the keyword.
-  const keywordInText = anyKeyword(lower, rules);
+  const keywordInText = active.size > 0;
   const wanted = (kind: string, depth: number) => kind === 'base64' || depth > 0 || keywordInText;
   for (const layer of decodedLayers(text, wanted)) {
     for (const hit of layerHits(layer, rules)) {

@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import {
+  BASE64_MAX_RUN,
+  base64Text,
+  decodeBase64,
+  decodedLayers,
+  decodeJsonEscapes,
+  decodePercent,
+  MAX_DECODE_DEPTH,
+} from '../src/detect/decoders.js';
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+describe('decodeBase64', () => {
+  it('decodes a whole run of printable text in place, keeping its neighbours', () => {
+    const value = b64('AWS_REGION=eu-west-1\nLOG_LEVEL=debug\n');
+    const text = `data:\n  ENV_FILE: ${value}\n  other: plain`;
+    const layer = decodeBase64(text)!;
+    expect(layer.kind).toBe('base64');
+    expect(layer.text).toBe('data:\n  ENV_FILE: AWS_REGION=eu-west-1\nLOG_LEVEL=debug\n\n  other: plain');
+  });
+
+  it('maps a decoded span back to the base64 characters that encode it', () => {
+    const value = b64('user=alice;pass=wonderland;');
+    const text = `x = "${value}"`;
+    const layer = decodeBase64(text)!;
+    const at = layer.text.indexOf('alice');
+    const span = layer.toSource(at, at + 5);
+    // "alice" is bytes 5..9: groups 1..3, characters 4..15 of the run.
+    const runStart = text.indexOf(value);
+    expect(span).toEqual({ start: runStart + 4, end: runStart + 16, decodedFrom: ['base64'] });
+    expect(Buffer.from(text.slice(span.start, span.end), 'base64').toString()).toContain('alice');
+    // Text outside the run maps one to one and is not decoded.
+    expect(layer.toSource(0, 3)).toEqual({ start: 0, end: 3, decodedFrom: [] });
+  });
+
+  it('leaves runs alone that do not decode to text: hashes, binary blobs, identifiers', () => {
+    expect(decodeBase64(`integrity: sha512-${randomBytes(64).toString('base64')}`)).toBeUndefined();
+    expect(decodeBase64(`const wasm = "${randomBytes(3000).toString('base64')}";`)).toBeUndefined();
+    expect(decodeBase64('getOwnPropertyDescriptors allowSyntheticDefaultImports src/components/forms/TextField')).toBeUndefined();
+  });
+
+  it('leaves short runs alone (fewer than 20 characters)', () => {
+    expect(decodeBase64(`a: ${b64('hello world!')}`)).toBeUndefined();
+  });
+
+  it('does not decode runs longer than BASE64_MAX_RUN, however printable', () => {
+    const big = b64('x=1;'.repeat(Math.ceil(BASE64_MAX_RUN / 4)));
+    expect(big.length).toBeGreaterThan(BASE64_MAX_RUN);
+    expect(decodeBase64(`blob: ${big}`)).toBeUndefined();
+    expect(base64Text(big)).toBeUndefined();
+  });
+
+  it('only decodes whole runs: not the tail of a longer word, not one followed by a third "="', () => {
+    const value = b64('password=correct horse battery staple');
+    expect(decodeBase64(`${value}===`)).toBeUndefined();
+    expect(decodeBase64(`x=${value}`)!.text).toBe('x=password=correct horse battery staple');
+  });
+});
+
+describe('decodePercent', () => {
+  it('decodes %XX escapes of printable ASCII, maps each back to its three characters', () => {
+    const text = 'q?key=abc%2Fdef%2Bghi%3D&x=1%20y';
+    const layer = decodePercent(text)!;
+    expect(layer.text).toBe('q?key=abc/def+ghi=&x=1 y');
+    const at = layer.text.indexOf('abc');
+    expect(layer.toSource(at, at + 12)).toEqual({ start: text.indexOf('abc'), end: text.indexOf('&'), decodedFrom: ['percent'] });
+  });
+
+  it('leaves "+", non-ASCII escapes and malformed escapes alone', () => {
+    expect(decodePercent('a+b %C3%A9 %zz 100%')).toBeUndefined();
+  });
+});
+
+describe('decodeJsonEscapes', () => {
+  it('decodes the escapes around a slash escaped inside a value (PHP json_encode)', () => {
+    const text = '{"secret":"abc\\/def\\/ghi","note":"line\\nnext \\"quoted\\""}';
+    const layer = decodeJsonEscapes(text)!;
+    expect(layer.text).toBe('{"secret":"abc/def/ghi","note":"line\nnext "quoted""}');
+    expect(layer.seedRanges().map(([a, b]) => layer.text.slice(a, b))).toEqual(['/', '/']);
+  });
+
+  it('decodes \\u00XX escapes of printable ASCII', () => {
+    expect(decodeJsonEscapes('key\\u003d\\u0022v\\u0022')!.text).toBe('key="v"');
+  });
+
+  it('gives nothing for text whose escapes the rules already read through (\\" and \\n alone)', () => {
+    expect(decodeJsonEscapes('console.log("say \\"hi\\"\\n");')).toBeUndefined();
+    expect(decodeJsonEscapes('no escapes here')).toBeUndefined();
+  });
+});
+
+describe('decodedLayers', () => {
+  it('decodes twice (base64 inside base64) and names both decodings', () => {
+    const inner = b64('[default]\naws_region = eu-west-1\n');
+    const text = `auth: ${b64(`{"config": "${inner}"}`)}`;
+    const layers = decodedLayers(text);
+    expect(layers.map((l) => l.kind)).toEqual(['base64', 'base64+base64']);
+    const deep = layers[1]!;
+    expect(deep.text).toContain('aws_region = eu-west-1');
+    const at = deep.text.indexOf('eu-west-1');
+    const span = deep.toSource(at, at + 9);
+    expect(span.decodedFrom).toEqual(['base64', 'base64']);
+    expect(span.start).toBeGreaterThanOrEqual(text.indexOf(': ') + 2);
+    expect(span.end).toBeLessThanOrEqual(text.length);
+  });
+
+  it(`stops after ${MAX_DECODE_DEPTH} decodings, so nesting cannot make work explode`, () => {
+    const thrice = b64(`a: ${b64(`b: ${b64('aws_region = eu-west-1 and more text')}`)}`);
+    const layers = decodedLayers(`x: ${thrice}`);
+    expect(layers.map((l) => l.kind)).toEqual(['base64', 'base64+base64']);
+    expect(layers.some((l) => l.text.includes('aws_region'))).toBe(false);
+  });
+
+  it('gives no layer for text with nothing encoded', () => {
+    expect(decodedLayers('const answer = 42;\nexport default answer;\n')).toEqual([]);
+  });
+
+  it('skips the decoders the caller does not want', () => {
+    const text = `u=${'abc%2Fdef'} v=${b64('hello there, general kenobi')}`;
+    expect(decodedLayers(text).map((l) => l.kind)).toEqual(['base64', 'percent']);
+    expect(decodedLayers(text, (kind) => kind !== 'percent').map((l) => l.kind)).toEqual(['base64']);
+  });
+});
