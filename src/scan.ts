@@ -21,10 +21,17 @@ export function compareFindings(a: Finding, b: Finding): number {
 }
 
 /**
- * Runs one scan: every fragment of `source` through the detector, every finding through the
- * allow stages. Secrets stay in clear here; redaction is the CLI's job.
+ * Told after each fragment is scanned, with the live stats (files, bytes, commits so far; the
+ * totals where the source set them). Must be cheap: it runs once per fragment.
  */
-export async function scan(source: FragmentSource, rules: readonly CompiledRule[], stages: readonly AllowStage[] = []): Promise<ScanResult> {
+export type ProgressCallback = (stats: Readonly<ScanStats>) => void;
+
+/**
+ * Runs one scan: every fragment of `source` through the detector, every finding through the
+ * allow stages. Secrets stay in clear here; redaction is the CLI's job. `onProgress`, when
+ * given, is called after every fragment (for progress bars).
+ */
+export async function scan(source: FragmentSource, rules: readonly CompiledRule[], stages: readonly AllowStage[] = [], onProgress?: ProgressCallback): Promise<ScanResult> {
   const started = performance.now();
   const stats = emptyStats();
   const findings: Finding[] = [];
@@ -36,6 +43,7 @@ export async function scan(source: FragmentSource, rules: readonly CompiledRule[
       if (by) suppressed.push({ ...finding, suppressedBy: by });
       else findings.push(finding);
     }
+    onProgress?.(stats);
   }
   findings.sort(compareFindings);
   suppressed.sort(compareFindings);

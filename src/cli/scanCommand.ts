@@ -4,11 +4,14 @@ import { loadBuiltinRules, selectRules } from '../rules/load.js';
 import { redactResult } from '../report/redact.js';
 import { renderReport } from '../report/index.js';
 import type { CompiledRule } from '../rules/compile.js';
+import type { RuleSpec } from '../rules/spec.js';
 import { scan, type AllowStage, type FragmentSource } from '../scan.js';
 import { treeFragments } from '../sources/tree.js';
+import { startProgress } from '../progress.js';
 import type { ScanResult } from '../types.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import type { ScanArgs } from './scanOptions.js';
+import { version } from './run.js';
 
 /** Colors on a TTY unless NO_COLOR is set or --color/--no-color says otherwise. */
 export function useColor(args: { color?: boolean }, io: RunIO, tty: boolean | undefined): boolean {
@@ -26,11 +29,20 @@ function stdinSource(io: RunIO): FragmentSource {
   };
 }
 
-/** Writes the report where asked and chooses the exit code: 1 when anything is found. */
-export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO): Promise<RunResult> {
+/**
+ * Writes the report where asked and chooses the exit code: 1 when anything is found. `rules`
+ * (the rules that ran) lets reports describe them (SARIF, help text); without it they describe
+ * the built-in rules.
+ */
+export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO, rules?: readonly RuleSpec[]): Promise<RunResult> {
   const shown = args.redact ? redactResult(result) : result;
   const toFile = args.output !== undefined;
-  const report = await renderReport(args.format, shown, { color: !toFile && useColor(args, io, io.stdoutIsTTY) });
+  const report = await renderReport(args.format, shown, {
+    color: !toFile && useColor(args, io, io.stdoutIsTTY),
+    rules: rules ?? loadBuiltinRules(),
+    version: version(),
+    redacted: args.redact,
+  });
   let stdout = '';
   let stderr = '';
   if (!args.quiet) for (const s of result.stats.skipped) stderr += `keyfence: skipped ${s.path}: ${s.reason}\n`;
@@ -70,6 +82,12 @@ export function chooseSource(args: ScanArgs, io: RunIO): FragmentSource {
 /** `keyfence scan`: plan, source, scan, report. */
 export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult> {
   const plan = await planScan(args, io);
-  const result = await scan(chooseSource(args, io), plan.rules, plan.stages);
-  return deliver(result, args, io);
+  const progress = startProgress(args, io);
+  let result: ScanResult;
+  try {
+    result = await scan(chooseSource(args, io), plan.rules, plan.stages, progress?.update);
+  } finally {
+    progress?.stop();
+  }
+  return deliver(result, args, io, plan.rules.map((r) => r.spec));
 }

@@ -13,7 +13,7 @@ export interface ScanArgs {
   color?: boolean;
 }
 
-export const FORMATS = ['text', 'json'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'junit', 'csv', 'github', 'html'] as const;
 
 export const DEFAULT_MAX_FILE_SIZE = 25 * 1024 * 1024;
 

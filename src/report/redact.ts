@@ -9,12 +9,21 @@ export function redactSecret(secret: string): string {
   return `${secret.slice(0, keep)}…(redacted)`;
 }
 
-function redactFinding<T extends Finding>(f: T): T {
-  const shown = redactSecret(f.secret);
-  return { ...f, secret: shown, lineText: f.lineText.split(f.secret).join(shown) };
-}
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** The result with every secret, and every copy of it in an excerpt, replaced by its redaction. */
+/**
+ * The result with every secret replaced by its redaction, and every copy of any secret of the
+ * result in any excerpt too: a line holding a key ID and its secret key shows neither, whichever
+ * finding's excerpt it is.
+ */
 export function redactResult(result: ScanResult): ScanResult {
+  const secrets = [...new Set([...result.findings, ...result.suppressed].map((f) => f.secret).filter((s) => s.length > 0))];
+  secrets.sort((a, b) => b.length - a.length);
+  const any = secrets.length ? new RegExp(secrets.map(escapeRe).join('|'), 'g') : undefined;
+  const redactFinding = <T extends Finding>(f: T): T => ({
+    ...f,
+    secret: redactSecret(f.secret),
+    lineText: any ? f.lineText.replace(any, (s) => redactSecret(s)) : f.lineText,
+  });
   return { ...result, findings: result.findings.map(redactFinding), suppressed: result.suppressed.map(redactFinding) };
 }

@@ -113,6 +113,7 @@ const READ_AHEAD = 16;
  */
 export async function* treeFragments(opts: TreeOptions, stats: ScanStats): AsyncGenerator<Fragment> {
   const files = await listTree(opts, stats.skipped);
+  stats.filesTotal = files.length;
   const load = async (f: Listed): Promise<Fragment | undefined> => {
     let size: number;
     try {
