@@ -15,6 +15,8 @@ export interface ProgressOptions {
   delayMs?: number;
   /** Milliseconds clock; tests pass their own. */
   now?: () => number;
+  /** How often the bar is redrawn from the live stats between updates (default 100 ms). */
+  tickMs?: number;
 }
 
 /** The bar's numbers, for one moment of a scan. */
@@ -43,7 +45,9 @@ export function progressFigures(stats: Readonly<ScanStats>, elapsedMs: number): 
 
 /**
  * A progress bar (cli-progress) that appears only once a scan has run for `delayMs`, so quick
- * scans and git hooks print nothing; cli-progress is imported only then. Draws
+ * scans and git hooks print nothing; cli-progress is imported only then. The stats object given
+ * to `update` is read again on a timer (unref'd), so sources that update it in place between
+ * fragments (worker threads do, per batch) still move the bar. Draws
  * "keyfence [████░░░░] 42% | 4200/10000 files | 35.2 MB/s | ETA: 3s", or without a known total
  * "keyfence scanning | 4200 files | 35.2 MB/s", and clears its line when stopped.
  */
@@ -55,6 +59,10 @@ export function createProgress(opts: ProgressOptions): Progress {
   let loading = false;
   let stopped = false;
   let latest: Readonly<ScanStats> | undefined;
+  const timer = setInterval(() => {
+    if (latest && !stopped) progress.update(latest);
+  }, opts.tickMs ?? 100);
+  timer.unref();
 
   const payload = (f: ProgressFigures) => ({ unit: f.unit, mbps: f.mbPerSecond.toFixed(1) });
   const draw = () => {
@@ -87,7 +95,7 @@ export function createProgress(opts: ProgressOptions): Progress {
     );
     bar.start(known ? Math.max(f.total!, 1) : 0, f.done, payload(f));
   };
-  return {
+  const progress: Progress = {
     update(stats) {
       if (stopped) return;
       latest = stats;
@@ -97,12 +105,14 @@ export function createProgress(opts: ProgressOptions): Progress {
     stop() {
       if (stopped) return;
       stopped = true;
+      clearInterval(timer);
       if (bar) {
         draw();
         bar.stop();
       }
     },
   };
+  return progress;
 }
 
 /**

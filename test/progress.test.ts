@@ -88,3 +88,19 @@ describe('progress bar', () => {
     expect(tty.written()).toBe('');
   });
 });
+
+describe('progress bar fed in place', () => {
+  it('redraws from the live stats object on its timer, with no further update calls (worker scans)', async () => {
+    let t = 0;
+    const tty = fakeTty();
+    const p = createProgress({ stream: tty, now: () => t, tickMs: 10 });
+    const live = stats({ filesTotal: 1000 });
+    p.update(live);
+    t = 1500;
+    live.filesScanned = 640;
+    await tick();
+    await tick();
+    expect(tty.written()).toContain('640/1000 files');
+    p.stop();
+  });
+});

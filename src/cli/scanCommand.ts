@@ -74,9 +74,10 @@ export async function planScan(_args: ScanArgs, _io: RunIO): Promise<ScanPlan> {
 }
 
 /** Where the fragments come from: stdin for "-", else the tree under the paths. */
-export function chooseSource(args: ScanArgs, io: RunIO): FragmentSource {
+export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): FragmentSource {
   if (args.paths.length === 1 && args.paths[0] === '-') return stdinSource(io);
-  return (stats) => treeFragments({ paths: args.paths, cwd: io.cwd, noGit: !args.git, maxFileSize: args.maxFileSize }, stats);
+  const specs = plan.rules.map((r) => r.spec);
+  return (stats) => treeFragments({ paths: args.paths, cwd: io.cwd, noGit: !args.git, maxFileSize: args.maxFileSize }, stats, specs);
 }
 
 /** `keyfence scan`: plan, source, scan, report. */
@@ -85,7 +86,7 @@ export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult>
   const progress = startProgress(args, io);
   let result: ScanResult;
   try {
-    result = await scan(chooseSource(args, io), plan.rules, plan.stages, progress?.update);
+    result = await scan(chooseSource(args, io, plan), plan.rules, plan.stages, progress?.update);
   } finally {
     progress?.stop();
   }
