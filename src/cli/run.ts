@@ -49,6 +49,7 @@ async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
     .command('rules', 'List the rules (id, enabled, description)', (y) =>
       y.option('format', { alias: 'f', choices: ['text', 'json'], default: 'text', describe: 'Output format' }),
       () => { command = 'rules'; })
+    .epilogue('Exit codes: 0 clean, 1 secrets found, 2 usage or runtime error.\nReports: text, json, sarif, junit, csv, github, html (all redacted unless --no-redact).\nEvery option is described in the README.')
     .demandCommand(1, 'Say what to do: keyfence scan, keyfence rules (see keyfence --help)')
     .strict()
     .version(version())
@@ -57,7 +58,7 @@ async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
     .wrap(Math.min(100, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      throw new UsageError(msg ?? err?.message ?? 'invalid arguments');
+      throw new UsageError((msg ?? err?.message ?? 'invalid arguments').replace(/\s*\n\s*/g, ' ')); // one line
     });
   const args = await parser.parse(argv, {}, (_err, _argv, out) => { output = out; });
   if (output || !command) return { exitCode: EXIT.clean, stdout: output ? `${output}\n` : '', stderr: '' };
