@@ -189,3 +189,22 @@ describe('excerpts and redaction', () => {
     expect(excerptOf(shown.findings[1]!).before).toBe(`creds("${key.slice(0, 4)}…(redacted)", "`);
   });
 });
+
+describe('redaction at scale', () => {
+  it('many findings: each excerpt still loses every secret of its own line', () => {
+    const findings = [];
+    for (let i = 0; i < 600; i++) {
+      const key = fakeKeyId();
+      const secret = fakeSecretKey();
+      const lineText = `k=${key} s=${secret}`;
+      const f = { ...reportResult.findings[0]!, path: `f${i}.env`, line: 1, lineText };
+      findings.push({ ...f, secret: key, column: 3, endColumn: 23 }, { ...f, ruleId: 'aws-secret-access-key', secret, column: 26, endColumn: 66 });
+    }
+    const shown = redactResult({ ...cleanResult, findings });
+    for (let i = 0; i < findings.length; i++) {
+      expect(shown.findings[i]!.lineText).not.toContain(findings[i - (i % 2)]!.secret);
+      expect(shown.findings[i]!.lineText).not.toContain(findings[i - (i % 2) + 1]!.secret);
+      expect(shown.findings[i]!.lineText).toMatch(/^k=AKIA…\(redacted\) s=.{4}…\(redacted\)$/);
+    }
+  });
+});
