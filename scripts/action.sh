@@ -107,9 +107,9 @@ cat "$report"
 [ "$code" -gt 1 ] && { output exit-code "$code"; exit "$code"; }
 
 if [ "${INPUT_UPLOAD_SARIF:-false}" = true ]; then
-  node "$bin" "${scan_args[@]}" "${extra[@]}" --format sarif --output "$sarif_file" --quiet >/dev/null
+  errors=$(node "$bin" "${scan_args[@]}" "${extra[@]}" --format sarif --output "$sarif_file" --quiet 2>&1 >/dev/null)
   sarif_code=$?
-  [ "$sarif_code" -gt 1 ] && { output exit-code "$sarif_code"; exit "$sarif_code"; }
+  [ "$sarif_code" -gt 1 ] && { echo "$errors" >&2; output exit-code "$sarif_code"; exit "$sarif_code"; }
   output sarif-file "$sarif_file"
 fi
 
@@ -126,9 +126,19 @@ if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
     echo "$summary"
     if [ "$findings" -gt 0 ]; then
       echo
-      echo "| where | rule |"
-      echo "| --- | --- |"
-      sed -nE 's/^::[a-z]+ file=([^,]*),line=([0-9]+),.*title=keyfence%3A ([^,:]*)::.*/| `\1:\2` | `\3` |/p' "$report" | sed 's/%2C/,/g; s/%3A/:/g; s/%25/%/g'
+      # One table row per annotation: ::error file=P,line=L,...,title=keyfence%3A RULE::MESSAGE
+      node -e '
+        const un = (s) => s.replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%0A/g, " ").replace(/%0D/g, "").replace(/%25/g, "%");
+        const cell = (s) => s.replace(/\|/g, "\\|").replace(/`/g, "\u02cb");
+        const rows = [];
+        for (const line of require("fs").readFileSync(process.argv[1], "utf8").split("\n")) {
+          const m = /^::\w+ file=([^,]*),line=(\d+),.*?title=keyfence%3A ([^,:]*)::(.*)$/.exec(line);
+          if (!m) continue;
+          const commit = /in commit ([0-9a-f]+)/.exec(un(m[4]));
+          rows.push(`| \`${cell(un(m[1]))}:${m[2]}\` | \`${cell(m[3])}\` | ${commit ? `\`${commit[1]}\`` : ""} |`);
+        }
+        console.log(["| where | rule | commit |", "| --- | --- | --- |", ...rows].join("\n"));
+      ' "$report"
       echo
       echo "Rotate every credential listed: removing it from the code does not un-leak it."
     fi

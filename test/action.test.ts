@@ -123,11 +123,11 @@ function runAction(dir: string, eventName: string, event: unknown, inputs: Recor
 }
 
 /** A stand-in keyfence that records its arguments, for checking what the script asks for. */
-function recordingBin(): { bin: string; calls: () => string[][] } {
+function recordingBin(stdout = 'keyfence: no findings in 0 files (0 B, 0 ms)\n', exitCode = 0): { bin: string; calls: () => string[][] } {
   const dir = mkdtempSync(path.join(tmpdir(), 'keyfence-fake-bin-'));
   const log = path.join(dir, 'calls.jsonl');
   const bin = path.join(dir, 'keyfence.js');
-  writeFileSync(bin, `require('fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + '\\n');\nconsole.log('keyfence: no findings in 0 files (0 B, 0 ms)');\n`);
+  writeFileSync(bin, `require('fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + '\\n');\nif (!process.argv.includes('sarif')) process.stdout.write(${JSON.stringify(stdout)});\nprocess.exitCode = ${exitCode};\n`);
   return { bin, calls: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]) : []) };
 }
 
@@ -145,7 +145,7 @@ describe('scripts/action.sh against a temporary repository (tree scan, the real 
     const sarif = JSON.parse(readFileSync(path.join(dir, 'keyfence.sarif'), 'utf8'));
     expect(sarif.runs[0].results.map((x: { ruleId: string }) => x.ruleId)).toEqual(['aws-access-key-id', 'aws-secret-access-key']);
     expect(r.summary).toContain('### keyfence');
-    expect(r.summary).toContain('| `config/prod.env:2` | `aws-access-key-id` |');
+    expect(r.summary).toContain('| `config/prod.env:2` | `aws-access-key-id` |  |');
     expect(r.summary).toMatch(/keyfence: 2 findings/);
   });
   it('a clean repository passes with findings=0 and writes no SARIF unless asked', () => {
@@ -190,6 +190,16 @@ describe('scripts/action.sh chooses the commits to scan from the event', () => {
       ['scan', '--history', `${base}..${head}`, '--format', 'github', '--no-color'],
       ['scan', '--history', `${base}..${head}`, '--format', 'sarif', '--output', 'keyfence.sarif', '--quiet'],
     ]);
+  });
+  it('history findings: the job summary names the commit of each finding', () => {
+    const dir = repo();
+    const annotation = '::error file=a%2Cb.env,line=4,endLine=4,col=1,endColumn=21,title=keyfence%3A aws-access-key-id::AWS access key ID found: AKIA…(redacted)%0Ain commit 0123456789ab by A on 2026-01-01%0ARotate it.\n';
+    const fake = recordingBin(`${annotation}keyfence: 1 finding (aws-access-key-id: 1) in 3 commits, 1 file (10 B, 1 ms)\n`, 1);
+    const r = runAction(dir, 'pull_request', { pull_request: { base: { sha: 'HEAD' }, head: { sha: 'HEAD' } } }, {}, fake.bin);
+    expect(r.code).toBe(1);
+    expect(r.outputs).toEqual({ findings: '1', 'exit-code': '1' });
+    expect(r.summary).toContain('Scanned commits `HEAD..HEAD`.');
+    expect(r.summary).toContain('| `a,b.env:4` | `aws-access-key-id` | `0123456789ab` |');
   });
   it('push: --history before..after; a new branch: everything not on the default branch', () => {
     const dir = repo();
