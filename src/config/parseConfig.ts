@@ -1,5 +1,6 @@
 import { ConfigError } from './configError.js';
 import { validate } from './configValidator.generated.js';
+import { jsonSyntaxError } from './jsonSyntaxError.js';
 import type { KeyfenceConfig } from './keyfenceConfig.js';
 
 /** The subset of an ajv error object the generated validator produces. */
@@ -32,13 +33,11 @@ function lineCol(text: string, offset: number): string {
   return `line ${line}, column ${column}`;
 }
 
-/** The JSON.parse failure as "invalid JSON at line L, column C: reason". */
+/** The JSON.parse failure as "invalid JSON at line L, column C: reason" (one line). */
 function jsonError(text: string, err: Error): string {
-  const reason = err.message.replace(/\s+in JSON at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)$/, '');
-  const pos = /at position (\d+)/.exec(err.message);
-  if (pos) return `invalid JSON at ${lineCol(text, Number(pos[1]))}: ${reason}`;
-  if (/end of JSON input/i.test(err.message)) return `invalid JSON at ${lineCol(text, text.length)}: ${reason}`;
-  return `invalid JSON: ${reason}`;
+  const where = jsonSyntaxError(text);
+  if (where) return `invalid JSON at ${lineCol(text, where.offset)}: ${where.reason}`;
+  return `invalid JSON: ${err.message.split('\n')[0]}`;
 }
 
 /** The rule's id in a message about `rules[i]…`, when it has one: ` (rule "acme-token")`. */
@@ -88,9 +87,10 @@ function checkRegex(file: string, field: string, source: string, flags = ''): vo
  * Rule ids are checked later, against the rules they refer to (see resolveRules).
  */
 export function parseConfig(text: string, file: string): KeyfenceConfig {
+  text = text.replace(/^\uFEFF/, '');
   let data: unknown;
   try {
-    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+    data = JSON.parse(text);
   } catch (err) {
     throw new ConfigError(`${file}: ${jsonError(text, err as Error)}`);
   }
