@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { ConfigError } from '../config/configError.js';
 import { redactSecret } from '../report/redact.js';
 import type { AllowStage } from '../scan.js';
@@ -79,6 +80,19 @@ export function parseBaseline(text: string, file: string): Baseline {
     if (!e || typeof e.fingerprint !== 'string') throw new ConfigError(`${file}: entries[${i}].fingerprint: missing`);
   });
   return { tool: 'keyfence', version: 1, about: typeof b.about === 'string' ? b.about : ABOUT, entries: b.entries };
+}
+
+/**
+ * Reads the baseline file at `file` (named `shown` in messages), or undefined when it is
+ * absent and not `required` (a config may name a baseline not yet written). Throws
+ * ConfigError when a required one is missing or the file is not a baseline.
+ */
+export function readBaselineFile(file: string, shown: string, required: boolean): Baseline | undefined {
+  if (!existsSync(file)) {
+    if (required) throw new ConfigError(`${shown}: baseline file not found`);
+    return undefined;
+  }
+  return parseBaseline(readFileSync(file, 'utf8'), shown);
 }
 
 /** Allows findings whose fingerprint the baseline records; `file` names it in the reason. */

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { baselineOf, pruneBaseline, serializeBaseline, withEntries, type BaselineEntry } from '../baseline/baseline.js';
-import { configuredPlan, readBaselineFile } from '../config/configuredPlan.js';
+import { baselineOf, pruneBaseline, readBaselineFile, serializeBaseline, withEntries, type BaselineEntry } from '../baseline/baseline.js';
+import { configuredPlan } from '../config/configuredPlan.js';
 import { displayPath } from '../config/loadConfig.js';
 import { scan } from '../scan.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';

@@ -1,12 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { gitallowedStage, parseGitallowed } from '../allow/gitallowed.js';
 import { inlineAllowStage, inlineAuditStage } from '../allow/inlineAllow.js';
-import { baselineStage, parseBaseline, type Baseline } from '../baseline/baseline.js';
 import type { CompiledRule } from '../rules/compile.js';
 import { loadBuiltinRules, selectRules } from '../rules/load.js';
 import type { AllowStage } from '../scan.js';
-import { ConfigError } from './configError.js';
 import type { AllowList } from './keyfenceConfig.js';
 import { displayPath, loadConfig, type ConfigLocation } from './loadConfig.js';
 
@@ -32,15 +29,6 @@ export interface ConfiguredPlan {
   baselineFile?: string;
   /** Notes for stderr once the scan ran (e.g. what --no-inline-allow now reports). */
   notes: () => string[];
-}
-
-/** Reads a baseline file, or undefined when it is optional and absent. */
-export function readBaselineFile(file: string, shown: string, required: boolean): Baseline | undefined {
-  if (!existsSync(file)) {
-    if (required) throw new ConfigError(`${shown}: baseline file not found`);
-    return undefined;
-  }
-  return parseBaseline(readFileSync(file, 'utf8'), shown);
 }
 
 /** The stages of one allowlist: paths, regexes, stopwords (each only when non-empty). */
@@ -88,6 +76,7 @@ export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> 
   if (location.inRepo) {
     const file = path.join(location.root, '.gitallowed');
     if (existsSync(file)) {
+      const { gitallowedStage, parseGitallowed } = await import('../allow/gitallowed.js');
       const shown = displayPath(file, input.cwd);
       stages.push(gitallowedStage(parseGitallowed(readFileSync(file, 'utf8'), shown), shown));
     }
@@ -103,6 +92,7 @@ export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> 
   }
   if (baselineFile && input.useBaseline !== false) {
     const shown = displayPath(baselineFile, input.cwd);
+    const { baselineStage, readBaselineFile } = await import('../baseline/baseline.js');
     const baseline = readBaselineFile(baselineFile, shown, required);
     if (baseline) stages.push(baselineStage(baseline, shown));
   }
