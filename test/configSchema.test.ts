@@ -71,3 +71,17 @@ export async function resolve(specifier, context, next) {
     }
   });
 });
+
+describe('README', () => {
+  it('its complete configuration example is a valid config with known rule ids', async () => {
+    const readme = readFileSync(`${root}README.md`, 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration'));
+    const example = /```json\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(example).toBeDefined();
+    const { parseConfig } = await import('../src/config/parseConfig.js');
+    const { resolveRules } = await import('../src/config/resolveRules.js');
+    const { loadBuiltinRules } = await import('../src/rules/load.js');
+    const config = parseConfig(example!, 'README.md');
+    expect(resolveRules(config, 'README.md', loadBuiltinRules()).rules.map((r) => r.id)).toContain('acme-internal-token');
+  });
+});
