@@ -10,6 +10,7 @@ import { parseConfig } from '../src/config/parseConfig.js';
 import { resolveRules } from '../src/config/resolveRules.js';
 import { fakeKeyId, fakeSecretKey } from '../src/rules/examples.js';
 import { loadBuiltinRules } from '../src/rules/load.js';
+import { PARALLEL_MIN_FILES } from '../src/sources/tree.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -241,6 +242,25 @@ describe('keyfence scan with a config', () => {
     expect(report.suppressed.map((f) => f.suppressedBy)).toEqual([{ stage: 'gitallowed', reason: '.gitallowed:2: ^config/dev\\.env:' }]);
     const bad = tempDir({ '.gitallowed': 'AKIA(\n', 'a.txt': 'x\n' }, true);
     expect((await cli(['scan'], bad)).stderr).toMatch(/^keyfence: \.gitallowed:1: not a valid regular expression/);
+  });
+});
+
+describe('allow stages on large trees (scanned in worker threads)', () => {
+  it('suppress the same findings with the same reasons', async () => {
+    const files: Record<string, string> = {
+      '.keyfence.json': JSON.stringify({ rules: [ACME_RULE], allow: { paths: ['fixtures/**'] } }),
+      'a.py': `# keyfence:allow-next-line\nA = "${fakeKeyId()}"\n`,
+      'fixtures/b.txt': `acme_${'e'.repeat(32)}\n`,
+      'c.env': `AWS_ACCESS_KEY_ID=${fakeKeyId()}\n`,
+    };
+    for (let i = 0; i < PARALLEL_MIN_FILES; i++) files[`filler/f${i}.txt`] = `line ${i}\n`;
+    const dir = tempDir(files);
+    const { report } = await json(['scan', '--no-git', '.'], dir);
+    expect(report.findings.map((f) => f.path)).toEqual(['c.env']);
+    expect(report.suppressed.map((f) => [f.path, f.suppressedBy])).toEqual([
+      ['a.py', { stage: 'inline', reason: 'keyfence:allow-next-line on line 1' }],
+      ['fixtures/b.txt', { stage: 'path', reason: 'allow.paths: fixtures/**' }],
+    ]);
   });
 });
 

@@ -47,7 +47,7 @@ export async function baselineCommand(args: ScanArgs, opts: BaselineOptions, io:
   const shown = displayPath(file, io.cwd);
   const previous = opts.prune ? readBaselineFile(file, shown, true) : undefined;
 
-  const result = await scan(chooseSource(args, io), plan.rules, plan.stages);
+  const result = await scan(chooseSource(args, io, plan), plan.rules, plan.stages);
   let stderr = '';
   for (const s of result.stats.skipped) stderr += `keyfence: skipped ${s.path}: ${s.reason}\n`;
 

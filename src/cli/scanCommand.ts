@@ -68,15 +68,16 @@ export async function planScan(args: ScanArgs, io: RunIO): Promise<ScanPlan> {
 }
 
 /** Where the fragments come from: stdin for "-", else the tree under the paths. */
-export function chooseSource(args: ScanArgs, io: RunIO): FragmentSource {
+export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): FragmentSource {
   if (args.paths.length === 1 && args.paths[0] === '-') return stdinSource(io);
-  return (stats) => treeFragments({ paths: args.paths, cwd: io.cwd, noGit: !args.git, maxFileSize: args.maxFileSize }, stats);
+  const specs = plan.rules.map((r) => r.spec);
+  return (stats) => treeFragments({ paths: args.paths, cwd: io.cwd, noGit: !args.git, maxFileSize: args.maxFileSize }, stats, specs);
 }
 
 /** `keyfence scan`: plan, source, scan, report. */
 export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult> {
   const plan = await planScan(args, io);
-  const result = await scan(chooseSource(args, io), plan.rules, plan.stages);
+  const result = await scan(chooseSource(args, io, plan), plan.rules, plan.stages);
   const delivered = await deliver(result, args, io);
   if (!args.quiet) for (const note of plan.notes?.() ?? []) delivered.stderr += `keyfence: ${note}\n`;
   return delivered;
