@@ -123,6 +123,22 @@ describe('keyfence baseline options', () => {
     expect((await run(['baseline'], io(dir))).stdout).toBe('keyfence: wrote 1 entry to .keyfence-baseline.json (aws-access-key-id: 1)\n');
   });
 
+  // Exactly one of the two --history tests runs: this one once the history source is built in.
+  it.runIf('history' in SCAN_OPTIONS)('--history records secrets from history with the fingerprints a tree scan has', async () => {
+    const key = fakeKeyId();
+    const dir = repo({ 'a.env': `AWS_ACCESS_KEY_ID=${key}\n`, 'b.env': `AWS_ACCESS_KEY_ID=${fakeKeyId()}\n` });
+    // b.env's key is removed again: only history still holds it.
+    writeFileSync(path.join(dir, 'b.env'), 'AWS_ACCESS_KEY_ID=${FROM_VAULT}\n');
+    spawnSync('git', ['commit', '-qam', 'use the vault', '--no-verify'], { cwd: dir });
+    expect((await run(['baseline', '--history', '-o', 'history.json'], io(dir))).exitCode).toBe(0);
+    expect((await run(['baseline', '-o', 'tree.json'], io(dir))).exitCode).toBe(0);
+    const entries = (f: string) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')).entries as { path: string; fingerprint: string }[];
+    expect(entries('history.json').map((e) => e.path)).toEqual(['a.env', 'b.env']);
+    expect(entries('tree.json')).toEqual(entries('history.json').filter((e) => e.path === 'a.env'));
+    expect((await run(['scan', '--history', '--baseline', 'history.json'], io(dir))).exitCode).toBe(0);
+    expect((await run(['scan', '--history'], io(dir))).exitCode).toBe(1);
+  });
+
   it.runIf(!('history' in SCAN_OPTIONS))('--history says plainly that this build has no history source', async () => {
     const dir = repo({ 'a.txt': 'x\n' });
     expect(await run(['baseline', '--history'], io(dir))).toMatchObject({ exitCode: 2, stderr: 'keyfence: --history needs the git history source, which this build does not include yet\n' });

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { baselineOf, pruneBaseline, readBaselineFile, serializeBaseline, withEntries, type BaselineEntry } from '../baseline/baseline.js';
 import { configuredPlan } from '../config/configuredPlan.js';
 import { displayPath } from '../config/loadConfig.js';
-import { scan } from '../scan.js';
+import { scan, type FragmentSource } from '../scan.js';
+import type { ScanResult } from '../types.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import { chooseSource } from './scanCommand.js';
 import { SCAN_OPTIONS, type ScanArgs } from './scanOptions.js';
@@ -47,7 +48,10 @@ export async function baselineCommand(args: ScanArgs, opts: BaselineOptions, io:
   const shown = displayPath(file, io.cwd);
   const previous = opts.prune ? readBaselineFile(file, shown, true) : undefined;
 
-  const result = await scan(chooseSource(args, io, plan), plan.rules, plan.stages);
+  // Exactly the scan command's source, including any post-pass a source asks for (history dedupe).
+  const source: FragmentSource & { finish?: (r: ScanResult) => ScanResult } = chooseSource(args, io, plan);
+  let result = await scan(source, plan.rules, plan.stages);
+  if (source.finish) result = source.finish(result);
   let stderr = '';
   for (const s of result.stats.skipped) stderr += `keyfence: skipped ${s.path}: ${s.reason}\n`;
 

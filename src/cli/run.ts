@@ -8,7 +8,7 @@ export function version(): string {
 }
 
 /** Scan options that mean nothing for `keyfence baseline` (its --output is the baseline file). */
-const BASELINE_SKIPS = new Set(['format', 'output', 'redact', 'quiet', 'color', 'baseline']);
+const BASELINE_SKIPS = new Set(['format', 'output', 'redact', 'quiet', 'color', 'baseline', 'staged', 'commit-msg', 'pre-push']);
 
 /** Known failures print one line and exit 2; anything else is a bug, still one line. */
 export function errorResult(err: unknown, io: RunIO): RunResult {
@@ -53,7 +53,7 @@ async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
       for (const [name, spec] of Object.entries(SCAN_OPTIONS)) {
         if (!BASELINE_SKIPS.has(name)) y.option(name, { ...spec, choices: spec.choices ? [...spec.choices] : undefined });
       }
-      if (!('history' in SCAN_OPTIONS)) y.option('history', { type: 'boolean', default: false, describe: 'Record findings from the whole git history too' });
+      if (!('history' in SCAN_OPTIONS)) y.option('history', { type: 'boolean', default: false, describe: 'Record the findings of the git history (every commit) instead of the files' });
       return y
         .positional('paths', { type: 'string', array: true, describe: 'Files or directories (default: the repository)', default: [] })
         .option('output', { alias: 'o', type: 'string', describe: 'Baseline file (default: the config\'s "baseline", else .keyfence-baseline.json at the repository root)' })
@@ -86,7 +86,7 @@ async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
     case 'baseline': {
       const scanArgs = scanArgsFrom(args as unknown as Record<string, unknown>);
       const { baselineCommand } = await import('./baselineCommand.js');
-      return baselineCommand({ ...scanArgs, output: undefined }, { output: (args as { output?: string }).output, prune: Boolean((args as { prune?: boolean }).prune), history: Boolean((args as { history?: boolean }).history) }, io);
+      return baselineCommand({ ...scanArgs, output: undefined }, { output: (args as { output?: string }).output, prune: Boolean((args as { prune?: boolean }).prune), history: ((args as { history?: unknown }).history ?? false) !== false }, io);
     }
     case 'rules':
       return (await import('./rulesCommand.js')).rulesCommand((args as unknown as { format: string }).format);
