@@ -16,7 +16,7 @@ export interface ScanArgs {
   /** --baseline FILE: findings recorded in it are allowed. */
   baseline?: string;
   /** false with --no-inline-allow: inline allow comments are ignored (and what they hid reported). */
-  inlineAllow: boolean;
+  inlineAllow?: boolean;
 }
 
 export const FORMATS = ['text', 'json'] as const;
