@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadBuiltinRules, selectRules } from '../rules/load.js';
 import { redactResult } from '../report/redact.js';
 import { renderReport } from '../report/index.js';
 import type { CompiledRule } from '../rules/compile.js';
@@ -54,11 +53,18 @@ export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO): Pr
 export interface ScanPlan {
   rules: CompiledRule[];
   stages: AllowStage[];
+  /** Notes for stderr after the scan (unless --quiet). */
+  notes?: () => string[];
 }
 
-/** The rules and allow stages for this scan. */
-export async function planScan(_args: ScanArgs, _io: RunIO): Promise<ScanPlan> {
-  return { rules: selectRules(loadBuiltinRules()), stages: [] };
+/**
+ * The rules and allow stages for this scan: the built-ins, the config (.keyfence.json at the
+ * repo root, or the scan root outside git, or --config), .gitallowed, --baseline and inline
+ * comments (unless --no-inline-allow). See src/config/configuredPlan.ts.
+ */
+export async function planScan(args: ScanArgs, io: RunIO): Promise<ScanPlan> {
+  const { configuredPlan } = await import('../config/configuredPlan.js');
+  return configuredPlan({ cwd: io.cwd, paths: args.paths, config: args.config, baseline: args.baseline, inlineAllow: args.inlineAllow !== false });
 }
 
 /** Where the fragments come from: stdin for "-", else the tree under the paths. */
@@ -72,5 +78,7 @@ export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): Fragmen
 export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult> {
   const plan = await planScan(args, io);
   const result = await scan(chooseSource(args, io, plan), plan.rules, plan.stages);
-  return deliver(result, args, io);
+  const delivered = await deliver(result, args, io);
+  if (!args.quiet) for (const note of plan.notes?.() ?? []) delivered.stderr += `keyfence: ${note}\n`;
+  return delivered;
 }
