@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadBuiltinRules, selectRules } from '../rules/load.js';
 import { redactResult } from '../report/redact.js';
 import { renderReport } from '../report/index.js';
 import type { CompiledRule } from '../rules/compile.js';
@@ -39,7 +38,7 @@ export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO, rul
   const toFile = args.output !== undefined;
   const report = await renderReport(args.format, shown, {
     color: !toFile && useColor(args, io, io.stdoutIsTTY),
-    rules: rules ?? loadBuiltinRules(),
+    rules: rules ?? (await import('../rules/load.js')).loadBuiltinRules(),
     version: version(),
     redacted: args.redact,
   });
@@ -66,11 +65,18 @@ export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO, rul
 export interface ScanPlan {
   rules: CompiledRule[];
   stages: AllowStage[];
+  /** Notes for stderr after the scan (unless --quiet). */
+  notes?: () => string[];
 }
 
-/** The rules and allow stages for this scan. */
-export async function planScan(_args: ScanArgs, _io: RunIO): Promise<ScanPlan> {
-  return { rules: selectRules(loadBuiltinRules()), stages: [] };
+/**
+ * The rules and allow stages for this scan: the built-ins, the config (.keyfence.json at the
+ * repo root, or the scan root outside git, or --config), .gitallowed, --baseline and inline
+ * comments (unless --no-inline-allow). See src/config/configuredPlan.ts.
+ */
+export async function planScan(args: ScanArgs, io: RunIO): Promise<ScanPlan> {
+  const { configuredPlan } = await import('../config/configuredPlan.js');
+  return configuredPlan({ cwd: io.cwd, paths: args.paths, config: args.config, baseline: args.baseline, inlineAllow: args.inlineAllow !== false });
 }
 
 /** Where the fragments come from: stdin for "-", else the tree under the paths. */
@@ -90,5 +96,7 @@ export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult>
   } finally {
     progress?.stop();
   }
-  return deliver(result, args, io, plan.rules.map((r) => r.spec));
+  const delivered = await deliver(result, args, io, plan.rules.map((r) => r.spec));
+  if (!args.quiet) for (const note of plan.notes?.() ?? []) delivered.stderr += `keyfence: ${note}\n`;
+  return delivered;
 }
