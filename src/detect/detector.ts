@@ -5,6 +5,9 @@ import { awsAccountOf } from './awsAccount.js';
 import { decodedLayers, type Layer } from './decoders.js';
 import { shannonEntropy } from './entropy.js';
 
+/** Past this many keyword lines in one fragment, a rule's regex runs over the whole text. */
+const MAX_WINDOWS = 32;
+
 /** Longest excerpt of a line kept on each side of a secret (minified files have huge lines). */
 const EXCERPT_SIDE = 160;
 
@@ -61,6 +64,36 @@ class LineIndex {
   }
 }
 
+/**
+ * The lines that hold a keyword (ASCII case-insensitive; `lower` is `text` lower-cased, same
+ * length), merged into ascending, non-overlapping [start, end) ranges of `text`. Rules' regexes
+ * run only over these ranges: the prefilter that keeps a scan fast on text with no secrets.
+ */
+function keywordLines(text: string, lower: string, keywords: readonly string[]): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (const k of keywords) {
+    let at = lower.indexOf(k);
+    while (at !== -1) {
+      // Many hits: the regex over the whole text is cheaper than this bookkeeping.
+      if (ranges.length >= MAX_WINDOWS) return [[0, text.length]];
+      const start = text.lastIndexOf('\n', at) + 1;
+      let end = text.indexOf('\n', at + k.length);
+      if (end === -1) end = text.length;
+      ranges.push([start, end]);
+      at = lower.indexOf(k, end);
+    }
+  }
+  if (ranges.length <= 1) return ranges;
+  ranges.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [ranges[0]!];
+  for (const r of ranges) {
+    const last = merged.at(-1)!;
+    if (r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+    else merged.push(r);
+  }
+  return merged;
+}
+
 /** One match in one text (the fragment's, or a decoded layer's), before it is placed in the file. */
 interface Hit {
   rule: CompiledRule;
@@ -81,17 +114,13 @@ function secretOf(m: RegExpExecArray): { value: string; index: number } {
   return { value: m[0], index: m.index };
 }
 
-/** The rules that pass their keyword prefilter on `lower` (rules without keywords always do). */
-function prefiltered(lower: string, rules: readonly CompiledRule[]): Set<CompiledRule> {
-  return new Set(rules.filter((r) => r.keywords.length === 0 || r.keywords.some((k) => lower.includes(k))));
-}
-
 /**
- * Runs every rule over one text: keyword prefilter (or the `active` set it gave already), regex,
- * entropy, gates, the rule's allow list, then the `near` forms around the hits of the rules they
- * pair with (those need no keyword of their own). Hits come in no set order.
+ * Runs every rule over one text (`lower` is it lower-cased): a rule with keywords runs only over
+ * the lines that hold one (so its match must lie within one line), a rule without keywords over
+ * the whole text; then entropy, gates, the rule's allow list, then the `near` forms around the
+ * hits of the rules they pair with. Hits come in no set order.
  */
-function findHits(text: string, rules: readonly CompiledRule[], active: ReadonlySet<CompiledRule> = prefiltered(text.toLowerCase(), rules)): Hit[] {
+function findHits(text: string, rules: readonly CompiledRule[], lower = text.toLowerCase()): Hit[] {
   const index = new LineIndex(text);
   const found = new Map<string, { cand: Candidate; line: number }>();
   const lineText = (line: number) => text.slice(index.start(line), index.end(line));
@@ -124,14 +153,28 @@ function findHits(text: string, rules: readonly CompiledRule[], active: Readonly
     found.set(key, { cand: { rule, secret, offset }, line });
   };
 
-  for (const rule of rules) {
-    if (!active.has(rule)) continue;
+  const runOver = (rule: CompiledRule, from: number, to: number): void => {
+    const chunk = from === 0 && to === text.length ? text : text.slice(from, to);
     rule.re.lastIndex = 0;
     let m: RegExpExecArray | null;
-    while ((m = rule.re.exec(text)) !== null) {
+    while ((m = rule.re.exec(chunk)) !== null) {
       if (m[0].length === 0) rule.re.lastIndex++;
-      accept(rule, m, 0, rule.entropy, rule.gates);
+      accept(rule, m, from, rule.entropy, rule.gates);
     }
+  };
+
+  for (const rule of rules) {
+    if (rule.keywords.length === 0) {
+      runOver(rule, 0, text.length);
+      continue;
+    }
+    if (lower.length !== text.length) {
+      // Unicode case mapping changed lengths (rare: "İ"), so offsets in `lower` are not
+      // offsets in `text`: check the keywords, then run over the whole text.
+      if (rule.keywords.some((k) => lower.includes(k))) runOver(rule, 0, text.length);
+      continue;
+    }
+    for (const [from, to] of keywordLines(text, lower, rule.keywords)) runOver(rule, from, to);
   }
 
   // Unnamed forms: only around findings of the rule they pair with (e.g. a secret key near a key ID).
@@ -224,9 +267,7 @@ function layerHits(layer: Layer, rules: readonly CompiledRule[]): Hit[] {
     for (let n = 0; n < CUT_SEARCH && to < text.length && text[to] !== '\n' && !SEPARATOR.test(text[to]!); n++) to--;
     if (to <= from) continue;
     const slice = text.slice(from, to);
-    const active = prefiltered(slice.toLowerCase(), rules);
-    if (active.size === 0) continue;
-    for (const h of findHits(slice, rules, active)) {
+    for (const h of findHits(slice, rules)) {
       hits.push({ ...h, start: h.start + from, lineStart: h.lineStart + from, lineEnd: h.lineEnd + from });
     }
   }
@@ -245,9 +286,11 @@ interface Placed {
 
 /**
  * Finds secrets in one fragment. Pure: `(fragment, rules) → findings`, the only place regexes
- * run. Per rule: keyword prefilter, then the regex, then entropy, gates and the rule's own
- * allow list. Rules with `near` then look for their unnamed form around the findings of the rule
- * they pair with. Findings come back in text order; secrets are in clear.
+ * run. Per rule: keyword prefilter (the regex then runs only over the lines that hold a keyword,
+ * so a rule's match must lie within one line; a rule without keywords runs over the whole
+ * text), then entropy, gates and the rule's own allow list. Rules with `near` then look for
+ * their unnamed form around the findings of the rule they pair with. Findings come back in text
+ * order; secrets are in clear.
  *
  * The same then runs over decoded views of the text (see ./decoders.ts: base64 runs, percent
  * escapes, JSON string escapes, up to two decodings deep). A secret found only there is
@@ -260,19 +303,15 @@ interface Placed {
 export function detect(fragment: Fragment, rules: readonly CompiledRule[]): Finding[] {
   const { text } = fragment;
   if (text.length === 0) return [];
-  const active = prefiltered(text.toLowerCase(), rules);
   const placed = new Map<string, Placed>();
   const plain: Placed[] = [];
-  for (const hit of findHits(text, rules, active)) {
+  for (const hit of findHits(text, rules)) {
     const p: Placed = { hit, start: hit.start, end: hit.start + hit.secret.length };
     placed.set(`${hit.rule.id}:${p.start}`, p);
     plain.push(p);
   }
 
-  // Escape decoders only matter where some rule's keyword is in sight; base64 can hide the keyword.
-  const keywordInText = active.size > 0;
-  const wanted = (kind: string, depth: number) => kind === 'base64' || depth > 0 || keywordInText;
-  for (const layer of decodedLayers(text, wanted)) {
+  for (const layer of decodedLayers(text)) {
     for (const hit of layerHits(layer, rules)) {
       const span = layer.toSource(hit.start, hit.start + hit.secret.length);
       const key = `${hit.rule.id}:${span.start}`;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { shannonEntropy } from '../detect/entropy.js';
+import { keyIdForAccount } from '../detect/awsAccount.js';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -26,15 +26,18 @@ function randomRun(alphabet: string, n: number): string {
 }
 
 /**
- * A random access key ID with the given prefix, in the post-2019 format (encodes an account).
- * Drawn again in the rare case it comes out with few distinct characters (it would fail the
- * rule's entropy floor and make an example flaky).
+ * A random access key ID with the given prefix. AKIA/ASIA/ABIA/ACCA keys use the post-2019
+ * format and encode a random 12-digit account (see awsAccountFromKeyId); other prefixes are
+ * 16 random base32 characters.
  */
 export function fakeKeyId(prefix = 'AKIA'): string {
-  for (;;) {
-    const id = prefix + pick('QRSTUVWXYZ234567', 1) + randomRun(BASE32, 15);
-    if (shannonEntropy(id) >= 3.4) return id;
+  if (/^(?:AKIA|ASIA|ABIA|ACCA)$/.test(prefix)) {
+    for (;;) {
+      const id = keyIdForAccount(prefix, fakeAccountId(), () => randomBytes(4).readUInt32BE() / 2 ** 32);
+      if (!/(.)\1\1/.test(id.slice(4))) return id; // no accidental placeholder-looking runs
+    }
   }
+  return prefix + pick('QRSTUVWXYZ234567', 1) + randomRun(BASE32, 15);
 }
 
 /** A random 40-character secret access key holding upper, lower and a digit. */
