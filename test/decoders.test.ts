@@ -123,3 +123,21 @@ describe('decodedLayers', () => {
     expect(decodedLayers(text, (kind) => kind !== 'percent').map((l) => l.kind)).toEqual(['base64']);
   });
 });
+
+describe('layers keep only what is near decoded content', () => {
+  it('leaves out the far parts of a big text, and still maps back exactly', () => {
+    const filler = 'let a = b + c; // nothing to see here\n'.repeat(5000);
+    const text = `${filler}url = "https://example.com/?q=a%2Fb%2Bc"\n${filler}`;
+    const layer = decodePercent(text)!;
+    expect(layer.text.length).toBeLessThan(20_000);
+    expect(layer.text).toContain('url = "https://example.com/?q=a/b+c"');
+    const at = layer.text.indexOf('a/b+c');
+    const span = layer.toSource(at, at + 5);
+    expect(text.slice(span.start, span.end)).toBe('a%2Fb%2Bc');
+    expect(span.decodedFrom).toEqual(['percent']);
+  });
+
+  it('does not percent-decode a text whose escapes cannot hide a credential (no %2F %2B %3D %3A %22)', () => {
+    expect(decodePercent('printf("%20s|%41", name); width: 100%25')).toBeUndefined();
+  });
+});

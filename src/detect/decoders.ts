@@ -16,7 +16,9 @@ export interface SourceSpan {
 
 /**
  * A text decoded from another (its source): every encoded run the decoder recognised is replaced
- * by its decoded form, everything else is copied, so names and neighbours stay next to values.
+ * by its decoded form, with LAYER_CONTEXT characters of the source copied around it, so names and
+ * neighbours stay next to values. Parts of the source far from anything decoded are left out:
+ * blank lines stand between kept parts.
  */
 export interface Layer {
   kind: string;
@@ -37,48 +39,102 @@ const COPY = 0;
 const UNIT = 1;
 /** Base64: decoded byte i comes from source characters 4⌊i/3⌋ … 4⌈(i+1)/3⌉ of the run. */
 const BASE64 = 2;
+/** Between two kept parts of the source: blank lines, mapping to the point where the next part starts. */
+const GAP = 3;
+const GAP_TEXT = '\n'.repeat(8);
 
-/** Builds a layer from a source text, piece by piece, left to right. */
+/**
+ * How much of the source around each decoded piece a layer keeps (the rest is left out, a layer
+ * of a 5 MB bundle with one escape is a few KB): at least as far as the detector looks around
+ * decoded content (see layerHits in ./detector.ts).
+ */
+export const LAYER_CONTEXT = 8192;
+/** How far the edge of a kept part moves inwards to land on a separator, not inside a word. */
+const EDGE_SEARCH = 256;
+const EDGE = /[\s"'`,;:()[\]{}<>|]/;
+
+interface Piece {
+  srcStart: number;
+  srcEnd: number;
+  text: string;
+  how: typeof UNIT | typeof BASE64;
+  seed: boolean;
+}
+
+/**
+ * Builds a layer from a source text: decoded pieces come in source order without overlap; the
+ * layer keeps them with LAYER_CONTEXT characters of source around each (cut at separators),
+ * and blank lines (GAP_TEXT) between kept parts that are apart.
+ */
 class LayerBuilder {
-  private readonly pieces: string[] = [];
-  private readonly dst: number[] = [];
-  private readonly src: number[] = [];
-  private readonly how: number[] = [];
-  private readonly seed: boolean[] = [];
-  private length = 0;
-  private copied = 0;
-  private changed = false;
+  private readonly pieces: Piece[] = [];
 
   constructor(private readonly source: string) {}
 
-  private push(srcStart: number, text: string, how: number, seed = false): void {
-    if (text.length === 0) return;
-    this.seed.push(seed);
-    this.dst.push(this.length);
-    this.src.push(srcStart);
-    this.how.push(how);
-    this.pieces.push(text);
-    this.length += text.length;
-  }
-
   /**
-   * Replaces source [srcStart, srcEnd) by `text`; pieces must come in order without overlap.
-   * `seed`: the piece can change what the detector finds (see Layer.seedRanges).
+   * Replaces source [srcStart, srcEnd) by `text`. `seed`: the piece can change what the detector
+   * finds (see Layer.seedRanges).
    */
   decoded(srcStart: number, srcEnd: number, text: string, how: typeof UNIT | typeof BASE64, seed = true): void {
-    if (srcStart > this.copied) this.push(this.copied, this.source.slice(this.copied, srcStart), COPY);
-    this.push(srcStart, text, how, seed);
-    this.copied = srcEnd;
-    this.changed = true;
+    this.pieces.push({ srcStart, srcEnd, text, how, seed });
+  }
+
+  /** The parts of the source to keep: context around the pieces, merged, cut at separators. */
+  private parts(): [number, number, number, number][] {
+    const { source, pieces } = this;
+    // [start, end, first piece, last piece + 1]
+    const parts: [number, number, number, number][] = [];
+    pieces.forEach((p, i) => {
+      const start = Math.max(0, p.srcStart - LAYER_CONTEXT);
+      const end = Math.min(source.length, p.srcEnd + LAYER_CONTEXT);
+      const prev = parts.at(-1);
+      if (prev && start <= prev[1]) {
+        prev[1] = Math.max(prev[1], end);
+        prev[3] = i + 1;
+      } else parts.push([start, end, i, i + 1]);
+    });
+    for (const part of parts) {
+      const firstStart = pieces[part[2]]!.srcStart;
+      const lastEnd = pieces[part[3] - 1]!.srcEnd;
+      for (let n = 0; n < EDGE_SEARCH && part[0] > 0 && part[0] < firstStart && !EDGE.test(source[part[0] - 1]!); n++) part[0]++;
+      for (let n = 0; n < EDGE_SEARCH && part[1] < source.length && part[1] > lastEnd && !EDGE.test(source[part[1]]!); n++) part[1]--;
+    }
+    return parts;
   }
 
   finish(kind: string): Layer | undefined {
-    if (!this.changed) return undefined;
-    if (this.copied < this.source.length) this.push(this.copied, this.source.slice(this.copied), COPY);
-    const { dst, src, how, seed } = this;
-    dst.push(this.length);
-    src.push(this.source.length);
-    const text = this.pieces.join('');
+    if (this.pieces.length === 0) return undefined;
+    const { source, pieces } = this;
+    const texts: string[] = [];
+    const dst: number[] = [];
+    const src: number[] = [];
+    const srcEnd: number[] = [];
+    const how: number[] = [];
+    const seed: boolean[] = [];
+    let length = 0;
+    const push = (from: number, to: number, text: string, h: number, s = false): void => {
+      if (text.length === 0) return;
+      texts.push(text);
+      dst.push(length);
+      src.push(from);
+      srcEnd.push(to);
+      how.push(h);
+      seed.push(s);
+      length += text.length;
+    };
+    for (const [start, end, first, last] of this.parts()) {
+      if (start > 0 || length > 0) push(start, start, GAP_TEXT, GAP);
+      let at = start;
+      for (let i = first; i < last; i++) {
+        const p = pieces[i]!;
+        push(at, p.srcStart, source.slice(at, p.srcStart), COPY);
+        push(p.srcStart, p.srcEnd, p.text, p.how, p.seed);
+        at = p.srcEnd;
+      }
+      push(at, end, source.slice(at, end), COPY);
+    }
+    dst.push(length);
+    const text = texts.join('');
     const segment = (offset: number): number => {
       let lo = 0;
       let hi = dst.length - 2;
@@ -92,14 +148,14 @@ class LayerBuilder {
     const startOf = (i: number, p: number): number => {
       const rel = p - dst[i]!;
       if (how[i] === COPY) return src[i]! + rel;
-      if (how[i] === UNIT) return src[i]!;
-      return src[i]! + Math.floor(rel / 3) * 4;
+      if (how[i] === BASE64) return src[i]! + Math.floor(rel / 3) * 4;
+      return src[i]!;
     };
     const endOf = (i: number, p: number): number => {
       const rel = p - dst[i]!;
       if (how[i] === COPY) return src[i]! + rel + 1;
-      if (how[i] === UNIT) return src[i + 1]!;
-      return Math.min(src[i + 1]!, src[i]! + Math.ceil((rel + 1) / 3) * 4);
+      if (how[i] === BASE64) return Math.min(srcEnd[i]!, src[i]! + Math.ceil((rel + 1) / 3) * 4);
+      return srcEnd[i]!;
     };
     // Spans of the segments that pass `keep`, touching ones joined (`\\` then `\/` decode to one "\/").
     const ranges = (keep: (i: number) => boolean): [number, number][] => {
@@ -112,6 +168,7 @@ class LayerBuilder {
       }
       return out;
     };
+    const decoded = (h: number | undefined) => h === UNIT || h === BASE64;
     return {
       kind,
       text,
@@ -123,10 +180,10 @@ class LayerBuilder {
         const first = segment(start);
         const last = segment(end - 1);
         let touched = false;
-        for (let i = first; i <= last && !touched; i++) touched = how[i] !== COPY;
+        for (let i = first; i <= last && !touched; i++) touched = decoded(how[i]);
         return { start: startOf(first, start), end: endOf(last, end - 1), decodedFrom: touched ? [kind] : [] };
       },
-      decodedRanges: () => ranges((i) => how[i] !== COPY),
+      decodedRanges: () => ranges((i) => decoded(how[i])),
       seedRanges: () => ranges((i) => seed[i] === true),
     };
   }
@@ -213,17 +270,22 @@ export function decodeBase64(text: string, ranges: Ranges = undefined): Layer | 
     // character). Look at the last character a minimum run from p would need first: when it is
     // not base64, no run of the minimum length starts anywhere up to it, and 20 characters are
     // skipped at the cost of one look (Boyer–Moore style).
+    // [p, known) are characters already seen to be base64: never looked at twice.
     let p = from;
+    let known = from;
     while (p + BASE64_MIN_RUN <= to) {
       const q = p + BASE64_MIN_RUN - 1;
       if (!isB64(q)) {
         p = q + 1;
+        known = p;
         continue;
       }
+      const stop = Math.max(p, known);
       let k = q - 1;
-      while (k >= p && isB64(k)) k--;
-      if (k >= p) {
+      while (k >= stop && isB64(k)) k--;
+      if (k >= stop) {
         p = k + 1;
+        known = q + 1;
         continue;
       }
       let end = q + 1;
@@ -244,20 +306,25 @@ export function decodeBase64(text: string, ranges: Ranges = undefined): Layer | 
   return b.finish('base64');
 }
 
-const PCT_ANY = /%[2-7][0-9A-Fa-f]/;
+/**
+ * The escapes that can hide a credential: `/`, `+` and `=` inside a secret or token, and the
+ * `:` and `"` between a name and its value (`%22aws_secret_access_key%22%3A%22…`). Key IDs and
+ * names never need escaping; a text without one of these is not decoded at all.
+ */
+const PCT_SEED = /%(?:2[2BbFf]|3[AaDd])/;
 const PCT = /%([2-7][0-9A-Fa-f])/g;
 
 /**
- * Percent-encoding: every `%XX` that encodes a printable ASCII character (`%2F` `/`, `%2B` `+`,
- * `%3D` `=`, `%3A` `:` …) is decoded, as in URLs and query strings. `+` is left alone (it is a
- * base64 character far more often than an encoded space in what we look for).
+ * Percent-encoding, as in URLs and query strings: where a seed escape (PCT_SEED) occurs, every
+ * `%XX` that encodes a printable ASCII character is decoded. `+` is left alone (it is a base64
+ * character far more often than an encoded space in what we look for).
  */
 export function decodePercent(text: string, ranges: Ranges = undefined): Layer | undefined {
-  if (text.indexOf('%') === -1 || !PCT_ANY.test(text)) return undefined;
+  if (text.indexOf('%') === -1 || !PCT_SEED.test(text)) return undefined;
   const b = new LayerBuilder(text);
   eachMatch(text, ranges, PCT, 3, (m, _part, offset) => {
     const code = parseInt(m[1]!, 16);
-    if (code < 0x7f) b.decoded(offset + m.index, offset + m.index + 3, String.fromCharCode(code), UNIT);
+    if (code < 0x7f) b.decoded(offset + m.index, offset + m.index + 3, String.fromCharCode(code), UNIT, PCT_SEED.test(m[0]));
   });
   return b.finish('percent');
 }
@@ -273,6 +340,9 @@ const SIMPLE: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', n: '\n'
  */
 const JSON_SEED = /\\u00[2-7][0-9A-Fa-f]|(?<=[A-Za-z0-9+/])\\\/|\\\/(?=[A-Za-z0-9+]|\\\/)|\\\\(?=\\?")/g;
 const JSON_SEED_AT = new RegExp(JSON_SEED.source, 'y');
+const U = 0x75;
+const SLASH = 0x2f;
+const BACKSLASH = 0x5c;
 /** How far around a seed escape the other escapes are decoded too (its name, its neighbours). */
 const JSON_SPAN = 8192;
 
@@ -291,6 +361,8 @@ export function decodeJsonEscapes(text: string, ranges: Ranges = undefined): Lay
     // Inside ranges, search a slice so no search runs past its range.
     const part = from === 0 && to === text.length ? text : text.slice(from, to);
     for (let i = part.indexOf('\\'); i !== -1; i = part.indexOf('\\', i + 1)) {
+      const next = part.charCodeAt(i + 1);
+      if (next !== U && next !== SLASH && next !== BACKSLASH) continue; // cheap: most escapes are \n \" \t
       const at = from + i;
       JSON_SEED_AT.lastIndex = at;
       if (!JSON_SEED_AT.test(text)) continue;
