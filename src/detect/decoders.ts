@@ -249,8 +249,8 @@ export function base64Text(text: string, start = 0, end = text.length): string |
   return bytes.toString('latin1');
 }
 
-/** 1 for the characters of a base64 run (standard alphabet), by char code below 128. */
-const B64_TABLE = new Uint8Array(128);
+/** 1 for the characters of a base64 run (standard alphabet), by char code (any UTF-16 unit). */
+const B64_TABLE = new Uint8Array(65536);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') B64_TABLE[c.charCodeAt(0)] = 1;
 
 /**
@@ -261,10 +261,7 @@ for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+
  */
 export function decodeBase64(text: string, ranges: Ranges = undefined): Layer | undefined {
   const b = new LayerBuilder(text);
-  const isB64 = (i: number): boolean => {
-    const c = text.charCodeAt(i);
-    return c < 128 && B64_TABLE[c] === 1;
-  };
+  const isB64 = (i: number): boolean => B64_TABLE[text.charCodeAt(i)] === 1;
   for (const [from, to] of ranges ?? [[0, text.length] as const]) {
     // `p` is always where a run could start (the range start, or just after a non-base64
     // character). Look at the last character a minimum run from p would need first: when it is
