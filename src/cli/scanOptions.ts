@@ -11,6 +11,17 @@ export interface ScanArgs {
   maxFileSize: number;
   quiet: boolean;
   color?: boolean;
+  /** Scan the lines the next commit adds (the index), as the pre-commit hook does. */
+  staged: boolean;
+  /** Scan history: a revision range, "" for all refs; undefined when not a history scan. */
+  history?: string;
+  since?: string;
+  until?: string;
+  branch?: string;
+  /** Scan this commit message file (the commit-msg hook). */
+  commitMsg?: string;
+  /** Scan the commits being pushed to this remote, refs read from stdin (the pre-push hook). */
+  prePush?: string;
 }
 
 export const FORMATS = ['text', 'json'] as const;
@@ -35,6 +46,13 @@ export const SCAN_OPTIONS: Record<string, OptionSpec> = {
   'max-file-size': { type: 'number', default: DEFAULT_MAX_FILE_SIZE, describe: 'Skip files larger than this many bytes (with a note)' },
   quiet: { type: 'boolean', alias: 'q', default: false, describe: 'Print only findings and errors: no summary when clean, no notes', fast: true },
   color: { type: 'boolean', describe: 'Force colors on or off (default: on a TTY, unless NO_COLOR is set)', fast: true },
+  staged: { type: 'boolean', default: false, describe: 'Scan only the lines the next commit adds (the index), as the pre-commit hook does', fast: true },
+  history: { type: 'string', describe: 'Scan git history: every commit reachable from any ref, or RANGE (e.g. main..feature)' },
+  since: { type: 'string', describe: 'With --history: only commits more recent than this date (passed to git log --since)' },
+  until: { type: 'string', describe: 'With --history: only commits older than this date (passed to git log --until)' },
+  branch: { type: 'string', describe: 'With --history: walk this branch (or revision) instead of all refs' },
+  'commit-msg': { type: 'string', describe: 'Scan this commit message file, comment lines skipped (the commit-msg hook)', fast: true },
+  'pre-push': { type: 'string', describe: 'Scan the commits being pushed to REMOTE, refs read from stdin (the pre-push hook)', fast: true },
 };
 
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
