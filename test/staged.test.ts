@@ -73,7 +73,7 @@ describe('keyfence scan --staged', () => {
 
   it('reports paths with spaces, unicode and quotes exactly, relative to the repository root', async () => {
     const repo = tempRepo();
-    const names = ['dir with space/my creds.ini', 'ünïcødé/客户.env', 'quo"te\'s\\back.txt', 'tab\there.txt'];
+    const names = ['dir with space/my creds.ini', 'ünïcødé/客户 "q".env', 'quo"te\'s\\back.txt', 'tab\there.txt'];
     for (const n of names) write(repo, n, secretFile().text);
     git(repo, 'add', '.');
     write(repo, 'sub/dir/.keep', '');

@@ -11,6 +11,7 @@ import { StringDecoder } from 'node:string_decoder';
  * index 0000000..7898192
  * --- /dev/null
  * +++ b/my file.txt<TAB>                     ← a TAB is appended when the name has a space
+ * +++ "b/w\303\251ird \"dir\"/my file.txt"<TAB>  ← (quoted too: octal bytes unless core.quotepath=false)
  * @@ -0,0 +1,2 @@                            ← -oldStart[,oldCount] +newStart[,newCount]; count 1 when absent
  * +first added line
  * +second added line
@@ -73,8 +74,9 @@ export function unquotePath(s: string): string {
 
 /** The path of a `+++ ` line's name part ("b/x", "\"b/x\"", "/dev/null"); undefined for /dev/null. */
 function newPath(name: string): string | undefined {
+  // A TAB follows a name holding a space, quoted or not (a TAB inside a name is always quoted).
+  if (name.endsWith('\t')) name = name.slice(0, -1);
   if (name.startsWith('"')) name = unquotePath(name);
-  else if (name.endsWith('\t')) name = name.slice(0, -1);
   if (name === '/dev/null') return undefined;
   return name.startsWith('b/') ? name.slice(2) : name;
 }
