@@ -19,17 +19,17 @@ const HOOKS: Record<HookName, { run: string; blocked: string; hatch: string }> =
   'pre-commit': {
     run: 'keyfence_hook scan --staged --quiet',
     blocked: 'commit blocked: the staged changes add the secret(s) listed above.',
-    hatch: 'To commit anyway: git commit --no-verify. Nothing is lost: this runs before git asks for (or records) the message; a message given with -m is still in your command.',
+    hatch: 'to commit anyway: git commit --no-verify (nothing is lost: pre-commit runs before git asks for or records the message).',
   },
   'commit-msg': {
     run: 'keyfence_hook scan --commit-msg "$1" --quiet',
     blocked: 'commit blocked: the commit message contains the secret(s) listed above.',
-    hatch: 'Your message is kept in $1 (.git/COMMIT_EDITMSG): fix it with git commit -e -F $1, or commit anyway with git commit --no-verify.',
+    hatch: 'your message is kept in $1: fix it with git commit -e -F $1, or commit anyway with git commit --no-verify.',
   },
   'pre-push': {
     run: 'keyfence_hook scan --pre-push "$1" --quiet',
     blocked: 'push blocked: the commits being pushed add the secret(s) listed above.',
-    hatch: 'To push anyway: git push --no-verify. Nothing is lost: your commits are unchanged.',
+    hatch: 'to push anyway: git push --no-verify (nothing is lost: your commits are unchanged).',
   },
 };
 
@@ -198,7 +198,7 @@ export async function installCommand(opts: { force?: boolean; prePush?: boolean 
     }[p.action];
     lines.push(`keyfence: ${what} ${rel(loc.root, p.file)}`);
   }
-  return { exitCode: EXIT.clean, stdout: '', stderr: `${lines.join('\n')}\n` };
+  return { exitCode: EXIT.clean, stdout: `${lines.join('\n')}\n`, stderr: '' };
 }
 
 /** `keyfence uninstall`: removes keyfence's blocks (and files that held nothing else), restores backups. */
@@ -225,5 +225,5 @@ export async function uninstallCommand(io: RunIO): Promise<RunResult> {
     }
   }
   if (lines.length === 0) lines.push('keyfence: no keyfence hooks found; nothing to do');
-  return { exitCode: EXIT.clean, stdout: '', stderr: `${lines.join('\n')}\n` };
+  return { exitCode: EXIT.clean, stdout: `${lines.join('\n')}\n`, stderr: '' };
 }
