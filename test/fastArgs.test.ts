@@ -33,6 +33,12 @@ describe('the hook fast path (no yargs)', () => {
     ['scan', '--pre-push', 'origin', '--quiet'],
     ['scan', '--no-staged'],
     ['scan'],
+    ['scan', '--history'],
+    ['scan', '--history', '--quiet'],
+    ['scan', '--history', 'main..feature', '--since', '2026-01-01', '--until', 'yesterday'],
+    ['scan', '--history', '--branch', 'main', '-f', 'json'],
+    ['scan', '--since', '2 weeks ago', '--history'],
+    ['scan', '--staged', '--output', '--quiet'],
   ];
   for (const argv of hookInvocations) {
     it(`gives exactly what yargs gives for: ${argv.join(' ')}`, async () => {
@@ -45,12 +51,12 @@ describe('the hook fast path (no yargs)', () => {
   const notFast = [
     ['scan', 'src'],
     ['scan', '-'],
-    ['scan', '--history'],
     ['scan', '--staged', '--no-redact'],
     ['scan', '--staged', '--max-file-size', '10'],
     ['scan', '--format=json', '--staged'],
     ['scan', '--staged', '--format', 'xml'],
-    ['scan', '--staged', '--output'],
+    ['scan', '--staged', '--format'],
+    ['scan', '--history', '-'],
     ['scan', '--staged', '--staged'],
     ['scan', '-qf', 'json'],
     ['scan', '--help'],

@@ -11,12 +11,12 @@ function aliases(): Map<string, string> {
 
 /**
  * The hook fast path: parses the few `keyfence scan` invocations git hooks make (`scan
- * --staged`, `scan --commit-msg FILE`, `scan --pre-push REMOTE`, with the options marked
- * `fast: true` in SCAN_OPTIONS) without loading yargs (~50 ms of the < 100 ms pre-commit
- * budget). Returns exactly the ScanArgs yargs would produce for the same argv, or null for
- * anything it does not handle (other commands or options, paths, `--opt=value` forms, repeated
- * options, missing values, help, version): the caller then parses with yargs, which also
- * produces every error message.
+ * --staged`, `scan --commit-msg FILE`, `scan --pre-push REMOTE`) and history scans, with the
+ * options marked `fast: true` in SCAN_OPTIONS, without loading yargs (~50 ms of the < 100 ms
+ * pre-commit budget). Returns exactly the ScanArgs yargs would produce for the same argv, or
+ * null for anything it does not handle (other commands or options, paths, `--opt=value` forms,
+ * repeated options, a missing or invalid choice, help, version): the caller then parses with
+ * yargs, which also produces every error message.
  */
 export function fastScanArgs(argv: readonly string[]): ScanArgs | null {
   if (argv[0] !== 'scan') return null;
@@ -44,10 +44,16 @@ export function fastScanArgs(argv: readonly string[]): ScanArgs | null {
       continue;
     }
     if (negated) return null;
-    const value = argv[i + 1];
-    if (value === undefined || value.startsWith('-')) return null;
-    if (spec.choices && !spec.choices.includes(value)) return null;
     if (spec.type === 'number') return null;
+    const value = argv[i + 1];
+    if (value === '-') return null;
+    if (value === undefined || value.startsWith('-')) {
+      // yargs gives a string option without a value "" (`--history` alone: all refs).
+      if (spec.choices) return null;
+      parsed[key] = '';
+      continue;
+    }
+    if (spec.choices && !spec.choices.includes(value)) return null;
     parsed[key] = value;
     i++;
   }

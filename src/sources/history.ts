@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { GitError } from '../git/exec.js';
+import { GitError, gitEnv } from '../git/exec.js';
 import { DiffParser, fragmentOf, LineSplitter, type AddedLines } from '../git/diffParser.js';
 import type { CommitInfo, Finding, Fragment, ScanResult, ScanStats } from '../types.js';
 import { DIFF_ARGS } from './staged.js';
@@ -58,7 +58,7 @@ export async function* historyFragments(opts: HistoryOptions, stats: ScanStats, 
   if (opts.revs && opts.revs.length === 0) return;
   const child = spawn('git', ['-c', 'color.ui=false', '-c', 'core.quotepath=false', ...args], {
     cwd: opts.cwd,
-    env: { ...process.env, GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', GIT_EXTERNAL_DIFF: '', LC_ALL: 'C' },
+    env: gitEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const err: Buffer[] = [];
