@@ -8,8 +8,20 @@ import type { Finding, Fragment, ScanResult, ScanStats, SuppressedFinding, Suppr
  */
 export type AllowStage = (finding: Finding, fragment: Fragment) => Suppression | null;
 
-/** Produces the fragments of one scan, counting files, bytes and skips into `stats`. */
-export type FragmentSource = (stats: ScanStats) => AsyncIterable<Fragment>;
+/**
+ * Findings a source has already detected (worker threads do), with a context fragment holding
+ * at least the finding's line and the line before it, for the allow stages.
+ */
+export interface Detected {
+  fragment: Fragment;
+  findings: Finding[];
+}
+
+/**
+ * Produces the fragments of one scan, counting files, bytes and skips into `stats`. A source
+ * may yield findings it detected itself (as `Detected`) instead of text to detect in.
+ */
+export type FragmentSource = (stats: ScanStats) => AsyncIterable<Fragment | Detected>;
 
 export function emptyStats(): ScanStats {
   return { filesScanned: 0, bytesScanned: 0, binarySkipped: 0, skipped: [], durationMs: 0 };
@@ -29,8 +41,9 @@ export async function scan(source: FragmentSource, rules: readonly CompiledRule[
   const stats = emptyStats();
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
-  for await (const fragment of source(stats)) {
-    for (const finding of detect(fragment, rules)) {
+  for await (const item of source(stats)) {
+    const fragment = 'findings' in item ? item.fragment : item;
+    for (const finding of 'findings' in item ? item.findings : detect(item, rules)) {
       let by: Suppression | null = null;
       for (const stage of stages) if ((by = stage(finding, fragment))) break;
       if (by) suppressed.push({ ...finding, suppressedBy: by });

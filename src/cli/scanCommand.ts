@@ -4,7 +4,7 @@ import { loadBuiltinRules, selectRules } from '../rules/load.js';
 import { redactResult } from '../report/redact.js';
 import { renderReport } from '../report/index.js';
 import type { CompiledRule } from '../rules/compile.js';
-import { scan, type AllowStage, type FragmentSource } from '../scan.js';
+import { scan, type AllowStage, type Detected, type FragmentSource } from '../scan.js';
 import type { Fragment, ScanResult, ScanStats } from '../types.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import type { ScanArgs } from './scanOptions.js';
@@ -64,7 +64,7 @@ export async function planScan(_args: ScanArgs, _io: RunIO): Promise<ScanPlan> {
 type FinishingSource = FragmentSource & { finish?: (result: ScanResult) => ScanResult };
 
 /** Sources are loaded on demand so the pre-commit path never loads the tree walker (fast-glob). */
-function lazy<M>(load: () => Promise<M>, fragments: (m: M, stats: ScanStats) => AsyncIterable<Fragment>): FragmentSource {
+function lazy<M>(load: () => Promise<M>, fragments: (m: M, stats: ScanStats) => AsyncIterable<Fragment | Detected>): FragmentSource {
   return async function* (stats) {
     yield* fragments(await load(), stats);
   };
@@ -75,7 +75,7 @@ function lazy<M>(load: () => Promise<M>, fragments: (m: M, stats: ScanStats) => 
  * message (--commit-msg), stdin for "-", else the tree under the paths. Throws UsageError when
  * sources are combined.
  */
-export function chooseSource(args: ScanArgs, io: RunIO): FinishingSource {
+export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): FinishingSource {
   const gitModes = [args.staged && '--staged', args.history !== undefined && '--history', args.commitMsg !== undefined && '--commit-msg', args.prePush !== undefined && '--pre-push'].filter(Boolean);
   if (gitModes.length > 1) throw new UsageError(`${gitModes.join(' and ')} cannot be combined`);
   if (gitModes.length && args.paths.length) throw new UsageError(`${gitModes[0]} takes no paths (got ${args.paths[0]})`);
@@ -106,13 +106,14 @@ export function chooseSource(args: ScanArgs, io: RunIO): FinishingSource {
     return source;
   }
   if (args.paths.length === 1 && args.paths[0] === '-') return stdinSource(io);
-  return lazy(() => import('../sources/tree.js'), (m, stats) => m.treeFragments({ paths: args.paths, cwd: io.cwd, noGit: !args.git, maxFileSize: args.maxFileSize }, stats));
+  const specs = plan.rules.map((r) => r.spec);
+  return lazy(() => import('../sources/tree.js'), (m, stats) => m.treeFragments({ paths: args.paths, cwd: io.cwd, noGit: !args.git, maxFileSize: args.maxFileSize }, stats, specs));
 }
 
 /** `keyfence scan`: plan, source, scan, report. */
 export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult> {
   const plan = await planScan(args, io);
-  const source = chooseSource(args, io);
+  const source = chooseSource(args, io, plan);
   let result = await scan(source, plan.rules, plan.stages);
   if (source.finish) result = source.finish(result);
   return deliver(result, args, io);
