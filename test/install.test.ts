@@ -184,6 +184,15 @@ describe('keyfence install: the hooks block commits that add secrets', () => {
     expect(existsSync(path.join(repo, '.husky', 'commit-msg'))).toBe(false);
   });
 
+  it('husky not set up yet: installs into .husky/ and says git will not run it until husky is set up', () => {
+    const repo = tempRepo();
+    mkdirSync(path.join(repo, '.husky'));
+    const r = bin(repo, ['install']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('keyfence: installed .husky/pre-commit\nkeyfence: installed .husky/commit-msg\n');
+    expect(r.stderr).toMatch(/^keyfence: note: git does not run \.husky\/ hooks until husky is set up[^\n]*\n$/);
+  });
+
   it('from a linked worktree: hooks go to the common hooks dir and guard the worktree too', () => {
     const repo = installed();
     const wt = path.join(tempDir(), 'wt');

@@ -198,7 +198,12 @@ export async function installCommand(opts: { force?: boolean; prePush?: boolean 
     }[p.action];
     lines.push(`keyfence: ${what} ${rel(loc.root, p.file)}`);
   }
-  return { exitCode: EXIT.clean, stdout: `${lines.join('\n')}\n`, stderr: '' };
+  let stderr = '';
+  if (loc.husky) {
+    const hooksPath = await git(['config', '--get', 'core.hooksPath'], loc.root).then((b) => b.toString('utf8').trim(), () => '');
+    if (!hooksPath.startsWith('.husky')) stderr = 'keyfence: note: git does not run .husky/ hooks until husky is set up (core.hooksPath is not .husky/_): run npx husky, or npm install if husky is in your prepare script\n';
+  }
+  return { exitCode: EXIT.clean, stdout: `${lines.join('\n')}\n`, stderr };
 }
 
 /** `keyfence uninstall`: removes keyfence's blocks (and files that held nothing else), restores backups. */
