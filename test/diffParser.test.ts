@@ -51,6 +51,16 @@ describe('DiffParser (git diff -U0 output)', () => {
     expect(fragmentOf(files[0]!).lineNumbers).toBeUndefined();
   });
 
+  it('combined (merge) hunks: only lines new relative to every parent count', () => {
+    const { files } = parse(
+      ['diff --cc f', 'index 59e517f,e0a0e50..b98624f', '--- a/f', '+++ b/f', '@@@ -2,2 -2,2 +2,3 @@@', '- b', '+ b side', ' -c', '++EVIL', ' +c main', 'diff --git a/g b/g', '--- /dev/null', '+++ b/g', '@@ -0,0 +1 @@', '+g'].join('\n'),
+    );
+    expect(files).toEqual([
+      { path: 'f', lines: ['EVIL'], lineNumbers: [3] },
+      { path: 'g', lines: ['g'], lineNumbers: [1] },
+    ]);
+  });
+
   it('unquotes C-quoted names (octal UTF-8 bytes, escapes) and drops the TAB after names with spaces', () => {
     expect(unquotePath('"b/\\303\\274n\\303\\257 \\"q\\"\\\\\\t.txt"')).toBe('b/ünï "q"\\\t.txt');
     expect(unquotePath('plain/name')).toBe('plain/name');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cli, commit, git, scanJson, secretFile, tempDir, tempRepo, write } from './gitRepo.js';
+import { cli, commit, git, gitTry, scanJson, secretFile, tempDir, tempRepo, write } from './gitRepo.js';
 
 const at = (iso: string) => ({ GIT_AUTHOR_DATE: iso, GIT_COMMITTER_DATE: iso });
 
@@ -109,6 +109,28 @@ describe('keyfence scan --history', () => {
       ['creds.ini', introduced],
     ]);
     expect(result.stats.commitsScanned).toBe(5);
+  });
+
+  it('reports a line only a merge commit adds (an "evil merge" conflict resolution) at that merge', async () => {
+    const repo = tempRepo();
+    write(repo, 'f.txt', 'a\nb\nc\n');
+    git(repo, 'add', '.');
+    commit(repo, 'base');
+    git(repo, 'checkout', '-q', '-b', 'side');
+    write(repo, 'f.txt', 'a\nb side\nc\n');
+    git(repo, 'add', '.');
+    commit(repo, 'side change');
+    git(repo, 'checkout', '-q', 'main');
+    write(repo, 'f.txt', 'a\nb\nc main\n');
+    git(repo, 'add', '.');
+    commit(repo, 'main change');
+    gitTry(repo, ['merge', '-q', 'side']); // conflicts
+    const s = secretFile();
+    write(repo, 'f.txt', `a\nb side\naws_access_key_id = ${s.keyId}\nc main\n`);
+    git(repo, 'add', '.');
+    const merge = commit(repo, 'Merge side');
+    const { findings } = await scanJson(repo, '--history');
+    expect(findings.map((f) => [f.path, f.line, f.secret, f.commit, f.message])).toEqual([['f.txt', 3, s.keyId, merge, 'Merge side']]);
   });
 
   it('parses added lines that look like diff headers, and exact paths with spaces, quotes and unicode', async () => {

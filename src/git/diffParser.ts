@@ -30,6 +30,21 @@ import { StringDecoder } from 'node:string_decoder';
  * rename to new.txt
  * ```
  *
+ * Merge commits with `--cc` print a combined diff: one column per parent, and a line counts
+ * as added only when every column is "+" (new relative to all parents: an "evil merge"):
+ * ```
+ * diff --cc f
+ * index 59e517f,e0a0e50..b98624f
+ * --- a/f
+ * +++ b/f
+ * @@@ -2,2 -2,2 +2,3 @@@                      ← one -start,count per parent, then +start,count
+ * - b                                        ← in parent 1 only (removed)
+ * + b side                                   ← in the result and parent 2: came from parent 2
+ *  -c                                        ← in parent 2 only
+ * ++EVIL                                     ← in no parent: added by the merge
+ *  +c main                                   ← in the result and parent 1
+ * ```
+ *
  * `-z` does not change patch output (it only applies to --raw/--numstat), so quoted names are
  * unquoted here. Inside a hunk the old/new line counts say how many lines belong to it, so an
  * added line whose text starts with "++ " or "diff --git" is never taken for a header.
@@ -45,6 +60,7 @@ export interface AddedLines {
 }
 
 const HUNK = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+const COMBINED_HUNK = /^(@@@+) ((?:-\d+(?:,\d+)? )+)\+(\d+)(?:,(\d+))? @@@+/;
 
 const ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };
 
@@ -93,6 +109,8 @@ export class DiffParser {
   private oldLeft = 0;
   private newLeft = 0;
   private next = 0;
+  /** Lines left per parent in a combined (merge) hunk; empty outside one. */
+  private parentsLeft: number[] = [];
 
   constructor(
     private readonly onFile: (file: AddedLines) => void,
@@ -101,11 +119,12 @@ export class DiffParser {
 
   /** True while inside a hunk: the next line belongs to the diff whatever it starts with. */
   get inHunk(): boolean {
-    return this.oldLeft > 0 || this.newLeft > 0;
+    return this.oldLeft > 0 || this.newLeft > 0 || this.parentsLeft.some((n) => n > 0);
   }
 
   line(l: string): void {
-    if (this.inHunk) {
+    if (this.parentsLeft.length && this.inHunk && this.combinedLine(l)) return;
+    if (this.oldLeft > 0 || this.newLeft > 0) {
       const c = l.charCodeAt(0);
       if (c === 43 /* + */) {
         if (!this.current) this.current = { path: this.path ?? '', lines: [], lineNumbers: [] };
@@ -122,6 +141,17 @@ export class DiffParser {
       // "\ No newline at end of file" belongs to the hunk but counts for neither side.
       return;
     }
+    if (l.startsWith('@@@')) {
+      const m = COMBINED_HUNK.exec(l);
+      if (!m) return;
+      this.parentsLeft = m[2]!.trim().split(' ').map((r) => {
+        const comma = r.indexOf(',');
+        return comma === -1 ? 1 : Number(r.slice(comma + 1));
+      });
+      this.newLeft = m[4] === undefined ? 1 : Number(m[4]);
+      this.next = Number(m[3]);
+      return;
+    }
     if (l.startsWith('@@')) {
       const m = HUNK.exec(l);
       if (!m) return;
@@ -130,7 +160,7 @@ export class DiffParser {
       this.next = Number(m[2]);
       return;
     }
-    if (l.startsWith('diff --git ')) {
+    if (l.startsWith('diff --git ') || l.startsWith('diff --cc ') || l.startsWith('diff --combined ')) {
       this.flush();
       this.path = undefined;
       return;
@@ -154,6 +184,38 @@ export class DiffParser {
     this.flush();
     this.path = undefined;
     this.oldLeft = this.newLeft = 0;
+    this.parentsLeft = [];
+  }
+
+  /**
+   * One line of a combined hunk: N prefix columns (" ", "+", "-"), one per parent. A line is in
+   * the result when no column is "-"; parent i has it when column i is "-", or " " on a result
+   * line. False when the prefix is not N such columns (the hunk is over: a safety net).
+   */
+  private combinedLine(l: string): boolean {
+    const n = this.parentsLeft.length;
+    const prefix = l.slice(0, n);
+    if (prefix.length < n || /[^ +-]/.test(prefix)) {
+      this.parentsLeft = [];
+      this.newLeft = 0;
+      return false;
+    }
+    const inResult = !prefix.includes('-');
+    for (let i = 0; i < n; i++) {
+      const c = prefix[i];
+      if (c === '-' || (inResult && c === ' ')) this.parentsLeft[i]!--;
+    }
+    if (inResult) {
+      if (!prefix.includes(' ')) {
+        if (!this.current) this.current = { path: this.path ?? '', lines: [], lineNumbers: [] };
+        this.current.lines.push(l.slice(n));
+        this.current.lineNumbers.push(this.next);
+      }
+      this.next++;
+      this.newLeft--;
+    }
+    if (!this.inHunk) this.parentsLeft = [];
+    return true;
   }
 
   private flush(): void {

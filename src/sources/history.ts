@@ -21,7 +21,7 @@ const FORMAT = '--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%s';
 
 /** The `git log` arguments for these options. Throws GitError for a revision that looks like an option. */
 export function logArgs(opts: HistoryOptions): string[] {
-  const args = ['log', '-p', ...DIFF_ARGS, '--topo-order', FORMAT];
+  const args = ['log', '-p', '--cc', ...DIFF_ARGS, '--topo-order', FORMAT];
   if (opts.since) args.push(`--since=${opts.since}`);
   if (opts.until) args.push(`--until=${opts.until}`);
   if (opts.revs) return [...args, ...opts.revs, '--'];
@@ -35,8 +35,9 @@ export function logArgs(opts: HistoryOptions): string[] {
  * The fragments of `keyfence scan --history`: every line each commit adds, from ONE streaming
  * `git log -p -U0` (never a process per commit; output is parsed as it arrives and never held
  * whole, so memory stays flat however long the history). Default: every commit reachable from
- * any ref (`--all`). Merge commits show no diff (their lines were added by their parents) and
- * pure renames add nothing. Each fragment carries its commit (id, author, email, ISO date,
+ * any ref (`--all`). Merge commits count only the lines new relative to every parent (`--cc`
+ * combined diffs: an "evil merge" resolution), not what they bring in from a branch; pure
+ * renames add nothing. Each fragment carries its commit (id, author, email, ISO date,
  * subject). Counts commits in `stats.commitsScanned`. Throws GitError when git is missing, the
  * directory is not a repository, or a revision is unknown (git's first error line).
  *
