@@ -48,6 +48,18 @@ describe('keyfence install: the hooks block commits that add secrets', () => {
     expect(tryCommit(repo, 'clean').committed).toBe(true);
   });
 
+  it('guards `git commit -a` and `git commit <path>` too (git stages into a temporary index for the hook)', () => {
+    const repo = installed();
+    write(repo, 'README.md', `# app\n${secretFile().text}`);
+    const all = gitTry(repo, ['commit', '-q', '-a', '-m', 'all']);
+    expect(all.status).not.toBe(0);
+    expect(all.stderr).toContain('README.md:3:');
+    const some = gitTry(repo, ['commit', '-q', '-m', 'path', '--', 'README.md']);
+    expect(some.status).not.toBe(0);
+    expect(some.stderr).toContain('README.md:3:');
+    expect(commits(repo)).toBe(1);
+  });
+
   it('the commit-msg hook blocks a key pasted into the message and keeps the message in .git/COMMIT_EDITMSG', () => {
     const repo = installed();
     write(repo, 'a.txt', 'a\n');

@@ -49,7 +49,9 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
         .positional('paths', { type: 'string', array: true, describe: 'Files or directories; "-" reads stdin', default: [] })
         .example('$0 scan', 'scan this repository (tracked and untracked, not ignored)')
         .example('$0 scan --no-git ~/Downloads/release', 'audit any directory')
-        .example('cat app.log | $0 scan -', 'scan standard input');
+        .example('cat app.log | $0 scan -', 'scan standard input')
+        .example('$0 scan --staged', 'what the pre-commit hook runs: the lines the next commit adds')
+        .example('$0 scan --history main..feature', 'the commits a branch adds (no RANGE: all refs)');
     }, () => { command = 'scan'; })
     .command('rules', 'List the rules (id, enabled, description)', (y) =>
       y.option('format', { alias: 'f', choices: ['text', 'json'], default: 'text', describe: 'Output format' }),
