@@ -39,6 +39,7 @@ describe('the hook fast path (no yargs)', () => {
     ['scan', '--history', '--branch', 'main', '-f', 'json'],
     ['scan', '--since', '2 weeks ago', '--history'],
     ['scan', '--staged', '--output', '--quiet'],
+    ['scan', '--staged', '--baseline', '.keyfence-baseline.json', '--config', 'kf.json'],
   ];
   for (const argv of hookInvocations) {
     it(`gives exactly what yargs gives for: ${argv.join(' ')}`, async () => {

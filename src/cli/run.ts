@@ -8,6 +8,9 @@ export function version(): string {
   return pkg.version;
 }
 
+/** Scan options that mean nothing for `keyfence baseline` (its --output is the baseline file). */
+const BASELINE_SKIPS = new Set(['format', 'output', 'redact', 'quiet', 'color', 'baseline', 'staged', 'commit-msg', 'pre-push']);
+
 /** Known failures print one line and exit 2; anything else is a bug, still one line. */
 export function errorResult(err: unknown, io: RunIO): RunResult {
   const e = err as Error;
@@ -53,6 +56,18 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
         .example('$0 scan --staged', 'what the pre-commit hook runs: the lines the next commit adds')
         .example('$0 scan --history main..feature', 'the commits a branch adds (no RANGE: all refs)');
     }, () => { command = 'scan'; })
+    .command('baseline [paths..]', 'Record the current findings in a baseline file, so later scans with --baseline report only new ones', (y) => {
+      for (const [name, spec] of Object.entries(SCAN_OPTIONS)) {
+        if (!BASELINE_SKIPS.has(name)) y.option(name, { ...spec, choices: spec.choices ? [...spec.choices] : undefined });
+      }
+      if (!('history' in SCAN_OPTIONS)) y.option('history', { type: 'boolean', default: false, describe: 'Record the findings of the git history (every commit) instead of the files' });
+      return y
+        .positional('paths', { type: 'string', array: true, describe: 'Files or directories (default: the repository)', default: [] })
+        .option('output', { alias: 'o', type: 'string', describe: 'Baseline file (default: the config\'s "baseline", else .keyfence-baseline.json at the repository root)' })
+        .option('prune', { type: 'boolean', default: false, describe: 'Only drop (and list) entries that no longer match any finding' })
+        .example('$0 baseline', 'record today\'s findings in .keyfence-baseline.json')
+        .example('$0 scan --baseline .keyfence-baseline.json', 'then: only new findings fail');
+    }, () => { command = 'baseline'; })
     .command('rules', 'List the rules (id, enabled, description)', (y) =>
       y.option('format', { alias: 'f', choices: ['text', 'json'], default: 'text', describe: 'Output format' }),
       () => { command = 'rules'; })
@@ -61,7 +76,7 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
         .option('pre-push', { type: 'boolean', default: false, describe: 'Also install a pre-push hook that scans the commits being pushed' }),
       () => { command = 'install'; })
     .command('uninstall', 'Remove what keyfence install added to the git hooks', (y) => y, () => { command = 'uninstall'; })
-    .demandCommand(1, 'Say what to do: keyfence scan, keyfence rules, keyfence install (see keyfence --help)')
+    .demandCommand(1, 'Say what to do: keyfence scan, keyfence baseline, keyfence rules, keyfence install (see keyfence --help)')
     .strict()
     .version(version())
     .help()
@@ -79,6 +94,11 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
       scanArgs.paths = scanArgs.paths.map((p) => (p === STDIN ? '-' : p));
       if (!Number.isFinite(scanArgs.maxFileSize) || scanArgs.maxFileSize <= 0) throw new UsageError('--max-file-size must be a positive number of bytes');
       return (await import('./scanCommand.js')).scanCommand(scanArgs, io);
+    }
+    case 'baseline': {
+      const scanArgs = scanArgsFrom(args as unknown as Record<string, unknown>);
+      const { baselineCommand } = await import('./baselineCommand.js');
+      return baselineCommand({ ...scanArgs, output: undefined }, { output: (args as { output?: string }).output, prune: Boolean((args as { prune?: boolean }).prune), history: ((args as { history?: unknown }).history ?? false) !== false }, io);
     }
     case 'rules':
       return (await import('./rulesCommand.js')).rulesCommand((args as unknown as { format: string }).format);

@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadBuiltinRules, selectRules } from '../rules/load.js';
 import { redactResult } from '../report/redact.js';
 import { renderReport } from '../report/index.js';
 import type { CompiledRule } from '../rules/compile.js';
@@ -53,11 +52,18 @@ export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO): Pr
 export interface ScanPlan {
   rules: CompiledRule[];
   stages: AllowStage[];
+  /** Notes for stderr after the scan (unless --quiet). */
+  notes?: () => string[];
 }
 
-/** The rules and allow stages for this scan. */
-export async function planScan(_args: ScanArgs, _io: RunIO): Promise<ScanPlan> {
-  return { rules: selectRules(loadBuiltinRules()), stages: [] };
+/**
+ * The rules and allow stages for this scan: the built-ins, the config (.keyfence.json at the
+ * repo root, or the scan root outside git, or --config), .gitallowed, --baseline and inline
+ * comments (unless --no-inline-allow). See src/config/configuredPlan.ts.
+ */
+export async function planScan(args: ScanArgs, io: RunIO): Promise<ScanPlan> {
+  const { configuredPlan } = await import('../config/configuredPlan.js');
+  return configuredPlan({ cwd: io.cwd, paths: args.paths, config: args.config, baseline: args.baseline, inlineAllow: args.inlineAllow !== false });
 }
 
 /** A source that also reworks the scan's result once every fragment is scanned (history dedupe). */
@@ -116,5 +122,8 @@ export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult>
   const source = chooseSource(args, io, plan);
   let result = await scan(source, plan.rules, plan.stages);
   if (source.finish) result = source.finish(result);
-  return deliver(result, args, io);
+  const delivered = await deliver(result, args, io);
+  if (!args.quiet) for (const note of plan.notes?.() ?? []) delivered.stderr += `keyfence: ${note}
+`;
+  return delivered;
 }

@@ -22,6 +22,12 @@ export interface ScanArgs {
   commitMsg?: string;
   /** Scan the commits being pushed to this remote, refs read from stdin (the pre-push hook). */
   prePush?: string;
+  /** --config FILE: the config to use instead of .keyfence.json at the repo (or scan) root. */
+  config?: string;
+  /** --baseline FILE: findings recorded in it are allowed. */
+  baseline?: string;
+  /** false with --no-inline-allow: inline allow comments are ignored (and what they hid reported). */
+  inlineAllow?: boolean;
 }
 
 export const FORMATS = ['text', 'json'] as const;
@@ -53,6 +59,9 @@ export const SCAN_OPTIONS: Record<string, OptionSpec> = {
   branch: { type: 'string', describe: 'With --history: walk this branch (or revision) instead of all refs', fast: true },
   'commit-msg': { type: 'string', describe: 'Scan this commit message file, comment lines skipped (the commit-msg hook)', fast: true },
   'pre-push': { type: 'string', describe: 'Scan the commits being pushed to REMOTE, refs read from stdin (the pre-push hook)', fast: true },
+  config: { type: 'string', describe: 'Config file (default: .keyfence.json at the repository root, or the scan root outside git)', fast: true },
+  baseline: { type: 'string', describe: 'Baseline file (written by keyfence baseline): findings recorded in it are allowed', fast: true },
+  'inline-allow': { type: 'boolean', default: true, describe: 'Honour keyfence:allow / pragma: allowlist secret comments (--no-inline-allow reports what they hide)' },
 };
 
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
