@@ -80,7 +80,7 @@ export async function* historyFragments(opts: HistoryOptions, stats: ScanStats, 
       const fragment: Fragment = fragmentOf(added);
       if (commit) fragment.commit = commit;
       stats.filesScanned++;
-      stats.bytesScanned += fragment.text.length;
+      stats.bytesScanned += Buffer.byteLength(fragment.text);
       ready.push(fragment);
     },
     () => stats.binarySkipped++,
