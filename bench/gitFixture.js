@@ -112,12 +112,19 @@ export function compare(commands, { cwd, runs = 15 } = {}) {
   return results;
 }
 
-/** Peak RSS in MB of one run of cmd, via /usr/bin/time -v (undefined when it is not installed). */
-export function peakRss(cmd, args, { cwd } = {}) {
+/**
+ * Peak RSS (MB) and CPU time (user + system, s; children such as git included) of one run of
+ * cmd, from /usr/bin/time -v; undefined when it is not installed. CPU time barely moves with
+ * machine load, unlike wall time.
+ */
+export function usage(cmd, args, { cwd } = {}) {
   if (!existsSync('/usr/bin/time')) return undefined;
   const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
-  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
-  return m ? Number(m[1]) / 1024 : undefined;
+  const num = (re) => Number(re.exec(r.stderr)?.[1] ?? NaN);
+  return {
+    rssMb: num(/Maximum resident set size \(kbytes\): (\d+)/) / 1024,
+    cpuS: num(/User time \(seconds\): ([\d.]+)/) + num(/System time \(seconds\): ([\d.]+)/),
+  };
 }
 
 export const fmt = (ms) => `${ms.toFixed(1)} ms`;

@@ -20,7 +20,8 @@ const commands = [
 ];
 const hasGitSecrets = spawnSync('sh', ['-c', 'command -v git-secrets'], { stdio: 'ignore' }).status === 0;
 if (hasGitSecrets) {
-  execFileSync('git', ['secrets', '--register-aws'], { cwd: repo });
+  const registered = spawnSync('git', ['config', '--get-all', 'secrets.patterns'], { cwd: repo, encoding: 'utf8' }).stdout.trim();
+  if (!registered) execFileSync('git', ['secrets', '--register-aws'], { cwd: repo });
   commands.push({ name: 'git secrets --pre_commit_hook', cmd: 'git', args: ['secrets', '--pre_commit_hook'] });
 } else {
   console.log('(git-secrets not installed: apt-get install -y git-secrets to compare)');

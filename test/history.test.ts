@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cli, commit, git, gitTry, scanJson, secretFile, tempDir, tempRepo, write } from './gitRepo.js';
+import { bin, cli, commit, git, gitTry, scanJson, secretFile, tempDir, tempRepo, write } from './gitRepo.js';
 
 const at = (iso: string) => ({ GIT_AUTHOR_DATE: iso, GIT_COMMITTER_DATE: iso });
 
@@ -170,6 +170,12 @@ describe('keyfence scan --history', () => {
     const outside = await cli(tempDir(), 'scan', '--history');
     expect(outside.exitCode).toBe(2);
     expect(outside.stderr).toMatch(/^keyfence: git log: not a git repository[^\n]*\n$/);
+  });
+
+  it('when git is not installed: exit 2 with one line', () => {
+    const r = bin(tempRepo(), ['scan', '--history'], { PATH: tempDir() });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('keyfence: git is not installed (or not on PATH)\n');
   });
 
   it('--since without --history is a usage error', async () => {
