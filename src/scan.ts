@@ -33,14 +33,23 @@ export function compareFindings(a: Finding, b: Finding): number {
 }
 
 /**
- * Runs one scan: every fragment of `source` through the detector, every finding through the
- * allow stages. Secrets stay in clear here; redaction is the CLI's job.
+ * Told once when the scan starts and after each fragment (or batch of detected findings), with
+ * the live stats object (files, bytes, commits so far; the totals where the source set them),
+ * which sources keep updating in place. Must be cheap: it runs once per fragment.
  */
-export async function scan(source: FragmentSource, rules: readonly CompiledRule[], stages: readonly AllowStage[] = []): Promise<ScanResult> {
+export type ProgressCallback = (stats: Readonly<ScanStats>) => void;
+
+/**
+ * Runs one scan: every fragment of `source` through the detector, every finding through the
+ * allow stages. Secrets stay in clear here; redaction is the CLI's job. `onProgress`, when
+ * given, is called at the start and after every fragment (for progress bars).
+ */
+export async function scan(source: FragmentSource, rules: readonly CompiledRule[], stages: readonly AllowStage[] = [], onProgress?: ProgressCallback): Promise<ScanResult> {
   const started = performance.now();
   const stats = emptyStats();
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
+  onProgress?.(stats);
   for await (const item of source(stats)) {
     const fragment = 'findings' in item ? item.fragment : item;
     for (const finding of 'findings' in item ? item.findings : detect(item, rules)) {
@@ -49,6 +58,7 @@ export async function scan(source: FragmentSource, rules: readonly CompiledRule[
       if (by) suppressed.push({ ...finding, suppressedBy: by });
       else findings.push(finding);
     }
+    onProgress?.(stats);
   }
   findings.sort(compareFindings);
   suppressed.sort(compareFindings);

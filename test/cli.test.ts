@@ -11,9 +11,12 @@ describe('keyfence scan (CLI)', () => {
     const r = await cli(['scan', '--no-git', dir], dir);
     expect(r.exitCode).toBe(1);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^conf\/prod\.env:2:19 {2}aws-access-key-id {2}AKIA…\(redacted\) {2}account \d{12}$/);
-    expect(lines[1]).toBe(`conf/prod.env:3:23  aws-secret-access-key  ${secret.slice(0, 4)}…(redacted)`);
-    expect(lines[2]).toMatch(/^keyfence: 2 findings \(aws-access-key-id: 1, aws-secret-access-key: 1\) in 1 file /);
+    expect(lines[0]).toBe('conf/prod.env:2:19  aws-access-key-id  AWS access key ID');
+    expect(lines[1]).toBe('    AWS_ACCESS_KEY_ID=AKIA…(redacted)');
+    expect(lines[3]).toMatch(/^ {4}account \d+$/);
+    expect(lines[5]).toBe('conf/prod.env:3:23  aws-secret-access-key  AWS secret access key');
+    expect(lines[6]).toBe(`    AWS_SECRET_ACCESS_KEY=${secret.slice(0, 4)}…(redacted)`);
+    expect(lines.at(-1)).toMatch(/^keyfence: 2 findings \(aws-access-key-id: 1, aws-secret-access-key: 1\) in 1 file /);
     expect(r.stdout).not.toContain(id);
     expect(r.stdout).not.toContain(secret);
     expect(r.stderr).toBe('');
@@ -48,7 +51,7 @@ describe('keyfence scan (CLI)', () => {
     const id = fakeKeyId('ASIA');
     const r = await cli(['scan', '-'], dir, { stdin: async () => `log line\nusing ${id}\n` });
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toMatch(/^\(stdin\):2:7 {2}aws-access-key-id {2}ASIA…\(redacted\)/);
+    expect(r.stdout).toMatch(/^\(stdin\):2:7 {2}aws-access-key-id {2}AWS access key ID\n {4}using ASIA…\(redacted\)\n/);
   });
 
   it('--output writes the report to a file and the summary to stderr', async () => {

@@ -152,11 +152,15 @@ describe('keyfence scan --staged', () => {
 
   it('reports findings through the built bin (the hook path) with exit 1', () => {
     const repo = tempRepo();
-    write(repo, 'creds.ini', secretFile().text);
+    const s = secretFile();
+    write(repo, 'creds.ini', s.text);
     git(repo, 'add', '.');
     const r = bin(repo, ['scan', '--staged', '--quiet']);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/^creds\.ini:2:\d+ {2}aws-access-key-id {2}AKIA…\(redacted\)/m);
+    expect(r.stdout).toMatch(/^creds\.ini:2:\d+ {2}aws-access-key-id {2}/m);
+    expect(r.stdout).toMatch(/^creds\.ini:3:\d+ {2}aws-secret-access-key {2}/m);
+    expect(r.stdout).not.toContain(s.keyId);
+    expect(r.stdout).not.toContain(s.secret);
   });
 
   it('outside a git repository: exit 2 with one line', async () => {

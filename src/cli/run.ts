@@ -76,6 +76,7 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
         .option('pre-push', { type: 'boolean', default: false, describe: 'Also install a pre-push hook that scans the commits being pushed' }),
       () => { command = 'install'; })
     .command('uninstall', 'Remove what keyfence install added to the git hooks', (y) => y, () => { command = 'uninstall'; })
+    .epilogue('Exit codes: 0 clean, 1 secrets found, 2 usage or runtime error.\nReports: text, json, sarif, junit, csv, github, html (all redacted unless --no-redact).\nEvery option is described in the README.')
     .demandCommand(1, 'Say what to do: keyfence scan, keyfence baseline, keyfence rules, keyfence install (see keyfence --help)')
     .strict()
     .version(version())
@@ -84,7 +85,7 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
     .wrap(Math.min(100, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      throw new UsageError(msg ?? err?.message ?? 'invalid arguments');
+      throw new UsageError((msg ?? err?.message ?? 'invalid arguments').replace(/\s*\n\s*/g, ' ')); // one line
     });
   const args = await parser.parse(argv, {}, (_err, _argv, out) => { output = out; });
   if (output || !command) return { exitCode: EXIT.clean, stdout: output ? `${output}\n` : '', stderr: '' };

@@ -3,10 +3,13 @@ import path from 'node:path';
 import { redactResult } from '../report/redact.js';
 import { renderReport } from '../report/index.js';
 import type { CompiledRule } from '../rules/compile.js';
+import type { RuleSpec } from '../rules/spec.js';
 import { scan, type AllowStage, type Detected, type FragmentSource } from '../scan.js';
+import { startProgress } from '../progress.js';
 import type { Fragment, ScanResult, ScanStats } from '../types.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import type { ScanArgs } from './scanOptions.js';
+import { version } from './run.js';
 
 /** Colors on a TTY unless NO_COLOR is set or --color/--no-color says otherwise. */
 export function useColor(args: { color?: boolean }, io: RunIO, tty: boolean | undefined): boolean {
@@ -24,11 +27,20 @@ function stdinSource(io: RunIO): FragmentSource {
   };
 }
 
-/** Writes the report where asked and chooses the exit code: 1 when anything is found. */
-export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO): Promise<RunResult> {
+/**
+ * Writes the report where asked and chooses the exit code: 1 when anything is found. `rules`
+ * (the rules that ran) lets reports describe them (SARIF, help text); without it they describe
+ * the built-in rules.
+ */
+export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO, rules?: readonly RuleSpec[]): Promise<RunResult> {
   const shown = args.redact ? redactResult(result) : result;
   const toFile = args.output !== undefined;
-  const report = await renderReport(args.format, shown, { color: !toFile && useColor(args, io, io.stdoutIsTTY) });
+  const report = await renderReport(args.format, shown, {
+    color: !toFile && useColor(args, io, io.stdoutIsTTY),
+    rules: rules ?? (await import('../rules/load.js')).loadBuiltinRules(),
+    version: version(),
+    redacted: args.redact,
+  });
   let stdout = '';
   let stderr = '';
   if (!args.quiet) for (const s of result.stats.skipped) stderr += `keyfence: skipped ${s.path}: ${s.reason}\n`;
@@ -119,10 +131,16 @@ export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): Finishi
 /** `keyfence scan`: plan, source, scan, report. */
 export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult> {
   const plan = await planScan(args, io);
+  const progress = startProgress(args, io);
   const source = chooseSource(args, io, plan);
-  let result = await scan(source, plan.rules, plan.stages);
+  let result: ScanResult;
+  try {
+    result = await scan(source, plan.rules, plan.stages, progress?.update);
+  } finally {
+    progress?.stop();
+  }
   if (source.finish) result = source.finish(result);
-  const delivered = await deliver(result, args, io);
+  const delivered = await deliver(result, args, io, plan.rules.map((r) => r.spec));
   if (!args.quiet) for (const note of plan.notes?.() ?? []) delivered.stderr += `keyfence: ${note}
 `;
   return delivered;

@@ -30,7 +30,7 @@ export interface ScanArgs {
   inlineAllow?: boolean;
 }
 
-export const FORMATS = ['text', 'json'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'junit', 'csv', 'github', 'html'] as const;
 
 export const DEFAULT_MAX_FILE_SIZE = 25 * 1024 * 1024;
 
@@ -46,7 +46,7 @@ export interface OptionSpec {
 
 export const SCAN_OPTIONS: Record<string, OptionSpec> = {
   git: { type: 'boolean', default: true, describe: 'Inside a git work tree, scan what git would commit (--no-git: every file under the paths)' },
-  format: { type: 'string', alias: 'f', default: 'text', choices: FORMATS, describe: 'Report format', fast: true },
+  format: { type: 'string', alias: 'f', default: 'text', choices: FORMATS, describe: 'Report format: text for people, json, sarif (code scanning), junit (CI test tabs), csv, github (PR annotations), html (audit page)', fast: true },
   output: { type: 'string', alias: 'o', describe: 'Write the report to this file instead of stdout', fast: true },
   redact: { type: 'boolean', default: true, describe: 'Redact secrets in every report (--no-redact shows them)' },
   'max-file-size': { type: 'number', default: DEFAULT_MAX_FILE_SIZE, describe: 'Skip files larger than this many bytes (with a note)' },

@@ -156,6 +156,7 @@ export function readFragment(f: Listed, maxFileSize: number, stats: ScanStats): 
  */
 export async function* treeFragments(opts: TreeOptions, stats: ScanStats, rules?: readonly RuleSpec[]): AsyncGenerator<Fragment | Detected> {
   const files = await listTree(opts, stats.skipped);
+  stats.filesTotal = files.length;
   if (rules && files.length >= PARALLEL_MIN_FILES && availableParallelism() > 1) {
     const { scanInWorkers } = await import('./treeWorkers.js');
     yield* scanInWorkers(files, rules, opts.maxFileSize, stats);
