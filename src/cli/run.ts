@@ -99,7 +99,7 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
     case 'baseline': {
       const scanArgs = scanArgsFrom(args as unknown as Record<string, unknown>);
       const { baselineCommand } = await import('./baselineCommand.js');
-      return baselineCommand({ ...scanArgs, output: undefined }, { output: (args as { output?: string }).output, prune: Boolean((args as { prune?: boolean }).prune), history: ((args as { history?: unknown }).history ?? false) !== false }, io);
+      return baselineCommand({ ...scanArgs, output: undefined }, { output: (args as { output?: string }).output, prune: Boolean((args as { prune?: boolean }).prune) }, io);
     }
     case 'rules':
       return (await import('./rulesCommand.js')).rulesCommand((args as unknown as { format: string }).format);
