@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { git } from '../git/exec.js';
+import { GitError } from '../git/exec.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 
 export const BEGIN = '# >>> keyfence >>>';
@@ -158,12 +158,31 @@ interface HookLocation {
  * `.husky/` dir at the top) get their hooks in `.husky/`, which husky's own runner calls.
  */
 async function locate(cwd: string): Promise<HookLocation> {
-  const out = (await git(['rev-parse', '--show-toplevel', '--git-path', 'hooks'], cwd)).toString('utf8').split('\n');
+  const repo = await simpleGitAt(cwd);
+  const out = (await oneLineErrors('rev-parse', repo.revparse(['--show-toplevel', '--git-path', 'hooks']))).split('\n');
   const root = out[0]!.trim();
   const gitDir = path.resolve(cwd, out[1]!.trim());
   const huskyDir = path.join(root, '.husky');
   const husky = await isDir(huskyDir);
   return { root, dir: husky ? huskyDir : gitDir, husky, gitDir };
+}
+
+/** simple-git for install's few, non-hot-path git calls (loaded only here). */
+async function simpleGitAt(cwd: string) {
+  const { simpleGit } = await import('simple-git');
+  return simpleGit({ baseDir: cwd, config: ['color.ui=false', 'core.quotepath=false'] });
+}
+
+/** simple-git's errors carry git's whole stderr; ours are one line (see GitError). */
+async function oneLineErrors<T>(command: string, p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    const msg = (err as Error).message ?? String(err);
+    if (/ENOENT|spawn git/.test(msg)) throw new GitError('git is not installed (or not on PATH)');
+    const first = msg.split('\n').find((l) => l.trim()) ?? msg;
+    throw new GitError(`git ${command}: ${first.replace(/^(fatal|error): /, '')}`);
+  }
 }
 
 const rel = (root: string, p: string) => path.relative(root, p).split(path.sep).join('/') || p;
@@ -200,7 +219,7 @@ export async function installCommand(opts: { force?: boolean; prePush?: boolean 
   }
   let stderr = '';
   if (loc.husky) {
-    const hooksPath = await git(['config', '--get', 'core.hooksPath'], loc.root).then((b) => b.toString('utf8').trim(), () => '');
+    const hooksPath = (await (await simpleGitAt(loc.root)).getConfig('core.hooksPath').catch(() => undefined))?.value ?? '';
     if (!hooksPath.startsWith('.husky')) stderr = 'keyfence: note: git does not run .husky/ hooks until husky is set up (core.hooksPath is not .husky/_): run npx husky, or npm install if husky is in your prepare script\n';
   }
   return { exitCode: EXIT.clean, stdout: `${lines.join('\n')}\n`, stderr };
