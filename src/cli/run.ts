@@ -22,6 +22,8 @@ export function errorResult(err: unknown, io: RunIO): RunResult {
  */
 export async function run(argv: string[], io: RunIO): Promise<RunResult> {
   try {
+    // `keyfence git-secrets …` takes git-secrets' own options (git parse-options rules), not yargs'.
+    if (argv[0] === 'git-secrets') return await (await import('../gitsecrets/command.js')).gitSecrets(argv.slice(1), io);
     return await runParsed(argv, io);
   } catch (err) {
     return errorResult(err, io);
