@@ -57,8 +57,11 @@ export interface ScanPlan {
 }
 
 /** The rules and allow stages for this scan. */
-export async function planScan(_args: ScanArgs, _io: RunIO): Promise<ScanPlan> {
-  return { rules: selectRules(loadBuiltinRules()), stages: [] };
+export async function planScan(args: ScanArgs, io: RunIO): Promise<ScanPlan> {
+  const plan: ScanPlan = { rules: selectRules(loadBuiltinRules()), stages: [] };
+  // A repository's git-secrets setup: secrets.patterns as rules, secrets.allowed and .gitallowed as allow stages.
+  if (args.git) await (await import('../gitsecrets/setup.js')).addGitSecretsSetup(plan, io.cwd);
+  return plan;
 }
 
 /** Where the fragments come from: stdin for "-", else the tree under the paths. */

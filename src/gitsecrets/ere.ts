@@ -100,8 +100,12 @@ function bracket(p: string, start: number): { src: string; end: number } {
   return { src: negate ? `[^${body}\\n]` : body ? `[${body}]` : '[^\\s\\S]', end: i };
 }
 
-/** Translates one GNU ERE to JS RegExp source (see the module comment for the contract). */
-export function ereToJs(p: string): string {
+/**
+ * Translates one GNU ERE to JS RegExp source (see the module comment for the contract).
+ * `groupOffset` shifts backreference numbers, for callers that wrap the result in their own
+ * capturing groups first.
+ */
+export function ereToJs(p: string, groupOffset = 0): string {
   let out = '';
   // Start index (in `out`) of the last atom that a quantifier may apply to, or -1.
   let atomStart = -1;
@@ -137,7 +141,7 @@ export function ereToJs(p: string): string {
         else if (n === 'B') { out += '\\B'; atomStart = -1; }
         else if (n === '`') { out += '(?<![^])'; atomStart = -1; }
         else if (n === "'") { out += '(?![^])'; atomStart = -1; }
-        else if (n >= '1' && n <= '9') atom(`\\${n}`);
+        else if (n >= '1' && n <= '9') atom(`\\${Number(n) + groupOffset}`);
         else atom(lit(n));
         continue;
       }
