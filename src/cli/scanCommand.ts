@@ -60,7 +60,7 @@ export interface ScanPlan {
 export async function planScan(args: ScanArgs, io: RunIO): Promise<ScanPlan> {
   const plan: ScanPlan = { rules: selectRules(loadBuiltinRules()), stages: [] };
   // A repository's git-secrets setup: secrets.patterns as rules, secrets.allowed and .gitallowed as allow stages.
-  if (args.git) await (await import('../gitsecrets/setup.js')).addGitSecretsSetup(plan, io.cwd);
+  if (args.git) await (await import('../gitsecrets/setup.js')).addGitSecretsSetup(plan, io.cwd, io.env);
   return plan;
 }
 

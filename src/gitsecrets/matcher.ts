@@ -27,10 +27,11 @@ const W = 'A-Za-z0-9_';
  */
 export class LineMatcher {
   private readonly res: RegExp[];
+  private readonly nonEmpty: boolean;
 
   constructor(patterns: readonly string[], mode: 'grep' | 'git') {
-    const nonEmpty = mode === 'git' ? '(?=[^\\n])' : '';
-    const wrap = (src: string): string => `(?<![${W}])${nonEmpty}(?:${src})(?![${W}])`;
+    this.nonEmpty = mode === 'git';
+    const wrap = (src: string): string => `(?<![${W}])(?:${src})(?![${W}])`;
     const translated = patterns.map(ereToJs);
     const withBackrefs = translated.filter((t) => /\\[1-9]/.test(t));
     const plain = translated.filter((t) => !/\\[1-9]/.test(t));
@@ -48,6 +49,11 @@ export class LineMatcher {
       while ((m = re.exec(text)) !== null) {
         // The end of a text that ends with "\n" (or is empty) starts no line.
         if (m.index === text.length && (text === '' || text.endsWith('\n'))) break;
+        if (this.nonEmpty && m[0] === '') {
+          // git grep: "words consist of at least one character"; look further along.
+          re.lastIndex = m.index + 1;
+          continue;
+        }
         const nl = text.indexOf('\n', m.index);
         const lineEnd = nl < 0 ? text.length : nl;
         hits.add(text.lastIndexOf('\n', m.index - 1) + 1);
