@@ -79,7 +79,6 @@ try {
   // Bedrock patterns too; registering with ours would give the two tools different patterns).
   const registrar = real ?? ours;
   execFileSync(registrar === ours ? process.execPath : registrar, registrar === ours ? [ours, '--register-aws'] : ['--register-aws'], { cwd: repo });
-  execFileSync('git', ['config', '--unset-all', 'secrets.providers'], { cwd: repo });
   const staged = path.join(repo, 'src/d1/file1.txt');
   writeFileSync(staged, fileText(99) + `aws_key = ${fakeKey()}\n`);
   execFileSync('git', ['add', staged], { cwd: repo });

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { EreError, ereToJs } from '../src/gitsecrets/ere.js';
+import { requiredLiterals } from '../src/gitsecrets/literals.js';
 import { AllowMatcher, LineMatcher } from '../src/gitsecrets/matcher.js';
+import { AWS_PATTERNS } from '../src/gitsecrets/usage.js';
 
 /** [pattern, line, does `grep -w -E pattern` select the line (GNU grep, C locale)]. */
 const CASES: [string, string, boolean][] = [
@@ -97,5 +99,24 @@ describe('ERE translation and grep -w matching', () => {
     expect(a.allows('docs/a.md:3:anything')).toBe(true);
     expect(a.allows('src/docs/a.md:3:anything')).toBe(false);
     expect(new AllowMatcher([]).allows('x')).toBe(false);
+  });
+});
+
+describe('required literals (the prefilter)', () => {
+  it('finds the fixed strings every match must contain', () => {
+    expect(requiredLiterals(AWS_PATTERNS[0]!)).toEqual(['A3T', 'AKIA', 'AGPA', 'AIDA', 'AROA', 'AIPA', 'ANPA', 'ANVA', 'ASIA']);
+    expect(requiredLiterals(AWS_PATTERNS[3]!)).toEqual(['KEY', 'key', 'Key']);
+    expect(requiredLiterals('password\\s*=\\s*.+')).toEqual(['password']);
+    expect(requiredLiterals('[Pp]ass')).toEqual(['Pass', 'pass']);
+    expect(requiredLiterals('.*')).toBeNull();
+    expect(requiredLiterals('a|.+')).toBeNull();
+    expect(requiredLiterals('(ab)?cd*')).toEqual(['c']);
+  });
+
+  it('never rules out a line grep selects (every case above)', () => {
+    for (const [pattern, line, matches] of CASES) {
+      const lits = requiredLiterals(pattern);
+      if (matches && lits) expect(lits.some((l) => line.includes(l)), `${pattern} on ${line}`).toBe(true);
+    }
   });
 });

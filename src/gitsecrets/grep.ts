@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { lstat, opendir, readdir, readFile, stat } from 'node:fs/promises';
+import { opendirSync, readFileSync, type Dirent } from 'node:fs';
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EreError } from './ere.js';
 import { gitRun, isBinary, quotePath, readObjects } from './gitio.js';
@@ -49,22 +49,26 @@ export async function regularGrep(patternsText: string, files: readonly string[]
     const name = Buffer.from(label, 'utf8').toString('latin1');
     for (const m of matcher.matchLines(buf.toString('latin1'))) lines.push(`${name}:${m.line}:${m.text}`);
   };
-  const walk = async (dir: string): Promise<void> => {
-    let names: string[];
+  const walk = (dir: string): void => {
+    const entries: Dirent[] = [];
     try {
       // Directory order, unsorted: GNU grep -r walks with fts and no comparison function.
-      names = [];
-      for await (const d of await opendir(path.resolve(cwd, dir))) names.push(d.name);
+      const handle = opendirSync(path.resolve(cwd, dir));
+      for (let d = handle.readSync(); d !== null; d = handle.readSync()) entries.push(d);
+      handle.closeSync();
     } catch {
       stderr += `grep: ${dir}: Permission denied\n`;
       error = true;
       return;
     }
-    for (const name of names) {
-      const p = dir.endsWith('/') ? dir + name : `${dir}/${name}`;
-      const st = await lstat(path.resolve(cwd, p));
-      if (st.isDirectory()) await walk(p);
-      else if (st.isFile()) grepText(p, await readFile(path.resolve(cwd, p)));
+    for (const d of entries) {
+      const p = dir.endsWith('/') ? dir + d.name : `${dir}/${d.name}`;
+      // -r: symbolic links met while walking are not followed.
+      if (d.isDirectory()) walk(p);
+      else if (d.isFile()) {
+        const buf = readAll([p], cwd)[0];
+        if (buf) grepText(p, buf);
+      }
     }
   };
   for (const file of files) {
@@ -75,7 +79,7 @@ export async function regularGrep(patternsText: string, files: readonly string[]
     try {
       const st = await stat(path.resolve(cwd, file));
       if (st.isDirectory()) {
-        if (recursive) await walk(file);
+        if (recursive) walk(file);
         continue;
       }
       grepText(file, await readFile(path.resolve(cwd, file)));
@@ -88,10 +92,18 @@ export async function regularGrep(patternsText: string, files: readonly string[]
   return { status: error ? 2 : lines.length ? 0 : 1, lines, stderr };
 }
 
+/** One staged file: its path (bytes as latin1, relative to cwd) and blob id. */
+export interface StagedEntry {
+  path: string;
+  oid: string;
+}
+
 export interface GitGrepOptions {
   cached: boolean;
   untracked: boolean;
   noIndex: boolean;
+  /** With `cached` and files: the index entries of exactly those files, already known. */
+  staged?: StagedEntry[] | undefined;
 }
 
 /** A compiled git grep -w matcher, or the fatal message git grep prints for a bad pattern. */
@@ -150,6 +162,12 @@ export async function gitGrep(combined: string, opts: GitGrepOptions, files: rea
     }
     const bufs = readAll(all, cwd);
     all.forEach((p, i) => emit(Buffer.from(p, 'utf8').toString('latin1'), bufs[i]));
+    return { status: lines.length ? 0 : 1, lines, stderr: '' };
+  }
+  if (opts.cached && opts.staged && files.length) {
+    const blobs = await readObjects([...new Set(opts.staged.map((e) => e.oid))], cwd);
+    const sorted = [...opts.staged].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    for (const e of sorted) emit(e.path, blobs.get(e.oid));
     return { status: lines.length ? 0 : 1, lines, stderr: '' };
   }
   if (opts.cached) {

@@ -1,4 +1,3 @@
-import { EreError, ereToJs } from './ere.js';
 import { gitRun, isBinary, quotePath, readObjects } from './gitio.js';
 import { gitGrep, gitMatcher, type GrepOutcome } from './grep.js';
 import { LineMatcher, type LineMatch } from './matcher.js';
@@ -56,20 +55,15 @@ export async function scanHistory(combined: string, cwd: string, quoteHigh: bool
   if (combined === '') return { status: 1, lines: [], stderr: '' };
   const matcher = gitMatcher(combined);
   if (!(matcher instanceof LineMatcher)) return matcher;
-  let plain: RegExp;
-  try {
-    plain = new RegExp(ereToJs(combined));
-  } catch (err) {
-    if (err instanceof EreError) return { status: 128, lines: [], stderr: `fatal: invalid regex: ${err.message}\n` };
-    throw err;
-  }
+  // -G matches anywhere in a line, no word test; the literal prefilter makes most blobs cheap.
+  const plain = new LineMatcher([combined], 'anywhere');
   const log = await gitRun(['log', '--all', '--format=C%H', '--raw', '-z', '--no-abbrev', '--no-renames'], cwd);
   if (log.code !== 0) return gitGrep(combined, { cached: false, untracked: false, noIndex: false }, [], cwd, quoteHigh, inRepo);
   const commits = parseRawLog(log.stdout.toString('latin1'));
   const hot = new Map<string, boolean>();
   const unique = [...new Set(commits.flatMap((c) => c.blobs))];
   await forEachBlob(unique, cwd, (id, buf) => {
-    hot.set(id, !isBinary(buf) && plain.test(buf.toString('latin1')));
+    hot.set(id, !isBinary(buf) && plain.matchLines(buf.toString('latin1')).length > 0);
   });
   const candidates = commits.filter((c) => c.blobs.some((b) => hot.get(b))).map((c) => c.sha);
   let toScan: string[] = [];

@@ -1,4 +1,5 @@
 import { ereToJs } from './ere.js';
+import { requiredLiteralsOfAll } from './literals.js';
 
 /** One matching line: 1-based number and its text (bytes as latin1 characters, no "\n"). */
 export interface LineMatch {
@@ -21,6 +22,7 @@ const W = 'A-Za-z0-9_';
  *   word test, so for patterns where a shorter alternative at the same start would pass (e.g.
  *   `a b|a` on "a bc") git grep reports nothing and this reports the line: a superset, never a
  *   miss.
+ * - `mode: 'anywhere'` — no word test (as `git log -G` matches diff lines).
  *
  * Text is the file's bytes decoded as latin1 so classes and counts work on bytes, as in the C
  * locale. Throws EreError for a pattern GNU grep would reject.
@@ -28,21 +30,24 @@ const W = 'A-Za-z0-9_';
 export class LineMatcher {
   private readonly res: RegExp[];
   private readonly nonEmpty: boolean;
+  /** Required literals (see literals.ts): only lines holding one can match. */
+  private readonly lits: string[] | null;
 
-  constructor(patterns: readonly string[], mode: 'grep' | 'git') {
+  constructor(patterns: readonly string[], mode: 'grep' | 'git' | 'anywhere') {
     this.nonEmpty = mode === 'git';
-    const wrap = (src: string): string => `(?<![${W}])(?:${src})(?![${W}])`;
-    const translated = patterns.map(ereToJs);
+    const wrap = mode === 'anywhere' ? (src: string): string => `(?:${src})` : (src: string): string => `(?<![${W}])(?:${src})(?![${W}])`;
+    const translated = patterns.map((p) => ereToJs(p));
     const withBackrefs = translated.filter((t) => /\\[1-9]/.test(t));
     const plain = translated.filter((t) => !/\\[1-9]/.test(t));
     this.res = [];
     if (plain.length) this.res.push(new RegExp(plain.map(wrap).join('|'), 'g'));
     for (const t of withBackrefs) this.res.push(new RegExp(wrap(t), 'g'));
+    const lits = requiredLiteralsOfAll(patterns);
+    this.lits = lits;
   }
 
-  /** The matching lines of `text`, in order, each once. */
-  matchLines(text: string): LineMatch[] {
-    const hits = new Set<number>();
+  /** Offsets of the starts of matching lines in `text` (from..to), via the full regexes. */
+  private scan(text: string, hits: Set<number>, base = 0): void {
     for (const re of this.res) {
       re.lastIndex = 0;
       let m: RegExpExecArray | null;
@@ -56,11 +61,35 @@ export class LineMatcher {
         }
         const nl = text.indexOf('\n', m.index);
         const lineEnd = nl < 0 ? text.length : nl;
-        hits.add(text.lastIndexOf('\n', m.index - 1) + 1);
+        hits.add(base + (m.index === 0 ? 0 : text.lastIndexOf('\n', m.index - 1) + 1));
         // Skip to the next line: one report per line.
         re.lastIndex = lineEnd + 1;
         if (lineEnd >= text.length) break;
       }
+    }
+  }
+
+  /** The matching lines of `text`, in order, each once. */
+  matchLines(text: string): LineMatch[] {
+    const hits = new Set<number>();
+    if (this.lits) {
+      // Only the lines holding a required literal go through the regexes (indexOf is fast).
+      const lineStarts = new Set<number>();
+      for (const lit of this.lits) {
+        for (let i = text.indexOf(lit); i >= 0; ) {
+          const start = i === 0 ? 0 : text.lastIndexOf('\n', i - 1) + 1;
+          lineStarts.add(start);
+          const nl = text.indexOf('\n', i);
+          if (nl < 0) break;
+          i = text.indexOf(lit, nl + 1);
+        }
+      }
+      for (const start of lineStarts) {
+        const nl = text.indexOf('\n', start);
+        this.scan(text.slice(start, nl < 0 ? text.length : nl), hits, start);
+      }
+    } else {
+      this.scan(text, hits);
     }
     if (hits.size === 0) return [];
     const starts = [...hits].sort((a, b) => a - b);
@@ -74,6 +103,11 @@ export class LineMatcher {
       out.push({ line, text: text.slice(start, nl < 0 ? text.length : nl) });
     }
     return out;
+  }
+
+  /** Whether any line of `text` could match: false means certainly not (cheap literal test). */
+  mayMatch(text: string): boolean {
+    return !this.lits || this.lits.some((l) => text.includes(l));
   }
 }
 
