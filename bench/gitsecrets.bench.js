@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const FILES = Number(process.env.GS_BENCH_FILES ?? 3000);
 const COMMITS = Number(process.env.GS_BENCH_COMMITS ?? 3000);
+const LINES = Number(process.env.GS_BENCH_LINES ?? 150);
 const ours = fileURLToPath(new URL('../bin/git-secrets.js', import.meta.url));
 
 function findRealGitSecrets() {
@@ -29,8 +30,8 @@ function findRealGitSecrets() {
 
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const fakeKey = () => 'AKIA' + [...randomBytes(16)].map((b) => B32[b % 32]).join('');
-const words = ['alpha', 'beta', 'gamma', 'delta', 'config', 'value', 'return', 'const', 'import', 'export'];
-function fileText(seed, lines = 40) {
+const words = ['alpha', 'apiKey', 'gamma', 'account', 'config', 'value', 'return', 'key', 'import', 'export'];
+function fileText(seed, lines = LINES) {
   let s = '';
   for (let i = 0; i < lines; i++) s += `${words[(seed + i) % 10]} ${words[(seed * 7 + i) % 10]} = "${seed}-${i}" // line ${i}\n`;
   return s;
@@ -89,7 +90,7 @@ try {
     ['--scan-history', ['--scan-history']],
     ['--pre_commit_hook (1 staged file)', ['--pre_commit_hook', '--']],
   ];
-  console.log(`repo: ${FILES} files, ${COMMITS} commits (${repo})`);
+  console.log(`repo: ${FILES} files of ${LINES} lines, ${COMMITS} commits (GS_BENCH_FILES, GS_BENCH_LINES, GS_BENCH_COMMITS)`);
   if (!real) console.log('note: awslabs git-secrets is not installed (apt-get install git-secrets); timing keyfence only');
   console.log(`${'command'.padEnd(36)} ${'keyfence'.padStart(10)} ${real ? 'git-secrets'.padStart(12) : ''} ${real ? 'speed-up'.padStart(9) : ''}`);
   for (const [name, args] of cases) {

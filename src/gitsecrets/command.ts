@@ -1,10 +1,10 @@
-import { chmodSync, mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { awsProviderOutput } from './awsProvider.js';
 import { combinePatterns, loadAllowed, loadPatterns, readSecretsConfig, type SecretsConfig } from './config.js';
 import { EreError } from './ere.js';
 import { gitRun } from './gitio.js';
-import { gitGrep, regularGrep, type GrepOutcome, type StagedEntry } from './grep.js';
+import { gitGrep, regularGrep, type GrepOutcome } from './grep.js';
 import { scanHistory } from './history.js';
 import { AllowMatcher } from './matcher.js';
 import { parseOptions, usageText } from './parseopt.js';
@@ -137,7 +137,7 @@ async function dispatch(st: State, rest: string[]): Promise<number> {
         const ctx = await context(st);
         const patterns = await loadPatterns(ctx.cfg, io.cwd, io.env);
         st.err += patterns.stderr;
-        return scanHistory(combinePatterns(patterns.text), io.cwd, ctx.cfg.quotePath, ctx.toplevel !== undefined);
+        return scanHistory(combinePatterns(patterns.text), io.cwd, ctx.cfg.quotePath, io.env);
       });
     case '--list': {
       const r = await gitRun(['config', ...(st.global ? ['--global'] : []), '--get-regex', 'secrets.*'], io.cwd, undefined, io.env);
@@ -173,14 +173,14 @@ async function context(st: State): Promise<Context> {
  * git-secrets' scan: git grep when no files are given or a git option is; otherwise grep on
  * the files. Returns the grep outcome for scanOrDie.
  */
-async function scanFiles(st: State, files: string[], known?: { ctx: Context; staged?: StagedEntry[] }): Promise<GrepOutcome & { ctx: Context }> {
+async function scanFiles(st: State, files: string[], known?: { ctx: Context }): Promise<GrepOutcome & { ctx: Context }> {
   const io = st.io;
   const ctx = known?.ctx ?? (await context(st));
   const patterns = await loadPatterns(ctx.cfg, io.cwd, io.env);
   st.err += patterns.stderr;
   const stdin = io.stdin ?? (async () => '');
   const outcome = files.length === 0 || st.cached || st.untracked || st.noIndex
-    ? await gitGrep(combinePatterns(patterns.text), { cached: st.cached, untracked: st.untracked, noIndex: st.noIndex, staged: known?.staged }, files, io.cwd, ctx.cfg.quotePath, ctx.toplevel !== undefined)
+    ? await gitGrep(combinePatterns(patterns.text), { cached: st.cached, untracked: st.untracked, noIndex: st.noIndex }, files, io.cwd, io.env)
     : await regularGrep(patterns.text, files, st.recursive, io.cwd, stdin);
   return { ...outcome, ctx };
 }
@@ -278,14 +278,6 @@ function currentUmask(): number {
   }
 }
 
-function realpath(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return path.resolve(p);
-  }
-}
-
 function isDir(p: string): boolean {
   try {
     return statSync(p).isDirectory();
@@ -308,23 +300,11 @@ async function preCommitHook(st: State): Promise<number> {
   st.cached = true;
   const [ctx, head] = await Promise.all([context(st), gitRun(['rev-parse', '--verify', '-q', 'HEAD'], io.cwd, undefined, io.env)]);
   const rev = head.code === 0 ? 'HEAD' : '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
-  // git diff-index --raw -z: :<old mode> SP <new mode> SP <old oid> SP <new oid> SP <status> NUL <path> NUL
-  // (git-secrets asks for --name-only; the staged blob ids come with --raw for free).
-  const diff = await gitRun(['diff-index', '--diff-filter', 'ACMU', '--raw', '-z', '--no-abbrev', '--cached', rev, '--'], io.cwd, undefined, io.env);
+  // git diff-index -z --name-only: <path> NUL per added, copied, modified or unmerged file.
+  const diff = await gitRun(['diff-index', '--diff-filter', 'ACMU', '--name-only', '-z', '--cached', rev, '--'], io.cwd, undefined, io.env);
   st.err += diff.stderr.toString('latin1');
-  const tokens = diff.stdout.toString('latin1').split('\0');
-  const files: string[] = [];
-  let staged: StagedEntry[] | undefined = [];
-  for (let i = 0; i + 1 < tokens.length; i += 2) {
-    const [, mode, , oid] = tokens[i]!.slice(1).split(' ');
-    const p = tokens[i + 1]!;
-    files.push(Buffer.from(p, 'latin1').toString('utf8'));
-    if (!oid || /^0+$/.test(oid)) staged = undefined; // unmerged: let git ls-files sort it out
-    else if (staged && mode !== '160000') staged.push({ path: p, oid });
-  }
-  // Paths are relative to the top, as pathspecs they are relative to cwd: reuse them only there.
-  if (ctx.toplevel === undefined || realpath(io.cwd) !== realpath(ctx.toplevel)) staged = undefined;
-  return scanOrDie(st, () => scanFiles(st, files, { ctx, staged }));
+  const files = diff.stdout.toString('utf8').split('\0').filter(Boolean);
+  return scanOrDie(st, () => scanFiles(st, files, { ctx }));
 }
 
 /** On a merge (`$2` = "merge", no `$3`), scans `git log <branch>..<merged> -p` as stdin. */

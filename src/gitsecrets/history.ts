@@ -51,14 +51,14 @@ async function forEachBlob(ids: string[], cwd: string, fn: (id: string, buf: Buf
  * commits touching a blob that contains a match are handed to `git log -G` to confirm, and
  * each distinct blob of the confirmed trees is matched once however many commits hold it.
  */
-export async function scanHistory(combined: string, cwd: string, quoteHigh: boolean, inRepo: boolean): Promise<GrepOutcome> {
+export async function scanHistory(combined: string, cwd: string, quoteHigh: boolean, env: NodeJS.ProcessEnv = process.env): Promise<GrepOutcome> {
   if (combined === '') return { status: 1, lines: [], stderr: '' };
   const matcher = gitMatcher(combined);
   if (!(matcher instanceof LineMatcher)) return matcher;
   // -G matches anywhere in a line, no word test; the literal prefilter makes most blobs cheap.
   const plain = new LineMatcher([combined], 'anywhere');
   const log = await gitRun(['log', '--all', '--format=C%H', '--raw', '-z', '--no-abbrev', '--no-renames'], cwd);
-  if (log.code !== 0) return gitGrep(combined, { cached: false, untracked: false, noIndex: false }, [], cwd, quoteHigh, inRepo);
+  if (log.code !== 0) return gitGrep(combined, { cached: false, untracked: false, noIndex: false }, [], cwd, env);
   const commits = parseRawLog(log.stdout.toString('latin1'));
   const hot = new Map<string, boolean>();
   const unique = [...new Set(commits.flatMap((c) => c.blobs))];
@@ -71,7 +71,7 @@ export async function scanHistory(combined: string, cwd: string, quoteHigh: bool
     const confirm = await gitRun(['log', '--no-walk=unsorted', '--stdin', `-G${combined}`, '--pretty=%H'], cwd, `${candidates.join('\n')}\n`);
     toScan = confirm.stdout.toString('latin1').split('\n').filter(Boolean);
   }
-  if (toScan.length === 0) return gitGrep(combined, { cached: false, untracked: false, noIndex: false }, [], cwd, quoteHigh, inRepo);
+  if (toScan.length === 0) return gitGrep(combined, { cached: false, untracked: false, noIndex: false }, [], cwd, env);
 
   // ls-tree -r -z: <mode> SP <type> SP <oid> TAB <path> NUL
   const trees = await Promise.all(toScan.map(async (sha) => {
