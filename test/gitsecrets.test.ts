@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeKeyId, fakeSecretKey } from '../src/rules/examples.js';
+import { run } from '../src/cli/run.js';
 import { ERROR_BLOCK, sandbox, sh, type Sandbox } from './gitsecrets-helpers.js';
 
 const USAGE = `usage: git secrets --scan [-r|--recursive] [--cached] [--no-index] [--untracked] [<files>...]
@@ -191,6 +192,20 @@ describe('keyfence git-secrets --scan', () => {
     write('d/e/f.txt', `${id}\n`);
     expect(await s.gs(['--scan', 'd'])).toEqual({ exitCode: 0, stdout: '', stderr: '' });
     expect(await s.gs(['--scan', '-r', 'd'])).toEqual({ exitCode: 1, stdout: '', stderr: `d/e/f.txt:1:${id}\n${ERROR_BLOCK}` });
+  });
+
+  it('-r gives the same lines with the system grep and with the built-in matcher', async () => {
+    const [a, b] = [fakeKeyId(), fakeKeyId()];
+    write('d/one.txt', `x\n${a}\n`);
+    write('d/sub/two.txt', `password ${b}\n`);
+    write('d/sub/bin.dat', Buffer.from(`\0${a}\n`));
+    const sys = await s.gs(['--scan', '-r', 'd']);
+    const js = await run(['git-secrets', '--scan', '-r', 'd'], { cwd: s.dir, env: { ...s.env, KEYFENCE_GIT_SECRETS_GREP: 'js' } });
+    expect(sys.exitCode).toBe(1);
+    const sorted = (r: { stderr: string }) => r.stderr.split('\n').filter((l) => l.startsWith('d/')).sort();
+    expect(sorted(sys)).toEqual([`d/one.txt:2:${a}`, `d/sub/two.txt:1:password ${b}`]);
+    expect(sorted(js)).toEqual(sorted(sys));
+    expect(js.exitCode).toBe(1);
   });
 
   it('reads standard input for "-"', async () => {

@@ -181,7 +181,7 @@ async function scanFiles(st: State, files: string[], known?: { ctx: Context }): 
   const stdin = io.stdin ?? (async () => '');
   const outcome = files.length === 0 || st.cached || st.untracked || st.noIndex
     ? await gitGrep(combinePatterns(patterns.text), { cached: st.cached, untracked: st.untracked, noIndex: st.noIndex }, files, io.cwd, io.env)
-    : await regularGrep(patterns.text, files, st.recursive, io.cwd, stdin);
+    : await regularGrep(patterns.text, files, st.recursive, io.cwd, stdin, io.env);
   return { ...outcome, ctx };
 }
 
