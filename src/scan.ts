@@ -8,8 +8,20 @@ import type { Finding, Fragment, ScanResult, ScanStats, SuppressedFinding, Suppr
  */
 export type AllowStage = (finding: Finding, fragment: Fragment) => Suppression | null;
 
-/** Produces the fragments of one scan, counting files, bytes and skips into `stats`. */
-export type FragmentSource = (stats: ScanStats) => AsyncIterable<Fragment>;
+/**
+ * Findings a source has already detected (worker threads do), with a context fragment holding
+ * at least the finding's line and the line before it, for the allow stages.
+ */
+export interface Detected {
+  fragment: Fragment;
+  findings: Finding[];
+}
+
+/**
+ * Produces the fragments of one scan, counting files, bytes and skips into `stats`. A source
+ * may yield findings it detected itself (as `Detected`) instead of text to detect in.
+ */
+export type FragmentSource = (stats: ScanStats) => AsyncIterable<Fragment | Detected>;
 
 export function emptyStats(): ScanStats {
   return { filesScanned: 0, bytesScanned: 0, binarySkipped: 0, skipped: [], durationMs: 0 };
@@ -21,21 +33,32 @@ export function compareFindings(a: Finding, b: Finding): number {
 }
 
 /**
- * Runs one scan: every fragment of `source` through the detector, every finding through the
- * allow stages. Secrets stay in clear here; redaction is the CLI's job.
+ * Told once when the scan starts and after each fragment (or batch of detected findings), with
+ * the live stats object (files, bytes, commits so far; the totals where the source set them),
+ * which sources keep updating in place. Must be cheap: it runs once per fragment.
  */
-export async function scan(source: FragmentSource, rules: readonly CompiledRule[], stages: readonly AllowStage[] = []): Promise<ScanResult> {
+export type ProgressCallback = (stats: Readonly<ScanStats>) => void;
+
+/**
+ * Runs one scan: every fragment of `source` through the detector, every finding through the
+ * allow stages. Secrets stay in clear here; redaction is the CLI's job. `onProgress`, when
+ * given, is called at the start and after every fragment (for progress bars).
+ */
+export async function scan(source: FragmentSource, rules: readonly CompiledRule[], stages: readonly AllowStage[] = [], onProgress?: ProgressCallback): Promise<ScanResult> {
   const started = performance.now();
   const stats = emptyStats();
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
-  for await (const fragment of source(stats)) {
-    for (const finding of detect(fragment, rules)) {
+  onProgress?.(stats);
+  for await (const item of source(stats)) {
+    const fragment = 'findings' in item ? item.fragment : item;
+    for (const finding of 'findings' in item ? item.findings : detect(item, rules)) {
       let by: Suppression | null = null;
       for (const stage of stages) if ((by = stage(finding, fragment))) break;
       if (by) suppressed.push({ ...finding, suppressedBy: by });
       else findings.push(finding);
     }
+    onProgress?.(stats);
   }
   findings.sort(compareFindings);
   suppressed.sort(compareFindings);

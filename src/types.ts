@@ -88,6 +88,10 @@ export interface ScanStats {
   skipped: { path: string; reason: string }[];
   /** Commits walked, for history scans. */
   commitsScanned?: number;
+  /** Files the source is going to read, when it knows up front (for progress bars). */
+  filesTotal?: number;
+  /** Commits the source is going to walk, when it knows up front (for progress bars). */
+  commitsTotal?: number;
   durationMs: number;
 }
 

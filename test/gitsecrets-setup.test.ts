@@ -59,7 +59,7 @@ describe("keyfence scan honours a repository's git-secrets setup", () => {
     expect(report.findings.map((f) => f.path)).toEqual(['src/real.ts']);
     expect(report.suppressed.map((f) => [f.path, f.suppressedBy])).toEqual([
       ['docs/a.md', { stage: 'git-secrets-allowed', reason: 'secrets.allowed: ^docs/' }],
-      ['test/fixtures/k.txt', { stage: 'gitallowed', reason: '.gitallowed: fixtures/k\\.txt:1:' }],
+      ['test/fixtures/k.txt', { stage: 'gitallowed', reason: '.gitallowed:2: fixtures/k\\.txt:1:' }],
     ]);
   });
 

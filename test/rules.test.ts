@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { detect } from '../src/detect/detector.js';
 import { expandExample } from '../src/rules/examples.js';

@@ -7,6 +7,9 @@ export function version(): string {
   return pkg.version;
 }
 
+/** Scan options that mean nothing for `keyfence baseline` (its --output is the baseline file). */
+const BASELINE_SKIPS = new Set(['format', 'output', 'redact', 'quiet', 'color', 'baseline', 'staged', 'commit-msg', 'pre-push']);
+
 /** Known failures print one line and exit 2; anything else is a bug, still one line. */
 export function errorResult(err: unknown, io: RunIO): RunResult {
   const e = err as Error;
@@ -48,10 +51,25 @@ async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
         .example('$0 scan --no-git ~/Downloads/release', 'audit any directory')
         .example('cat app.log | $0 scan -', 'scan standard input');
     }, () => { command = 'scan'; })
+    .command('baseline [paths..]', 'Record the current findings in a baseline file, so later scans with --baseline report only new ones', (y) => {
+      for (const [name, spec] of Object.entries(SCAN_OPTIONS)) {
+        if (!BASELINE_SKIPS.has(name)) y.option(name, { ...spec, choices: spec.choices ? [...spec.choices] : undefined });
+      }
+      if (!('history' in SCAN_OPTIONS)) y.option('history', { type: 'boolean', default: false, describe: 'Record the findings of the git history (every commit) instead of the files' });
+      return y
+        .positional('paths', { type: 'string', array: true, describe: 'Files or directories (default: the repository)', default: [] })
+        .option('output', { alias: 'o', type: 'string', describe: 'Baseline file (default: the config\'s "baseline", else .keyfence-baseline.json at the repository root)' })
+        .option('prune', { type: 'boolean', default: false, describe: 'Only drop (and list) entries that no longer match any finding' })
+        .example('$0 baseline', 'record today\'s findings in .keyfence-baseline.json')
+        .example('$0 scan --baseline .keyfence-baseline.json', 'then: only new findings fail');
+    }, () => { command = 'baseline'; })
     .command('rules', 'List the rules (id, enabled, description)', (y) =>
       y.option('format', { alias: 'f', choices: ['text', 'json'], default: 'text', describe: 'Output format' }),
       () => { command = 'rules'; })
-    .demandCommand(1, 'Say what to do: keyfence scan, keyfence rules (see keyfence --help)')
+    // Listed for --help only: run() hands `git-secrets …` over before yargs sees it.
+    .command('git-secrets', 'Drop-in for awslabs/git-secrets: keyfence git-secrets --scan|--install|--register-aws|… (see keyfence git-secrets -h)')
+    .epilogue('Exit codes: 0 clean, 1 secrets found, 2 usage or runtime error.\nReports: text, json, sarif, junit, csv, github, html (all redacted unless --no-redact).\nEvery option is described in the README.')
+    .demandCommand(1, 'Say what to do: keyfence scan, keyfence baseline, keyfence rules (see keyfence --help)')
     .strict()
     .version(version())
     .help()
@@ -59,7 +77,7 @@ async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
     .wrap(Math.min(100, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      throw new UsageError(msg ?? err?.message ?? 'invalid arguments');
+      throw new UsageError((msg ?? err?.message ?? 'invalid arguments').replace(/\s*\n\s*/g, ' ')); // one line
     });
   const args = await parser.parse(argv, {}, (_err, _argv, out) => { output = out; });
   if (output || !command) return { exitCode: EXIT.clean, stdout: output ? `${output}\n` : '', stderr: '' };
@@ -69,6 +87,11 @@ async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
       scanArgs.paths = scanArgs.paths.map((p) => (p === STDIN ? '-' : p));
       if (!Number.isFinite(scanArgs.maxFileSize) || scanArgs.maxFileSize <= 0) throw new UsageError('--max-file-size must be a positive number of bytes');
       return (await import('./scanCommand.js')).scanCommand(scanArgs, io);
+    }
+    case 'baseline': {
+      const scanArgs = scanArgsFrom(args as unknown as Record<string, unknown>);
+      const { baselineCommand } = await import('./baselineCommand.js');
+      return baselineCommand({ ...scanArgs, output: undefined }, { output: (args as { output?: string }).output, prune: Boolean((args as { prune?: boolean }).prune), history: ((args as { history?: unknown }).history ?? false) !== false }, io);
     }
     case 'rules':
       return (await import('./rulesCommand.js')).rulesCommand((args as unknown as { format: string }).format);

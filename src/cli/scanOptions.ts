@@ -11,9 +11,15 @@ export interface ScanArgs {
   maxFileSize: number;
   quiet: boolean;
   color?: boolean;
+  /** --config FILE: the config to use instead of .keyfence.json at the repo (or scan) root. */
+  config?: string;
+  /** --baseline FILE: findings recorded in it are allowed. */
+  baseline?: string;
+  /** false with --no-inline-allow: inline allow comments are ignored (and what they hid reported). */
+  inlineAllow?: boolean;
 }
 
-export const FORMATS = ['text', 'json'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'junit', 'csv', 'github', 'html'] as const;
 
 export const DEFAULT_MAX_FILE_SIZE = 25 * 1024 * 1024;
 
@@ -29,12 +35,15 @@ export interface OptionSpec {
 
 export const SCAN_OPTIONS: Record<string, OptionSpec> = {
   git: { type: 'boolean', default: true, describe: 'Inside a git work tree, scan what git would commit (--no-git: every file under the paths)' },
-  format: { type: 'string', alias: 'f', default: 'text', choices: FORMATS, describe: 'Report format', fast: true },
+  format: { type: 'string', alias: 'f', default: 'text', choices: FORMATS, describe: 'Report format: text for people, json, sarif (code scanning), junit (CI test tabs), csv, github (PR annotations), html (audit page)', fast: true },
   output: { type: 'string', alias: 'o', describe: 'Write the report to this file instead of stdout', fast: true },
   redact: { type: 'boolean', default: true, describe: 'Redact secrets in every report (--no-redact shows them)' },
   'max-file-size': { type: 'number', default: DEFAULT_MAX_FILE_SIZE, describe: 'Skip files larger than this many bytes (with a note)' },
   quiet: { type: 'boolean', alias: 'q', default: false, describe: 'Print only findings and errors: no summary when clean, no notes', fast: true },
   color: { type: 'boolean', describe: 'Force colors on or off (default: on a TTY, unless NO_COLOR is set)', fast: true },
+  config: { type: 'string', describe: 'Config file (default: .keyfence.json at the repository root, or the scan root outside git)', fast: true },
+  baseline: { type: 'string', describe: 'Baseline file (written by keyfence baseline): findings recorded in it are allowed', fast: true },
+  'inline-allow': { type: 'boolean', default: true, describe: 'Honour keyfence:allow / pragma: allowlist secret comments (--no-inline-allow reports what they hide)' },
 };
 
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());

@@ -4,6 +4,9 @@ import type { Finding, Fragment } from '../types.js';
 import { awsAccountFromKeyId } from './awsAccount.js';
 import { shannonEntropy } from './entropy.js';
 
+/** Past this many keyword lines in one fragment, a rule's regex runs over the whole text. */
+const MAX_WINDOWS = 32;
+
 /** Longest excerpt of a line kept on each side of a secret (minified files have huge lines). */
 const EXCERPT_SIDE = 160;
 
@@ -60,6 +63,36 @@ class LineIndex {
   }
 }
 
+/**
+ * The lines that hold a keyword (ASCII case-insensitive; `lower` is `text` lower-cased, same
+ * length), merged into ascending, non-overlapping [start, end) ranges of `text`. Rules' regexes
+ * run only over these ranges: the prefilter that keeps a scan fast on text with no secrets.
+ */
+function keywordLines(text: string, lower: string, keywords: readonly string[]): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (const k of keywords) {
+    let at = lower.indexOf(k);
+    while (at !== -1) {
+      // Many hits: the regex over the whole text is cheaper than this bookkeeping.
+      if (ranges.length >= MAX_WINDOWS) return [[0, text.length]];
+      const start = text.lastIndexOf('\n', at) + 1;
+      let end = text.indexOf('\n', at + k.length);
+      if (end === -1) end = text.length;
+      ranges.push([start, end]);
+      at = lower.indexOf(k, end);
+    }
+  }
+  if (ranges.length <= 1) return ranges;
+  ranges.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [ranges[0]!];
+  for (const r of ranges) {
+    const last = merged.at(-1)!;
+    if (r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+    else merged.push(r);
+  }
+  return merged;
+}
+
 interface Candidate {
   rule: CompiledRule;
   secret: string;
@@ -78,8 +111,9 @@ function secretOf(m: RegExpExecArray): { value: string; index: number } {
 
 /**
  * Finds secrets in one fragment. Pure: `(fragment, rules) → findings`, the only place regexes
- * run. Per rule: keyword prefilter, then the regex, then entropy, gates and the rule's own
- * allow list. Rules with `near` then look for their unnamed form around the findings of the rule
+ * run. Per rule: keyword prefilter (the regex then runs only over the lines that hold a keyword,
+ * so a rule's match must lie within one line; a rule without keywords runs over the whole
+ * text), then entropy, gates and the rule's own allow list. Rules with `near` then look for their unnamed form around the findings of the rule
  * they pair with. Findings come back in text order; secrets are in clear.
  */
 export function detect(fragment: Fragment, rules: readonly CompiledRule[]): Finding[] {
@@ -118,18 +152,30 @@ export function detect(fragment: Fragment, rules: readonly CompiledRule[]): Find
     found.set(key, { cand: { rule, secret, offset }, line });
   };
 
-  for (const rule of rules) {
-    if (rule.keywords.length) {
-      lower ??= text.toLowerCase();
-      const l = lower;
-      if (!rule.keywords.some((k) => l.includes(k))) continue;
-    }
+  const runOver = (rule: CompiledRule, from: number, to: number): void => {
+    const chunk = from === 0 && to === text.length ? text : text.slice(from, to);
     rule.re.lastIndex = 0;
     let m: RegExpExecArray | null;
-    while ((m = rule.re.exec(text)) !== null) {
+    while ((m = rule.re.exec(chunk)) !== null) {
       if (m[0].length === 0) rule.re.lastIndex++;
-      accept(rule, m, 0, rule.entropy, rule.gates);
+      accept(rule, m, from, rule.entropy, rule.gates);
     }
+  };
+
+  for (const rule of rules) {
+    if (rule.keywords.length === 0) {
+      runOver(rule, 0, text.length);
+      continue;
+    }
+    lower ??= text.toLowerCase();
+    if (lower.length !== text.length) {
+      // Unicode case mapping changed lengths (rare: "İ"), so offsets in `lower` are not
+      // offsets in `text`: check the keywords, then run over the whole text.
+      const l = lower;
+      if (rule.keywords.some((k) => l.includes(k))) runOver(rule, 0, text.length);
+      continue;
+    }
+    for (const [from, to] of keywordLines(text, lower, rule.keywords)) runOver(rule, from, to);
   }
 
   // Unnamed forms: only around findings of the rule they pair with (e.g. a secret key near a key ID).

@@ -13,8 +13,10 @@ export interface GateContext {
 
 export type Gate = (ctx: GateContext) => string | null;
 
-const PLACEHOLDER =
-  /x{4,}|\*{3,}|(.)\1{4,}|^your|replace_?me|changeme|placeholder|redacted|dummy|abcdefgh|12345678/i;
+// Tuned so a random key trips it less than once in a million: runs of 6, not 4 (a real key ID
+// has a run of 5 about once in 10^5), and x-runs of one case.
+const PLACEHOLDER = /replace_?me|changeme|placeholder|redacted|dummy|abcdefgh|12345678/i;
+const PLACEHOLDER_RUNS = /x{5,}|X{5,}|\*{3,}|(.)\1{5,}/;
 
 /** For long values (session tokens) whose real form has runs (`//////////` is common). */
 const LONG_PLACEHOLDER = /^(?:your|x{4}|\*{3})|x{8,}|\*{6,}|replace_?me|changeme|placeholder|redacted/i;
@@ -23,8 +25,8 @@ export const GATES: Record<string, Gate> = {
   /** AWS's documented examples all say so: AKIAIOSFODNN7EXAMPLE, …EXAMPLEKEY, …EXAMPLETOKEN. */
   example: ({ secret }) => (/example/i.test(secret) ? 'documented example value' : null),
 
-  /** xxxx…, ****…, runs of one character, YOUR_…, sequences typed by hand. */
-  placeholder: ({ secret }) => (PLACEHOLDER.test(secret) ? 'placeholder' : null),
+  /** xxxxx…, ****…, runs of one character, sequences typed by hand, "dummy", "changeme". */
+  placeholder: ({ secret }) => (PLACEHOLDER.test(secret) || PLACEHOLDER_RUNS.test(secret) ? 'placeholder' : null),
 
   /** Like placeholder, for long tokens whose real values may hold runs of one character. */
   'long-placeholder': ({ secret }) => (LONG_PLACEHOLDER.test(secret) ? 'placeholder' : null),

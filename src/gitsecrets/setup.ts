@@ -74,11 +74,12 @@ export function gitSecretsAllowStage(patterns: readonly string[], source: 'secre
 
 /**
  * Adds a repository's git-secrets setup to a scan plan: its patterns as extra rules, its
- * allowed patterns and `.gitallowed` as allow stages. Nothing changes when there is none.
+ * secrets.allowed patterns as an allow stage (put first, so a stage that only audits what the
+ * others let through still sees the final answer). `.gitallowed` is not added here: the
+ * configured plan already honours it (src/allow/gitallowed.ts). Nothing changes without a setup.
  */
 export async function addGitSecretsSetup(plan: { rules: CompiledRule[]; stages: AllowStage[] }, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const setup = await readGitSecretsSetup(cwd, env);
   for (const spec of gitSecretsRuleSpecs(setup.patterns)) plan.rules.push(compileRule(spec));
-  if (setup.allowed.length) plan.stages.push(gitSecretsAllowStage(setup.allowed, 'secrets.allowed'));
-  if (setup.gitallowed.length) plan.stages.push(gitSecretsAllowStage(setup.gitallowed, '.gitallowed'));
+  if (setup.allowed.length) plan.stages.unshift(gitSecretsAllowStage(setup.allowed, 'secrets.allowed'));
 }

@@ -1,4 +1,5 @@
-import type { ScanResult } from '../types.js';
+import type { Finding, ScanResult } from '../types.js';
+import { excerptOf } from './excerpt.js';
 import { summaryLine } from './summary.js';
 
 export interface TextOptions {
@@ -8,26 +9,55 @@ export interface TextOptions {
 type Paint = (s: string) => string;
 const plain: Paint = (s) => s;
 
+const width = (s: string) => [...s].length;
+
 /**
- * The human report: one line per finding, `path:line:column  rule-id  secret`, the commit and
- * AWS account when known, then the summary line. Expects a result that is already redacted
- * (or deliberately not). Colors only when asked (the CLI asks on a TTY without NO_COLOR).
+ * The human report. Per finding, a block:
+ *
+ *   config/prod.env:3:19  aws-access-key-id  AWS access key ID
+ *       AWS_ACCESS_KEY_ID=AKIA…(redacted)
+ *                         ^^^^^^^^^^^^^^^
+ *       account 123456789012 · commit 1a2b3c4d5e6f by Jane Doe on 2026-01-01 · add deploy config
+ *
+ * (path:line:column, rule id, description; an excerpt of the line, cut around the secret, with
+ * the secret marked underneath; then what else is known: AWS account, decoding, commit). Then
+ * the summary line: findings by rule, commits, files, bytes, time, suppressed and skipped
+ * counts. Expects a result that is already redacted (or deliberately not). Colors only when
+ * asked (the CLI asks on a TTY without NO_COLOR); the layout is the same either way.
  */
 export async function textReport(result: ScanResult, opts: TextOptions): Promise<string> {
-  let red = plain, bold = plain, dim = plain, green = plain;
+  let red = plain, bold = plain, dim = plain, green = plain, yellow = plain;
   if (opts.color) {
-    const pc = (await import('picocolors')).default;
-    ({ red, bold, dim, green } = pc);
+    const pc = (await import('picocolors')).createColors(true);
+    ({ red, bold, dim, green, yellow } = pc);
   }
-  const lines: string[] = [];
-  for (const f of result.findings) {
-    let line = `${bold(`${f.path}:${f.line}:${f.column}`)}  ${red(f.ruleId)}  ${f.secret}`;
-    if (f.awsAccountId) line += dim(`  account ${f.awsAccountId}`);
-    if (f.decodedFrom) line += dim(`  (decoded from ${f.decodedFrom})`);
-    if (f.commit) line += dim(`  commit ${f.commit.slice(0, 12)} ${f.author ?? ''} ${f.date ?? ''}`.trimEnd());
-    lines.push(line);
-  }
+  const blocks: string[] = [];
+  for (const f of result.findings) blocks.push(block(f, { red, bold, dim, yellow }));
   const summary = summaryLine(result);
-  lines.push(result.findings.length ? bold(summary) : green(summary));
+  blocks.push(result.findings.length ? bold(summary) : green(summary));
+  return `${blocks.join('\n')}\n`;
+}
+
+function block(f: Finding, c: { red: Paint; bold: Paint; dim: Paint; yellow: Paint }): string {
+  const lines = [`${c.bold(`${f.path}:${f.line}:${f.column}`)}  ${c.red(f.ruleId)}  ${c.dim(f.description)}`];
+  const ex = excerptOf(f);
+  if (ex.secret) {
+    lines.push(`    ${ex.before}${c.red(c.bold(ex.secret))}${ex.after}`);
+    lines.push(`    ${' '.repeat(width(ex.before))}${c.red('^'.repeat(Math.max(1, width(ex.secret))))}`);
+  } else {
+    lines.push(`    ${ex.before}`);
+    lines.push(`    ${c.red(`secret: ${f.secret}`)}`);
+  }
+  const notes: string[] = [];
+  if (f.awsAccountId) notes.push(`account ${f.awsAccountId}`);
+  if (f.decodedFrom) notes.push(`decoded from ${f.decodedFrom}`);
+  if (f.commit) {
+    let commit = `commit ${c.yellow(f.commit.slice(0, 12))}`;
+    if (f.author) commit += ` by ${f.author}`;
+    if (f.date) commit += ` on ${f.date.slice(0, 10)}`;
+    notes.push(commit);
+    if (f.message) notes.push(f.message);
+  }
+  if (notes.length) lines.push(`    ${c.dim(notes.join(' · '))}`);
   return `${lines.join('\n')}\n`;
 }

@@ -53,7 +53,7 @@ export function compileRule(spec: RuleSpec): CompiledRule {
     spec,
     id: spec.id,
     re: compileRegex(spec.id, 'pattern', spec.pattern, spec.flags),
-    keywords: spec.keywords.map((k) => k.toLowerCase()),
+    keywords: (spec.keywords ?? []).map((k) => k.toLowerCase()),
     entropy: spec.entropy ?? 0,
     gates: gates(spec.gates, 'gates'),
     allowRes: (spec.allow?.regexes ?? []).map((r, i) => compileRegex(spec.id, `allow.regexes[${i}]`, r)),

@@ -19,7 +19,7 @@ export interface RuleSpec {
    * Prefilter: the rule runs on a fragment only if one of these occurs in it (ASCII
    * case-insensitive). An empty list means the rule always runs.
    */
-  keywords: string[];
+  keywords?: string[];
   /** Rules with `enabled: false` ship disabled; a config's `enableRules` turns them on. */
   enabled?: boolean;
   severity?: Severity;

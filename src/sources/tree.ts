@@ -1,8 +1,10 @@
-import fg from 'fast-glob';
-import { readdir, type Dirent } from 'node:fs';
-import { lstat, readFile, stat } from 'node:fs/promises';
+import { lstatSync, readFileSync, readdir, type Dirent } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { git, repoRoot } from '../git/exec.js';
+import type { RuleSpec } from '../rules/spec.js';
+import type { Detected } from '../scan.js';
 import type { Fragment, ScanStats } from '../types.js';
 import { decodeBuffer } from './decode.js';
 
@@ -24,7 +26,7 @@ export class InputError extends Error {
   }
 }
 
-interface Listed {
+export interface Listed {
   /** Absolute path to read. */
   abs: string;
   /** Path to report: "/" separators, relative to the scan root. */
@@ -58,6 +60,7 @@ async function listDir(dir: string, base: string, skipped: ScanStats['skipped'])
       if (err && err.code !== 'ENOENT') skipped.push({ path: toSlash(path.relative(base, p)) || '.', reason: `unreadable directory (${err.code})` });
       cb(err, entries);
     })) as unknown as typeof readdir;
+  const { default: fg } = await import('fast-glob'); // ~40 ms to load: only when walking
   const entries = await fg('**/*', {
     cwd: dir,
     dot: true,
@@ -103,55 +106,64 @@ export async function listTree(opts: TreeOptions, skipped: ScanStats['skipped'])
   return lists.flat();
 }
 
-/** How many files are read at once; reading overlaps scanning. */
-const READ_AHEAD = 16;
+/** Above this many files a tree scan spreads reading and detection over worker threads. */
+export const PARALLEL_MIN_FILES = 400;
 
 /**
- * Fragments of a tree scan: one per text file, in listing order, read READ_AHEAD files ahead.
- * Binary, oversized, unreadable and non-regular files are counted or noted in `stats` and
- * never yielded; nothing larger than maxFileSize is read.
+ * Reads one listed file as a fragment. Binary, oversized, unreadable and non-regular files are
+ * counted or noted in `stats` and give undefined; nothing larger than maxFileSize is read.
+ * Synchronous on purpose: it runs in worker threads (and, for small scans, on the main thread),
+ * where a blocking read of a cached file is cheaper than a promise per system call.
  */
-export async function* treeFragments(opts: TreeOptions, stats: ScanStats): AsyncGenerator<Fragment> {
+export function readFragment(f: Listed, maxFileSize: number, stats: ScanStats): Fragment | undefined {
+  let size: number;
+  try {
+    const st = lstatSync(f.abs);
+    if (!st.isFile()) return undefined; // symlink, submodule directory, socket…
+    size = st.size;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') stats.skipped.push({ path: f.rel, reason: `cannot stat (${code})` });
+    return undefined;
+  }
+  if (size > maxFileSize) {
+    stats.skipped.push({ path: f.rel, reason: `larger than --max-file-size (${size} bytes)` });
+    return undefined;
+  }
+  let buf: Buffer;
+  try {
+    buf = readFileSync(f.abs);
+  } catch (err) {
+    stats.skipped.push({ path: f.rel, reason: `unreadable (${(err as NodeJS.ErrnoException).code})` });
+    return undefined;
+  }
+  const decoded = decodeBuffer(buf);
+  if (decoded.kind === 'binary') {
+    stats.binarySkipped++;
+    return undefined;
+  }
+  stats.filesScanned++;
+  stats.bytesScanned += buf.length;
+  const fragment: Fragment = { text: decoded.text, path: f.rel, startLine: 1 };
+  if (decoded.encoding) fragment.encoding = decoded.encoding;
+  return fragment;
+}
+
+/**
+ * Fragments of a tree scan. Small trees: one fragment per text file, read here. Large trees
+ * (PARALLEL_MIN_FILES or more, and `rules` given): files are read and scanned by worker threads,
+ * which yield their findings already detected, each with the lines around it as context.
+ */
+export async function* treeFragments(opts: TreeOptions, stats: ScanStats, rules?: readonly RuleSpec[]): AsyncGenerator<Fragment | Detected> {
   const files = await listTree(opts, stats.skipped);
-  const load = async (f: Listed): Promise<Fragment | undefined> => {
-    let size: number;
-    try {
-      const st = await lstat(f.abs);
-      if (!st.isFile()) return undefined; // symlink, submodule directory, socket…
-      size = st.size;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') stats.skipped.push({ path: f.rel, reason: `cannot stat (${code})` });
-      return undefined;
-    }
-    if (size > opts.maxFileSize) {
-      stats.skipped.push({ path: f.rel, reason: `larger than --max-file-size (${size} bytes)` });
-      return undefined;
-    }
-    let buf: Buffer;
-    try {
-      buf = await readFile(f.abs);
-    } catch (err) {
-      stats.skipped.push({ path: f.rel, reason: `unreadable (${(err as NodeJS.ErrnoException).code})` });
-      return undefined;
-    }
-    const decoded = decodeBuffer(buf);
-    if (decoded.kind === 'binary') {
-      stats.binarySkipped++;
-      return undefined;
-    }
-    stats.filesScanned++;
-    stats.bytesScanned += buf.length;
-    const fragment: Fragment = { text: decoded.text, path: f.rel, startLine: 1 };
-    if (decoded.encoding) fragment.encoding = decoded.encoding;
-    return fragment;
-  };
-  const pending: Promise<Fragment | undefined>[] = [];
-  let next = 0;
-  while (next < files.length && pending.length < READ_AHEAD) pending.push(load(files[next++]!));
-  while (pending.length) {
-    const fragment = await pending.shift()!;
-    if (next < files.length) pending.push(load(files[next++]!));
+  stats.filesTotal = files.length;
+  if (rules && files.length >= PARALLEL_MIN_FILES && availableParallelism() > 1) {
+    const { scanInWorkers } = await import('./treeWorkers.js');
+    yield* scanInWorkers(files, rules, opts.maxFileSize, stats);
+    return;
+  }
+  for (const f of files) {
+    const fragment = readFragment(f, opts.maxFileSize, stats);
     if (fragment) yield fragment;
   }
 }

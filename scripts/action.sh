@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# The GitHub Action's scan step (see action.yml): decides what to scan from the event, runs
+# keyfence, writes annotations, the SARIF file, the step summary and the step outputs.
+#
+# Inputs (environment, as action.yml passes them):
+#   INPUT_MODE              auto | history | tree (default auto)
+#   INPUT_RANGE             a git revision range to scan instead of the event's commits
+#   INPUT_ARGS              extra arguments for `keyfence scan` (split on white space)
+#   INPUT_UPLOAD_SARIF      "true": also write the SARIF report (action.yml uploads it)
+#   INPUT_SARIF_FILE        where to write it (default keyfence.sarif)
+#   INPUT_FAIL_ON_FINDINGS  "true" (default): exit 1 when anything is found
+#   KEYFENCE_BIN            keyfence's bin/keyfence.js (default: the one next to this script)
+#   GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY: set by Actions.
+#
+# What is scanned in auto mode:
+#   pull_request(_target)  the PR's commits: --history <base sha>..<head sha>
+#   push                   the pushed commits: --history <before>..<after>; for a new branch
+#                          (before = 000…), the commits not on the default branch:
+#                          --history origin/<default>..<after>, or all of <after> without one
+#   anything else          the checked-out tree (what git would commit)
+#
+# Exit codes: 0 clean (or findings with INPUT_FAIL_ON_FINDINGS=false), 1 findings, 2 error.
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+bin=${KEYFENCE_BIN:-$here/../bin/keyfence.js}
+mode=${INPUT_MODE:-auto}
+range=${INPUT_RANGE:-}
+sarif_file=${INPUT_SARIF_FILE:-keyfence.sarif}
+zeros=0000000000000000000000000000000000000000
+
+fail() {
+  echo "::error title=keyfence::$*"
+  exit 2
+}
+
+# One field of the event payload (dot path), empty when absent.
+event_field() {
+  [ -n "${GITHUB_EVENT_PATH:-}" ] && [ -f "$GITHUB_EVENT_PATH" ] || return 0
+  node -e '
+    const v = process.argv[2].split(".").reduce((o, k) => (o == null ? undefined : o[k]), JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")));
+    if (v !== undefined && v !== null) process.stdout.write(String(v));
+  ' "$GITHUB_EVENT_PATH" "$1"
+}
+
+output() {
+  if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "$1=$2" >>"$GITHUB_OUTPUT"; fi
+}
+
+case "$mode" in auto | history | tree) ;; *) fail "mode must be auto, history or tree, not \"$mode\"" ;; esac
+
+if [ -z "$range" ] && [ "$mode" != tree ]; then
+  case "${GITHUB_EVENT_NAME:-}" in
+    pull_request | pull_request_target)
+      base=$(event_field pull_request.base.sha)
+      head=$(event_field pull_request.head.sha)
+      [ -n "$base" ] && [ -n "$head" ] && range="$base..$head"
+      ;;
+    push)
+      before=$(event_field before)
+      after=$(event_field after)
+      if [ -n "$after" ] && [ "$after" != "$zeros" ]; then
+        if [ -n "$before" ] && [ "$before" != "$zeros" ]; then
+          range="$before..$after"
+        else
+          default=$(event_field repository.default_branch)
+          if [ -n "$default" ] && git rev-parse -q --verify "refs/remotes/origin/$default^{commit}" >/dev/null &&
+            [ "$(git rev-parse "refs/remotes/origin/$default")" != "$after" ]; then
+            range="origin/$default..$after"
+          else
+            range="$after"
+          fi
+        fi
+      fi
+      ;;
+  esac
+  [ "$mode" = history ] && [ -z "$range" ] && fail "mode history needs a pull_request or push event, or a range"
+fi
+
+scan_args=(scan)
+if [ -n "$range" ]; then
+  # History needs the commits: deepen a shallow checkout (actions/checkout fetches one commit
+  # unless told fetch-depth: 0) and fetch ends of the range that are missing.
+  if [ "$(git rev-parse --is-shallow-repository 2>/dev/null)" = true ]; then
+    git fetch --quiet --no-tags --unshallow origin || echo "::warning title=keyfence::could not unshallow the checkout; use actions/checkout with fetch-depth: 0"
+  fi
+  ends=${range//.../ }
+  for end in ${ends//../ }; do
+    case "$end" in origin/*) continue ;; esac
+    git cat-file -e "$end^{commit}" 2>/dev/null || git fetch --quiet --no-tags origin "$end" ||
+      echo "::warning title=keyfence::commit $end is not in the checkout; use actions/checkout with fetch-depth: 0"
+  done
+  scan_args+=(--history "$range")
+  echo "keyfence: scanning commits $range"
+else
+  echo "keyfence: scanning the checked-out tree"
+fi
+extra=()
+if [ -n "${INPUT_ARGS:-}" ]; then read -r -a extra <<<"$INPUT_ARGS"; fi
+
+report=$(mktemp)
+trap 'rm -f "$report"' EXIT
+
+node "$bin" "${scan_args[@]}" "${extra[@]}" --format github --no-color >"$report"
+code=$?
+cat "$report"
+[ "$code" -gt 1 ] && { output exit-code "$code"; exit "$code"; }
+
+if [ "${INPUT_UPLOAD_SARIF:-false}" = true ]; then
+  errors=$(node "$bin" "${scan_args[@]}" "${extra[@]}" --format sarif --output "$sarif_file" --quiet 2>&1 >/dev/null)
+  sarif_code=$?
+  [ "$sarif_code" -gt 1 ] && { echo "$errors" >&2; output exit-code "$sarif_code"; exit "$sarif_code"; }
+  output sarif-file "$sarif_file"
+fi
+
+findings=$(grep -cE '^::(error|warning|notice) ' "$report")
+summary=$(grep -v '^::' "$report" | tail -n 1)
+output findings "$findings"
+output exit-code "$code"
+if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+  {
+    echo "### keyfence"
+    echo
+    if [ -n "$range" ]; then echo "Scanned commits \`$range\`."; else echo "Scanned the checked-out tree."; fi
+    echo
+    echo "$summary"
+    if [ "$findings" -gt 0 ]; then
+      echo
+      # One table row per annotation: ::error file=P,line=L,...,title=keyfence%3A RULE::MESSAGE
+      node -e '
+        const un = (s) => s.replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%0A/g, " ").replace(/%0D/g, "").replace(/%25/g, "%");
+        const cell = (s) => s.replace(/\|/g, "\\|").replace(/`/g, "\u02cb");
+        const rows = [];
+        for (const line of require("fs").readFileSync(process.argv[1], "utf8").split("\n")) {
+          const m = /^::\w+ file=([^,]*),line=(\d+),.*?title=keyfence%3A ([^,:]*)::(.*)$/.exec(line);
+          if (!m) continue;
+          const commit = /in commit ([0-9a-f]+)/.exec(un(m[4]));
+          rows.push(`| \`${cell(un(m[1]))}:${m[2]}\` | \`${cell(m[3])}\` | ${commit ? `\`${commit[1]}\`` : ""} |`);
+        }
+        console.log(["| where | rule | commit |", "| --- | --- | --- |", ...rows].join("\n"));
+      ' "$report"
+      echo
+      echo "Rotate every credential listed: removing it from the code does not un-leak it."
+    fi
+  } >>"$GITHUB_STEP_SUMMARY"
+fi
+
+if [ "$code" -eq 1 ] && [ "${INPUT_FAIL_ON_FINDINGS:-true}" = true ]; then
+  echo "::error title=keyfence::$findings secret(s) found; see the annotations"
+  exit 1
+fi
+exit 0

@@ -1,0 +1,77 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { baselineOf, pruneBaseline, readBaselineFile, serializeBaseline, withEntries, type BaselineEntry } from '../baseline/baseline.js';
+import { configuredPlan } from '../config/configuredPlan.js';
+import { displayPath } from '../config/loadConfig.js';
+import { scan, type FragmentSource } from '../scan.js';
+import type { ScanResult } from '../types.js';
+import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
+import { chooseSource } from './scanCommand.js';
+import { SCAN_OPTIONS, type ScanArgs } from './scanOptions.js';
+
+/** The default baseline file name, at the repository root (or the scan root outside git). */
+export const DEFAULT_BASELINE = '.keyfence-baseline.json';
+
+export interface BaselineOptions {
+  /** --output FILE (relative to cwd). */
+  output?: string;
+  /** --prune: drop and list stale entries instead of recording findings. */
+  prune: boolean;
+  /** --history: scan the git history too (needs the history source). */
+  history: boolean;
+}
+
+function countByRule(entries: BaselineEntry[]): string {
+  const counts = new Map<string, number>();
+  for (const e of entries) counts.set(e.ruleId, (counts.get(e.ruleId) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, n]) => `${id}: ${n}`).join(', ');
+}
+
+/**
+ * `keyfence baseline [PATH…] [--history] [--output FILE] [--prune]`. Scans exactly as
+ * `keyfence scan` would (same config, allowlists and source selection; no baseline applied)
+ * and writes the unsuppressed findings' baseline to the file: the config's `baseline`, else
+ * .keyfence-baseline.json at the root, or --output. With --prune, records nothing new: drops
+ * the entries no finding matches any more and lists them. Exit 0 unless something failed (2).
+ */
+export async function baselineCommand(args: ScanArgs, opts: BaselineOptions, io: RunIO): Promise<RunResult> {
+  if (args.paths.length === 1 && args.paths[0] === '-') throw new UsageError('baseline scans files, not standard input');
+  if (opts.history && !('history' in SCAN_OPTIONS)) throw new UsageError('--history needs the git history source, which this build does not include yet');
+  const plan = await configuredPlan({
+    cwd: io.cwd,
+    paths: args.paths,
+    config: args.config,
+    inlineAllow: args.inlineAllow !== false,
+    useBaseline: false,
+  });
+  const file = opts.output !== undefined ? path.resolve(io.cwd, opts.output) : (plan.baselineFile ?? path.join(plan.location.root, DEFAULT_BASELINE));
+  const shown = displayPath(file, io.cwd);
+  const previous = opts.prune ? readBaselineFile(file, shown, true) : undefined;
+
+  // Exactly the scan command's source, including any post-pass a source asks for (history dedupe).
+  const source: FragmentSource & { finish?: (r: ScanResult) => ScanResult } = chooseSource(args, io, plan);
+  let result = await scan(source, plan.rules, plan.stages);
+  if (source.finish) result = source.finish(result);
+  let stderr = '';
+  for (const s of result.stats.skipped) stderr += `keyfence: skipped ${s.path}: ${s.reason}\n`;
+
+  let text: string;
+  let stdout: string;
+  if (previous) {
+    const { kept, stale } = pruneBaseline(previous, [...result.findings, ...result.suppressed]);
+    text = serializeBaseline(withEntries(previous, kept));
+    stdout = stale.map((e) => `stale  ${e.path}  ${e.ruleId}  ${e.redactedSecret}  ${e.fingerprint}\n`).join('');
+    stdout += `keyfence: ${stale.length ? `pruned ${stale.length} of ${previous.entries.length} entries (no longer found) from` : `all ${kept.length} entries still match in`} ${shown}\n`;
+  } else {
+    const baseline = baselineOf(result.findings);
+    text = serializeBaseline(baseline);
+    const n = baseline.entries.length;
+    stdout = `keyfence: wrote ${n} ${n === 1 ? 'entry' : 'entries'} to ${shown}${n ? ` (${countByRule(baseline.entries)})` : ''}\n`;
+  }
+  try {
+    await writeFile(file, text);
+  } catch (err) {
+    throw new UsageError(`cannot write baseline to ${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return { exitCode: EXIT.clean, stdout, stderr };
+}

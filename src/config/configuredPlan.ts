@@ -1,0 +1,105 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { inlineAllowStage, inlineAuditStage } from '../allow/inlineAllow.js';
+import type { CompiledRule } from '../rules/compile.js';
+import { loadBuiltinRules, selectRules } from '../rules/load.js';
+import type { AllowStage } from '../scan.js';
+import type { AllowList } from './keyfenceConfig.js';
+import { displayPath, loadConfig, type ConfigLocation } from './loadConfig.js';
+
+export interface PlanInput {
+  cwd: string;
+  /** The scan's paths (they decide the scan root, hence where the config is looked for). */
+  paths: readonly string[];
+  /** --config FILE. */
+  config?: string;
+  /** --baseline FILE. */
+  baseline?: string;
+  /** false for --no-inline-allow. */
+  inlineAllow: boolean;
+  /** false when writing a baseline: recorded findings must not hide themselves. */
+  useBaseline?: boolean;
+}
+
+export interface ConfiguredPlan {
+  rules: CompiledRule[];
+  stages: AllowStage[];
+  location: ConfigLocation;
+  /** The baseline file in force (absolute) — from --baseline, else the config's `baseline`. */
+  baselineFile?: string;
+  /** Notes for stderr once the scan ran (e.g. what --no-inline-allow now reports). */
+  notes: () => string[];
+}
+
+/** The stages of one allowlist: paths, regexes, stopwords (each only when non-empty). */
+async function listStages(list: AllowList, field: string, ruleId?: string): Promise<AllowStage[]> {
+  const stages: AllowStage[] = [];
+  if (list.paths?.length) {
+    const { pathAllowStage } = await import('../allow/pathAllow.js'); // micromatch only when globs are used
+    stages.push(pathAllowStage(list.paths, `${field}.paths`, ruleId));
+  }
+  if (list.regexes?.length) {
+    const { regexAllowStage } = await import('../allow/regexAllow.js');
+    stages.push(regexAllowStage(list.regexes, list.regexTarget ?? 'secret', `${field}.regexes`, ruleId));
+  }
+  if (list.stopwords?.length) {
+    const { stopwordAllowStage } = await import('../allow/stopwordAllow.js');
+    stages.push(stopwordAllowStage(list.stopwords, `${field}.stopwords`, ruleId));
+  }
+  return stages;
+}
+
+/**
+ * The rules and allow stages of a scan, from the built-ins, the config (see loadConfig), the
+ * repository's `.gitallowed`, a baseline and the flags. Stage order (the first that answers
+ * is the reason shown): inline comments, config allowlists (global, then per rule),
+ * .gitallowed, baseline. Throws ConfigError for anything invalid, naming file and field.
+ */
+export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> {
+  const location = await loadConfig({ cwd: input.cwd, paths: input.paths, configPath: input.config });
+  const { loaded } = location;
+  const stages: AllowStage[] = [];
+  const hidden = { count: 0 };
+  if (input.inlineAllow) stages.push(inlineAllowStage());
+
+  let rules: CompiledRule[];
+  if (loaded) {
+    const { resolveRules } = await import('./resolveRules.js');
+    const resolved = resolveRules(loaded.config, loaded.shown, loadBuiltinRules());
+    rules = resolved.rules;
+    stages.push(...(await listStages(loaded.config.allow ?? {}, 'allow')));
+    for (const [id, lists] of resolved.byRule) for (const { list, field } of lists) stages.push(...(await listStages(list, field, id)));
+  } else {
+    rules = selectRules(loadBuiltinRules());
+  }
+
+  if (location.inRepo) {
+    const file = path.join(location.root, '.gitallowed');
+    if (existsSync(file)) {
+      const { gitallowedStage, parseGitallowed } = await import('../allow/gitallowed.js');
+      const shown = displayPath(file, input.cwd);
+      stages.push(gitallowedStage(parseGitallowed(readFileSync(file, 'utf8'), shown), shown));
+    }
+  }
+
+  let baselineFile: string | undefined;
+  let required = false;
+  if (input.baseline !== undefined) {
+    baselineFile = path.resolve(input.cwd, input.baseline);
+    required = true;
+  } else if (loaded?.config.baseline !== undefined) {
+    baselineFile = path.resolve(path.dirname(loaded.file), loaded.config.baseline);
+  }
+  if (baselineFile && input.useBaseline !== false) {
+    const shown = displayPath(baselineFile, input.cwd);
+    const { baselineStage, readBaselineFile } = await import('../baseline/baseline.js');
+    const baseline = readBaselineFile(baselineFile, shown, required);
+    if (baseline) stages.push(baselineStage(baseline, shown));
+  }
+
+  // Last, so it counts only what is now reported because inline comments were ignored.
+  if (!input.inlineAllow) stages.push(inlineAuditStage(hidden));
+  const notes = () =>
+    hidden.count ? [`--no-inline-allow: reporting ${hidden.count} finding${hidden.count === 1 ? '' : 's'} that inline allow comments would hide`] : [];
+  return { rules, stages, location, ...(baselineFile ? { baselineFile } : {}), notes };
+}

@@ -1,0 +1,49 @@
+import type { Finding, ScanResult, Severity } from '../types.js';
+import type { ReportOptions } from './index.js';
+import { ruleInfos } from './ruleInfo.js';
+import { summaryLine } from './summary.js';
+
+/**
+ * A workflow command's message, escaped as @actions/core does: % CR LF become %25 %0D %0A.
+ *
+ *   ::error file=config/prod.env,line=3,col=19,endColumn=39,title=keyfence%3A aws-access-key-id::AWS access key ID …
+ */
+export function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** A workflow command's property value: like data, and also : and , (they delimit properties). */
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'notice' };
+
+function annotation(f: Finding, help: string): string {
+  const props = [
+    `file=${escapeProperty(f.path)}`,
+    `line=${f.line}`,
+    `endLine=${f.line}`,
+    `col=${f.column}`,
+    `endColumn=${f.endColumn}`,
+    `title=${escapeProperty(`keyfence: ${f.ruleId}`)}`,
+  ];
+  let msg = `${f.description} found: ${f.secret}`;
+  if (f.awsAccountId) msg += ` (AWS account ${f.awsAccountId})`;
+  if (f.decodedFrom) msg += ` (decoded from ${f.decodedFrom})`;
+  if (f.commit) msg += `\nin commit ${f.commit.slice(0, 12)}${f.author ? ` by ${f.author}` : ''}${f.date ? ` on ${f.date}` : ''}`;
+  msg += `\n${help}`;
+  return `::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(msg)}`;
+}
+
+/**
+ * GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` per finding (by the
+ * rule's severity) with file, line, col, endColumn, a title and the rule's help (how to rotate), so each finding shows as an
+ * annotation on the pull request's diff; then the summary line as plain log output. Paths
+ * must be relative to the repository root for GitHub to place the annotation (they are,
+ * inside a git work tree).
+ */
+export function githubReport(result: ScanResult, opts: ReportOptions): string {
+  const help = new Map(ruleInfos(opts.rules, result.findings).map((r) => [r.id, r.help]));
+  return [...result.findings.map((f) => annotation(f, help.get(f.ruleId)!)), summaryLine(result), ''].join('\n');
+}

@@ -1,0 +1,92 @@
+import type { Finding, ScanResult } from '../types.js';
+import { excerptOf } from './excerpt.js';
+import type { ReportOptions } from './index.js';
+import { ruleInfos } from './ruleInfo.js';
+import { formatBytes } from './summary.js';
+
+/**
+ * Text made safe for an XML attribute or element: the five special characters escaped, and
+ * characters XML 1.0 forbids (C0 controls other than tab, LF, CR; lone surrogates; U+FFFE/F)
+ * replaced by U+FFFD.
+ */
+export function xmlEscape(s: string): string {
+  return s
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\r/g, '&#13;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\t/g, '&#9;');
+}
+
+/** Element text: newlines and tabs kept as they are. */
+const xmlText = (s: string) => xmlEscape(s).replace(/&#10;/g, '\n').replace(/&#9;/g, '\t');
+
+const seconds = (ms: number) => (ms / 1000).toFixed(3);
+
+function where(f: Finding): string {
+  return `${f.path}:${f.line}:${f.column}`;
+}
+
+function details(f: Finding, help: string): string {
+  const ex = excerptOf(f);
+  const lines = [`${f.description} at ${where(f)}`, `  ${ex.before}${ex.secret}${ex.after}`];
+  if (f.awsAccountId) lines.push(`AWS account: ${f.awsAccountId}`);
+  if (f.decodedFrom) lines.push(`Decoded from: ${f.decodedFrom}`);
+  if (f.commit) lines.push(`Commit: ${f.commit}${f.author ? ` (${f.author}${f.date ? `, ${f.date}` : ''})` : ''}`);
+  lines.push(`Fingerprint: ${f.fingerprint}`, `How to fix: ${help}`);
+  return lines.join('\n');
+}
+
+/**
+ * JUnit XML as CI servers read it (Jenkins, GitLab, Azure DevOps, the common XSD): one
+ * `<testsuite name="keyfence">` in `<testsuites>`; one failing `<testcase>` per finding
+ * (classname = path, name = rule and position, `<failure type=rule message=…>` with the
+ * redacted excerpt and how to rotate); one `<skipped>` test case per suppressed finding with
+ * the reason; and when nothing was found, one passing test case, so a clean run still shows
+ * a test. Attributes are escaped, characters XML forbids are replaced.
+ */
+export function junitReport(result: ScanResult, opts: ReportOptions): string {
+  const { findings, suppressed, stats } = result;
+  const help = new Map(ruleInfos(opts.rules, [...findings, ...suppressed]).map((r) => [r.id, r.help]));
+  const cases: string[] = [];
+  for (const f of findings) {
+    const commit = f.commit ? ` @ ${f.commit.slice(0, 12)}` : '';
+    cases.push(
+      `    <testcase classname="${xmlEscape(f.path)}" name="${xmlEscape(`${f.ruleId} at ${where(f)}${commit}`)}" file="${xmlEscape(f.path)}" line="${f.line}" time="0">\n` +
+        `      <failure type="${xmlEscape(f.ruleId)}" message="${xmlEscape(`${f.description}: ${f.secret}`)}">${xmlText(details(f, help.get(f.ruleId)!))}</failure>\n` +
+        `    </testcase>`,
+    );
+  }
+  for (const f of suppressed) {
+    cases.push(
+      `    <testcase classname="${xmlEscape(f.path)}" name="${xmlEscape(`${f.ruleId} at ${where(f)}${f.commit ? ` @ ${f.commit.slice(0, 12)}` : ''}`)}" file="${xmlEscape(f.path)}" line="${f.line}" time="0">\n` +
+        `      <skipped message="${xmlEscape(`suppressed by ${f.suppressedBy.stage}: ${f.suppressedBy.reason}`)}"/>\n` +
+        `    </testcase>`,
+    );
+  }
+  if (findings.length === 0) {
+    const what = `${stats.commitsScanned !== undefined ? `${stats.commitsScanned} commits, ` : ''}${stats.filesScanned} files, ${formatBytes(stats.bytesScanned)}`;
+    cases.unshift(`    <testcase classname="keyfence" name="${xmlEscape(`no secrets found (${what})`)}" time="${seconds(stats.durationMs)}"/>`);
+  }
+  const tests = cases.length;
+  const counts = `tests="${tests}" failures="${findings.length}" errors="0" skipped="${suppressed.length}" time="${seconds(stats.durationMs)}"`;
+  const props = [`filesScanned" value="${stats.filesScanned}`, `bytesScanned" value="${stats.bytesScanned}`];
+  if (stats.commitsScanned !== undefined) props.push(`commitsScanned" value="${stats.commitsScanned}`);
+  if (opts.version) props.unshift(`keyfence.version" value="${xmlEscape(opts.version)}`);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="keyfence" ${counts}>`,
+    `  <testsuite name="keyfence" ${counts}>`,
+    '    <properties>',
+    ...props.map((p) => `      <property name="${p}"/>`),
+    '    </properties>',
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

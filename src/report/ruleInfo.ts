@@ -1,0 +1,24 @@
+import type { RuleSpec } from '../rules/spec.js';
+import type { Finding, Severity } from '../types.js';
+
+/** What reports say about a rule. */
+export interface RuleInfo {
+  id: string;
+  description: string;
+  help: string;
+  severity: Severity;
+}
+
+const DEFAULT_HELP = 'Treat the secret as leaked: revoke or rotate it where it was issued, then remove it from the code. Removing the commit does not un-leak it.';
+
+/**
+ * The rules a report describes: every rule given (the rules that ran), then any rule a finding
+ * names that was not given (a finding from a custom rule), described from the finding itself.
+ * Sorted by id, so reports are stable.
+ */
+export function ruleInfos(rules: readonly RuleSpec[] | undefined, findings: readonly Finding[]): RuleInfo[] {
+  const byId = new Map<string, RuleInfo>();
+  for (const r of rules ?? []) byId.set(r.id, { id: r.id, description: r.description, help: r.help ?? DEFAULT_HELP, severity: r.severity ?? 'error' });
+  for (const f of findings) if (!byId.has(f.ruleId)) byId.set(f.ruleId, { id: f.ruleId, description: f.description, help: DEFAULT_HELP, severity: f.severity });
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}

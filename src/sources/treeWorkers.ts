@@ -1,0 +1,72 @@
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { RuleSpec } from '../rules/spec.js';
+import type { Detected } from '../scan.js';
+import type { ScanStats } from '../types.js';
+import type { Listed } from './tree.js';
+import type { WorkerReply, WorkerTask } from './treeWorker.js';
+
+/** Files handed to a worker at a time: big enough to amortise messages, small enough to balance. */
+const BATCH = 64;
+
+// The worker is always the built file (from src/ and dist/ alike the path is the same), so tests
+// running the TypeScript sources use the compiled worker that `npm test` builds first.
+const WORKER = fileURLToPath(new URL('../../dist/sources/treeWorker.js', import.meta.url));
+
+/**
+ * Reads and scans `files` in worker threads (one per core, at most 4), yielding each file's
+ * findings as they come. Stats from the workers are added into `stats`. A worker that dies
+ * fails the scan with its error rather than silently dropping files.
+ */
+export async function* scanInWorkers(files: Listed[], rules: readonly RuleSpec[], maxFileSize: number, stats: ScanStats): AsyncGenerator<Detected> {
+  const count = Math.min(4, availableParallelism(), Math.ceil(files.length / BATCH));
+  const queue: Detected[] = [];
+  let wake: (() => void) | undefined;
+  let failure: Error | undefined;
+  let running = count;
+  let next = 0;
+  const workers: Worker[] = [];
+  const notify = () => { wake?.(); wake = undefined; };
+
+  const feed = (w: Worker) => {
+    if (next >= files.length) {
+      void w.terminate();
+      running--;
+      notify();
+      return;
+    }
+    const task: WorkerTask = { files: files.slice(next, next + BATCH), maxFileSize };
+    next += BATCH;
+    w.postMessage(task);
+  };
+
+  for (let i = 0; i < count; i++) {
+    const w = new Worker(WORKER, { workerData: { rules } });
+    workers.push(w);
+    w.on('message', (reply: WorkerReply) => {
+      stats.filesScanned += reply.stats.filesScanned;
+      stats.bytesScanned += reply.stats.bytesScanned;
+      stats.binarySkipped += reply.stats.binarySkipped;
+      stats.skipped.push(...reply.stats.skipped);
+      queue.push(...reply.detected);
+      notify();
+      feed(w);
+    });
+    w.on('error', (err) => {
+      failure = err;
+      notify();
+    });
+    feed(w);
+  }
+  try {
+    while (running > 0 || queue.length) {
+      if (failure) throw failure;
+      if (queue.length) yield queue.shift()!;
+      else await new Promise<void>((resolve) => { wake = resolve; });
+    }
+    if (failure) throw failure;
+  } finally {
+    for (const w of workers) void w.terminate();
+  }
+}
