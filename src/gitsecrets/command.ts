@@ -2,11 +2,9 @@ import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { awsProviderOutput } from './awsProvider.js';
 import { combinePatterns, loadAllowed, loadPatterns, readSecretsConfig, type SecretsConfig } from './config.js';
-import { EreError } from './ere.js';
 import { gitRun } from './gitio.js';
 import { gitGrep, regularGrep, type GrepOutcome } from './grep.js';
-import { scanHistory } from './history.js';
-import { AllowMatcher } from './matcher.js';
+import type { AllowMatcher } from './matcher.js';
 import { parseOptions, usageText } from './parseopt.js';
 import { AWS_ALLOWED, AWS_PATTERNS, AWS_PROVIDER, MATCH_ERROR, OPTIONS, USAGES, hookScript } from './usage.js';
 
@@ -82,8 +80,8 @@ export async function gitSecrets(argv: readonly string[], io: GitSecretsIO): Pro
     exitCode = await dispatch(st, args.slice(1));
   } catch (err) {
     if (err instanceof Exit) exitCode = err.code;
-    else if (err instanceof EreError) {
-      st.err += `grep: ${err.message}\n`;
+    else if ((err as Error)?.name === 'EreError') {
+      st.err += `grep: ${(err as Error).message}\n`;
       exitCode = 2;
     } else throw err;
   }
@@ -137,6 +135,7 @@ async function dispatch(st: State, rest: string[]): Promise<number> {
         const ctx = await context(st);
         const patterns = await loadPatterns(ctx.cfg, io.cwd, io.env);
         st.err += patterns.stderr;
+        const { scanHistory } = await import('./history.js');
         return scanHistory(combinePatterns(patterns.text), io.cwd, ctx.cfg.quotePath, io.env);
       });
     case '--list': {
@@ -199,6 +198,7 @@ async function scanOrDie(st: State, fn: () => Promise<GrepOutcome & { ctx?: Cont
   let allow: AllowMatcher;
   const allowed = loadAllowed(ctx.cfg, ctx.toplevel);
   try {
+    const { AllowMatcher } = await import('./matcher.js');
     allow = new AllowMatcher(allowed);
   } catch {
     // grep -Ev with a bad pattern fails, and git-secrets then treats the scan as clean.
@@ -298,10 +298,15 @@ function isFile(p: string): boolean {
 async function preCommitHook(st: State): Promise<number> {
   const io = st.io;
   st.cached = true;
-  const [ctx, head] = await Promise.all([context(st), gitRun(['rev-parse', '--verify', '-q', 'HEAD'], io.cwd, undefined, io.env)]);
-  const rev = head.code === 0 ? 'HEAD' : '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
-  // git diff-index -z --name-only: <path> NUL per added, copied, modified or unmerged file.
-  const diff = await gitRun(['diff-index', '--diff-filter', 'ACMU', '--name-only', '-z', '--cached', rev, '--'], io.cwd, undefined, io.env);
+  // git diff-index -z --name-only: <path> NUL per added, copied, modified or unmerged file;
+  // against HEAD, or the empty tree before the first commit (asked only when HEAD fails).
+  const diffAgainst = (rev: string) => gitRun(['diff-index', '--diff-filter', 'ACMU', '--name-only', '-z', '--cached', rev, '--'], io.cwd, undefined, io.env);
+  const [ctx, head, againstHead] = await Promise.all([
+    context(st),
+    gitRun(['rev-parse', '--verify', '-q', 'HEAD'], io.cwd, undefined, io.env),
+    diffAgainst('HEAD'),
+  ]);
+  const diff = head.code === 0 ? againstHead : await diffAgainst('4b825dc642cb6eb9a060e54bf8d69288fbee4904');
   st.err += diff.stderr.toString('latin1');
   const files = diff.stdout.toString('utf8').split('\0').filter(Boolean);
   return scanOrDie(st, () => scanFiles(st, files, { ctx }));

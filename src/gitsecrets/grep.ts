@@ -1,9 +1,8 @@
 import { closeSync, fstatSync, openSync, opendirSync, readFileSync, readSync, type Dirent } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { EreError } from './ere.js';
 import { gitRun, runProcess } from './gitio.js';
-import { LineMatcher } from './matcher.js';
+import type { LineMatcher } from './matcher.js';
 
 /**
  * What one grep run produced, as git-secrets sees it: grep's exit status (0 matched, 1 nothing,
@@ -68,9 +67,10 @@ export async function regularGrep(patternsText: string, files: readonly string[]
   }
   let matcher: LineMatcher;
   try {
+    const { LineMatcher } = await import('./matcher.js');
     matcher = new LineMatcher(patternsText.split('\n'), 'grep');
   } catch (err) {
-    if (err instanceof EreError) return { status: 2, lines: [], stderr: `grep: ${err.message}\n` };
+    if ((err as Error)?.name === 'EreError') return { status: 2, lines: [], stderr: `grep: ${(err as Error).message}\n` };
     throw err;
   }
   const lines: string[] = [];
@@ -129,16 +129,6 @@ export interface GitGrepOptions {
   cached: boolean;
   untracked: boolean;
   noIndex: boolean;
-}
-
-/** A compiled git grep -w matcher, or the fatal message git grep prints for a bad pattern. */
-export function gitMatcher(combined: string): LineMatcher | GrepOutcome {
-  try {
-    return new LineMatcher([combined], 'git');
-  } catch (err) {
-    if (err instanceof EreError) return { status: 128, lines: [], stderr: `fatal: command line, '${combined}': ${err.message}\n` };
-    throw err;
-  }
 }
 
 /**

@@ -1,8 +1,19 @@
 import { gitRun, isBinary, quotePath, readObjects } from './gitio.js';
-import { gitGrep, gitMatcher, type GrepOutcome } from './grep.js';
+import { EreError } from './ere.js';
+import { gitGrep, type GrepOutcome } from './grep.js';
 import { LineMatcher, type LineMatch } from './matcher.js';
 
 const ZERO = /^0+$/;
+
+/** A compiled git grep -w matcher, or the fatal message git grep prints for a bad pattern. */
+export function gitMatcher(combined: string): LineMatcher | GrepOutcome {
+  try {
+    return new LineMatcher([combined], 'git');
+  } catch (err) {
+    if (err instanceof EreError) return { status: 128, lines: [], stderr: `fatal: command line, '${combined}': ${err.message}\n` };
+    throw err;
+  }
+}
 
 /**
  * One commit of `git log --all --format=C%H --raw -z --no-abbrev --no-renames`:
