@@ -94,3 +94,15 @@ describe('the setup factories', () => {
     expect(stage({ ...f, line: 4 }, { text: 'k', path: 'a/b.txt', startLine: 4 })).toBeNull();
   });
 });
+
+describe('keyfence baseline sees the same git-secrets rules as keyfence scan', () => {
+  it('a baselined git-secrets finding is not reported by scan --baseline', async () => {
+    s.git('config', '--add', 'secrets.patterns', 'password\\s*=\\s*[^ ]+');
+    write('app.env', 'password = hunter2\n');
+    const b = await run(['baseline'], { cwd: s.dir, env: s.env });
+    expect(b.exitCode).toBe(0);
+    const r = await run(['scan', '--baseline', '.keyfence-baseline.json'], { cwd: s.dir, env: s.env });
+    expect(r.exitCode).toBe(0);
+    expect((await run(['scan'], { cwd: s.dir, env: s.env })).exitCode).toBe(1);
+  });
+});
