@@ -13,6 +13,8 @@ export interface GitSecretsIO {
   cwd: string;
   env: NodeJS.ProcessEnv;
   stdin?: () => Promise<string>;
+  /** Standard input as bytes (preferred when given: non-UTF-8 input stays byte-exact). */
+  stdinBytes?: () => Promise<Buffer>;
   /** stdout is a terminal: `--install` then prints a green check mark as git-secrets does. */
   stdoutIsTTY?: boolean;
 }
@@ -23,9 +25,9 @@ export interface GitSecretsResult {
   stderr: string;
 }
 
-/** Output text held as bytes-as-latin1 turned back into a JS string (UTF-8 bytes decoded). */
-function bytesToText(s: string): string {
-  return Buffer.from(s, 'latin1').toString('utf8');
+/** A JS string (from argv or a UTF-8 path) as bytes-as-latin1 text, to join the output buffers. */
+function textToBytes(s: string): string {
+  return Buffer.from(s, 'utf8').toString('latin1');
 }
 
 class Exit {
@@ -48,7 +50,7 @@ interface State {
 }
 
 function die(st: State, message: string): never {
-  st.err += `${message}\n`;
+  st.err += textToBytes(`${message}\n`);
   throw new Exit(1);
 }
 
@@ -61,14 +63,21 @@ const usage = (all = false): string => usageText(USAGES, OPTIONS, all);
  * `argv` is what follows `git secrets` (or `keyfence git-secrets`).
  */
 export async function gitSecrets(argv: readonly string[], io: GitSecretsIO): Promise<GitSecretsResult> {
+  const r = await gitSecretsBytes(argv, io);
+  return { exitCode: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+}
+
+/** gitSecrets with its output as the exact bytes to write (what bin/git-secrets.js prints). */
+export async function gitSecretsBytes(argv: readonly string[], io: GitSecretsIO): Promise<{ exitCode: number; stdout: Buffer; stderr: Buffer }> {
   const parsed = parseOptions(argv, OPTIONS);
+  const text = (exitCode: number, stdout: string, stderr: string) => ({ exitCode, stdout: Buffer.from(stdout, 'utf8'), stderr: Buffer.from(stderr, 'utf8') });
   switch (parsed.kind) {
     case 'help':
-      return { exitCode: 129, stdout: usage(parsed.all), stderr: parsed.error ? `${parsed.error}\n` : '' };
+      return text(129, usage(parsed.all), parsed.error ? `${parsed.error}\n` : '');
     case 'unknown':
-      return { exitCode: 129, stdout: '', stderr: `${parsed.error}\n${usage()}` };
+      return text(129, '', `${parsed.error}\n${usage()}`);
     case 'error':
-      return { exitCode: 129, stdout: '', stderr: `${parsed.error}\n` };
+      return text(129, '', `${parsed.error}\n`);
   }
   const args = parsed.args;
   const st: State = {
@@ -85,7 +94,7 @@ export async function gitSecrets(argv: readonly string[], io: GitSecretsIO): Pro
       exitCode = 2;
     } else throw err;
   }
-  return { exitCode, stdout: bytesToText(st.out), stderr: bytesToText(st.err) };
+  return { exitCode, stdout: Buffer.from(st.out, 'latin1'), stderr: Buffer.from(st.err, 'latin1') };
 }
 
 async function dispatch(st: State, rest: string[]): Promise<number> {
@@ -147,7 +156,7 @@ async function dispatch(st: State, rest: string[]): Promise<number> {
     case '--install':
       return install(st, rest[0] ?? '');
     default:
-      st.out += `Unknown option: ${st.command}\n${usage()}`;
+      st.out += textToBytes(`Unknown option: ${st.command}\n${usage()}`);
       return 129;
   }
 }
@@ -177,7 +186,7 @@ async function scanFiles(st: State, files: string[], known?: { ctx: Context }): 
   const ctx = known?.ctx ?? (await context(st));
   const patterns = await loadPatterns(ctx.cfg, io.cwd, io.env);
   st.err += patterns.stderr;
-  const stdin = io.stdin ?? (async () => '');
+  const stdin = io.stdinBytes ?? (io.stdin ? async () => Buffer.from(await io.stdin!(), 'utf8') : async () => Buffer.alloc(0));
   const outcome = files.length === 0 || st.cached || st.untracked || st.noIndex
     ? await gitGrep(combinePatterns(patterns.text), { cached: st.cached, untracked: st.untracked, noIndex: st.noIndex }, files, io.cwd, io.env)
     : await regularGrep(patterns.text, files, st.recursive, io.cwd, stdin, io.env);
@@ -253,7 +262,7 @@ async function install(st: State, target: string): Promise<number> {
   try {
     mkdirSync(path.resolve(io.cwd, dir, 'hooks'), { recursive: true });
   } catch (err) {
-    st.err += `mkdir: cannot create directory '${dir}/hooks': ${(err as NodeJS.ErrnoException).code === 'EEXIST' ? 'File exists' : (err as Error).message}\n`;
+    st.err += textToBytes(`mkdir: cannot create directory '${dir}/hooks': ${(err as NodeJS.ErrnoException).code === 'EEXIST' ? 'File exists' : (err as Error).message}\n`);
     die(st, `Could not create dir: ${dir}`);
   }
   for (const [hook, cmd] of [['commit-msg', 'commit_msg_hook'], ['pre-commit', 'pre_commit_hook'], ['prepare-commit-msg', 'prepare_commit_msg_hook']] as const) {
@@ -264,7 +273,7 @@ async function install(st: State, target: string): Promise<number> {
     writeFileSync(abs, hookScript(cmd));
     const mode = statSync(abs).mode & 0o7777;
     chmodSync(abs, mode | (0o111 & ~currentUmask()));
-    st.out += `${io.stdoutIsTTY ? '\u001b[32m✓\u001b(B\u001b[m ' : ''}Installed ${hook} hook to ${dest}\n`;
+    st.out += textToBytes(`${io.stdoutIsTTY ? '\u001b[32m✓\u001b(B\u001b[m ' : ''}Installed ${hook} hook to ${dest}\n`);
   }
   return 0;
 }
@@ -324,9 +333,8 @@ async function prepareCommitMsgHook(st: State, args: string[]): Promise<number> 
   const dest = ref.stdout.toString('utf8').replace(/\n$/, '').replace(/^refs\/heads\//, '');
   const log = await gitRun(['log', `${dest}..${sha}`, '-p'], io.cwd, undefined, io.env);
   st.err += log.stderr.toString('latin1');
-  const text = log.stdout.toString('utf8');
   const saved = st.io;
-  st.io = { ...saved, stdin: async () => text };
+  st.io = { ...saved, stdinBytes: async () => log.stdout };
   try {
     return await scanOrDie(st, () => scanFiles(st, ['-']));
   } finally {

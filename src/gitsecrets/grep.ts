@@ -52,13 +52,13 @@ class FileReader {
  * skipped unless `recursive`; files with a NUL byte are binary and skipped; a missing file is
  * reported as grep does and makes the status 2.
  */
-export async function regularGrep(patternsText: string, files: readonly string[], recursive: boolean, cwd: string, stdin: () => Promise<string>, env: NodeJS.ProcessEnv = process.env): Promise<GrepOutcome> {
+export async function regularGrep(patternsText: string, files: readonly string[], recursive: boolean, cwd: string, stdin: () => Promise<Buffer>, env: NodeJS.ProcessEnv = process.env): Promise<GrepOutcome> {
   if (patternsText === '') return { status: 1, lines: [], stderr: '' };
   if (recursive && env.KEYFENCE_GIT_SECRETS_GREP !== 'js') {
     // Whole directory trees: the system grep (what git-secrets runs) is the fastest reader;
     // same arguments as git-secrets. Without one, the built-in matcher below does the work.
     const childEnv: NodeJS.ProcessEnv = { ...env, LC_ALL: 'C', GREP_OPTIONS: '' };
-    const input = files.includes('-') ? Buffer.from(await stdin(), 'utf8') : undefined;
+    const input = files.includes('-') ? await stdin() : undefined;
     const r = await runProcess('grep', ['-d', 'recurse', '-nwHEI', patternsText, ...files], cwd, input, childEnv);
     if (!(r.code === 127 && r.stdout.length === 0)) {
       const out = r.stdout.toString('latin1').replace(/\n$/, '');
@@ -106,7 +106,7 @@ export async function regularGrep(patternsText: string, files: readonly string[]
   };
   for (const file of files) {
     if (file === '-') {
-      grepText('(standard input)', Buffer.from(await stdin(), 'utf8'));
+      grepText('(standard input)', await stdin());
       continue;
     }
     try {
