@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,17 @@ describe.skipIf(!REAL)('same output and exit code as awslabs git-secrets', () =>
     const theirs = sh(REAL!, args, s.dir, s.env);
     expect(ours).toEqual(theirs);
     if (args[0] === '--scan' && args.length === 1) expect(ours.stderr).toContain('[ERROR]');
+  });
+
+  it('byte-exact on non-UTF-8 lines (files and stdin)', () => {
+    writeFileSync(path.join(s.dir, 'latin1.txt'), Buffer.from('caf\xe9 password = x\xff\n', 'latin1'));
+    const raw = (cmd: string, args: string[], input?: Buffer) => {
+      const r = spawnSync(cmd, args, { cwd: s.dir, env: s.env, input });
+      return { status: r.status, stdout: r.stdout.toString('hex'), stderr: r.stderr.toString('hex') };
+    };
+    expect(raw(process.execPath, [BIN, '--scan', 'latin1.txt'])).toEqual(raw(REAL!, ['--scan', 'latin1.txt']));
+    const input = Buffer.from('\xfe password = y\n', 'latin1');
+    expect(raw(process.execPath, [BIN, '--scan', '-'], input)).toEqual(raw(REAL!, ['--scan', '-'], input));
   });
 
   it('git secrets --scan - (stdin)', () => {
