@@ -13,7 +13,7 @@ describe('keyfence scan (CLI)', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('conf/prod.env:2:19  aws-access-key-id  AWS access key ID');
     expect(lines[1]).toBe('    AWS_ACCESS_KEY_ID=AKIA…(redacted)');
-    expect(lines[3]).toMatch(/^ {4}account \d+$/);
+    expect(lines[3]).toMatch(/^ {4}account \d{12}$/);
     expect(lines[5]).toBe('conf/prod.env:3:23  aws-secret-access-key  AWS secret access key');
     expect(lines[6]).toBe(`    AWS_SECRET_ACCESS_KEY=${secret.slice(0, 4)}…(redacted)`);
     expect(lines.at(-1)).toMatch(/^keyfence: 2 findings \(aws-access-key-id: 1, aws-secret-access-key: 1\) in 1 file /);

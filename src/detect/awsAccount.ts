@@ -7,7 +7,8 @@ const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
  * characters after the 4-letter prefix, read the first 6 bytes as a big-endian 48-bit number,
  * mask with 0x7fffffffff80 and shift right 7 bits; the result, zero-padded to 12 digits, is the
  * account ID. Older keys (body starting with "I" or "J", e.g. AKIAI…, AKIAJ…) do not encode it,
- * and neither do `A3T…` keys: for those this returns undefined. No network call is made; the
+ * and neither do `A3T…` keys: for those (and any body that decodes past 12 digits) this
+ * returns undefined. No network call is made; the
  * answer can be wrong only if AWS changes the format, so reports label it as decoded.
  */
 export function awsAccountFromKeyId(keyId: string): string | undefined {
@@ -20,6 +21,8 @@ export function awsAccountFromKeyId(keyId: string): string | undefined {
   // 10 chars = 50 bits; drop the last 2 to keep the first 48.
   const first48 = bits >> 2n;
   const account = (first48 & 0x7fffffffff80n) >> 7n;
+  // 40 bits reach 13 digits; no account ID does, so such a key is not in this format.
+  if (account > 999_999_999_999n) return undefined;
   return account.toString().padStart(12, '0');
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { keyIdForAccount } from '../detect/awsAccount.js';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -24,8 +25,18 @@ function randomRun(alphabet: string, n: number): string {
   return out;
 }
 
-/** A random access key ID with the given prefix, in the post-2019 format (encodes an account). */
+/**
+ * A random access key ID with the given prefix. AKIA/ASIA/ABIA/ACCA keys use the post-2019
+ * format and encode a random 12-digit account (see awsAccountFromKeyId); other prefixes are
+ * 16 random base32 characters.
+ */
 export function fakeKeyId(prefix = 'AKIA'): string {
+  if (/^(?:AKIA|ASIA|ABIA|ACCA)$/.test(prefix)) {
+    for (;;) {
+      const id = keyIdForAccount(prefix, fakeAccountId(), () => randomBytes(4).readUInt32BE() / 2 ** 32);
+      if (!/(.)\1\1/.test(id.slice(4))) return id; // no accidental placeholder-looking runs
+    }
+  }
   return prefix + pick('QRSTUVWXYZ234567', 1) + randomRun(BASE32, 15);
 }
 
