@@ -41,6 +41,8 @@ export async function baselineCommand(args: ScanArgs, opts: BaselineOptions, io:
     inlineAllow: args.inlineAllow !== false,
     useBaseline: false,
   });
+  // As `keyfence scan`: a repository's git-secrets setup (secrets.patterns, secrets.allowed) joins the plan.
+  if (args.git) await (await import('../gitsecrets/setup.js')).addGitSecretsSetup(plan, io.cwd, io.env);
   const file = opts.output !== undefined ? path.resolve(io.cwd, opts.output) : (plan.baselineFile ?? path.join(plan.location.root, DEFAULT_BASELINE));
   const shown = displayPath(file, io.cwd);
   const previous = opts.prune ? readBaselineFile(file, shown, true) : undefined;

@@ -26,6 +26,8 @@ export function errorResult(err: unknown, io: RunIO): RunResult {
  */
 export async function run(argv: string[], io: RunIO): Promise<RunResult> {
   try {
+    // `keyfence git-secrets …` takes git-secrets' own options (git parse-options rules), not yargs'.
+    if (argv[0] === 'git-secrets') return await (await import('../gitsecrets/command.js')).gitSecrets(argv.slice(1), io);
     // Git hooks' invocations skip yargs (see fastArgs.ts); everything else is parsed by it.
     const fast = fastScanArgs(argv);
     if (fast) return await (await import('./scanCommand.js')).scanCommand(fast, io);
@@ -71,6 +73,8 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
     .command('rules', 'List the rules (id, enabled, description)', (y) =>
       y.option('format', { alias: 'f', choices: ['text', 'json'], default: 'text', describe: 'Output format' }),
       () => { command = 'rules'; })
+    // Listed for --help only: run() hands `git-secrets …` over before yargs sees it.
+    .command('git-secrets', 'Drop-in for awslabs/git-secrets: keyfence git-secrets --scan|--install|--register-aws|… (see keyfence git-secrets -h)')
     .command('install', 'Install the git hooks: pre-commit (staged changes) and commit-msg (the message)', (y) =>
       y.option('force', { type: 'boolean', default: false, describe: 'Replace a hook keyfence cannot chain to (kept as <hook>.keyfence-backup)' })
         .option('pre-push', { type: 'boolean', default: false, describe: 'Also install a pre-push hook that scans the commits being pushed' }),

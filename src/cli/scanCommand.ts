@@ -75,7 +75,10 @@ export interface ScanPlan {
  */
 export async function planScan(args: ScanArgs, io: RunIO): Promise<ScanPlan> {
   const { configuredPlan } = await import('../config/configuredPlan.js');
-  return configuredPlan({ cwd: io.cwd, paths: args.paths, config: args.config, baseline: args.baseline, inlineAllow: args.inlineAllow !== false });
+  const plan = await configuredPlan({ cwd: io.cwd, paths: args.paths, config: args.config, baseline: args.baseline, inlineAllow: args.inlineAllow !== false });
+  // A repository's git-secrets setup: secrets.patterns as rules, secrets.allowed as an allow stage.
+  if (args.git) await (await import('../gitsecrets/setup.js')).addGitSecretsSetup(plan, io.cwd, io.env);
+  return plan;
 }
 
 /** A source that also reworks the scan's result once every fragment is scanned (history dedupe). */
