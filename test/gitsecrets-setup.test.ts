@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/run.js';
-import { gitSecretsAllowStage, gitSecretsRuleSpecs, readGitSecretsSetup } from '../src/gitsecrets/setup.js';
+import { gitSecretsAllowStage, gitSecretsRuleSpecs } from '../src/gitsecrets/setup.js';
+import { AWS_PATTERNS } from '../src/gitsecrets/usage.js';
 import { fakeKeyId } from '../src/rules/examples.js';
 import type { Finding } from '../src/types.js';
 import { sandbox, type Sandbox } from './gitsecrets-helpers.js';
@@ -30,12 +31,13 @@ async function scanJson(): Promise<{ exitCode: number; report: JsonReport }> {
 }
 
 describe("keyfence scan honours a repository's git-secrets setup", () => {
-  it('reads secrets.patterns, secrets.allowed and .gitallowed', async () => {
+  it("leaves out --register-aws's patterns: keyfence's AWS rules report each key once", async () => {
+    for (const p of AWS_PATTERNS) s.git('config', '--add', 'secrets.patterns', p); // what --register-aws adds
     s.git('config', '--add', 'secrets.patterns', 'hunter[0-9]');
-    s.git('config', '--add', 'secrets.allowed', 'ok\\.txt');
-    write('.gitallowed', '# c\n\nfixtures/\n');
-    mkdirSync(path.join(s.dir, 'sub'));
-    expect(await readGitSecretsSetup(path.join(s.dir, 'sub'), s.env)).toEqual({ patterns: ['hunter[0-9]'], allowed: ['ok\\.txt'], gitallowed: ['fixtures/'] });
+    write('app.env', `key = ${fakeKeyId()}\npassword = hunter2\n`);
+    const { exitCode, report } = await scanJson();
+    expect(exitCode).toBe(1);
+    expect(report.findings.map((f) => `${f.ruleId}@${f.line}`)).toEqual(['aws-access-key-id@1', 'git-secrets-pattern-1@2']);
   });
 
   it('reports secrets.patterns matches as git-secrets-pattern-N (whole words, as grep -w)', async () => {

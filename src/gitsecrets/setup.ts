@@ -2,37 +2,10 @@ import { compileRule, RuleError, type CompiledRule } from '../rules/compile.js';
 import type { RuleSpec } from '../rules/spec.js';
 import type { AllowStage } from '../scan.js';
 import type { Suppression } from '../types.js';
-import { loadAllowed, readSecretsConfig } from './config.js';
+import { readSecretsConfig } from './config.js';
 import { EreError, ereToJs } from './ere.js';
-import { gitRun } from './gitio.js';
 import { AllowMatcher } from './matcher.js';
-
-/** A repository's git-secrets configuration, as `keyfence scan` uses it. */
-export interface GitSecretsSetup {
-  /** secrets.patterns (git config --get-all order): extra prohibited patterns, GNU EREs. */
-  patterns: string[];
-  /** secrets.allowed: EREs tested against git-secrets' `path:line:text` line. */
-  allowed: string[];
-  /** The `.gitallowed` file at the work tree's top: same kind of patterns. */
-  gitallowed: string[];
-}
-
-/**
- * Reads the git-secrets setup seen from `cwd` (local, global and system git config; `.gitallowed`
- * at the top of the work tree). Providers (secrets.providers) are not run. Empty lists when
- * `cwd` is not in a repository or git-secrets was never configured.
- */
-export async function readGitSecretsSetup(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<GitSecretsSetup> {
-  const [cfg, top] = await Promise.all([
-    readSecretsConfig(cwd, env),
-    gitRun(['rev-parse', '--show-toplevel'], cwd, undefined, env),
-  ]);
-  const toplevel = top.code === 0 ? top.stdout.toString('utf8').replace(/\n$/, '') : undefined;
-  const gitallowed = toplevel ? loadAllowed({ ...cfg, allowed: [] }, toplevel) : [];
-  // Values are bytes as latin1 characters; rules and allow lists work on JS strings.
-  const text = (s: string): string => Buffer.from(s, 'latin1').toString('utf8');
-  return { patterns: cfg.patterns.map(text), allowed: cfg.allowed.map(text), gitallowed: gitallowed.map(text) };
-}
+import { AWS_PATTERNS } from './usage.js';
 
 /**
  * RuleSpecs for git-secrets patterns: ids `git-secrets-pattern-1`, … in config order; each
@@ -75,11 +48,16 @@ export function gitSecretsAllowStage(patterns: readonly string[], source: 'secre
 /**
  * Adds a repository's git-secrets setup to a scan plan: its patterns as extra rules, its
  * secrets.allowed patterns as an allow stage (put first, so a stage that only audits what the
- * others let through still sees the final answer). `.gitallowed` is not added here: the
- * configured plan already honours it (src/allow/gitallowed.ts). Nothing changes without a setup.
+ * others let through still sees the final answer). The patterns `--register-aws` adds are
+ * skipped: keyfence's own AWS rules find the same keys with fewer false positives, and keeping
+ * both would report every AWS key twice. `.gitallowed` is not added here: the configured plan
+ * already honours it (src/allow/gitallowed.ts). One `git config` call; nothing changes without a
+ * setup.
  */
 export async function addGitSecretsSetup(plan: { rules: CompiledRule[]; stages: AllowStage[] }, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const setup = await readGitSecretsSetup(cwd, env);
-  for (const spec of gitSecretsRuleSpecs(setup.patterns)) plan.rules.push(compileRule(spec));
-  if (setup.allowed.length) plan.stages.unshift(gitSecretsAllowStage(setup.allowed, 'secrets.allowed'));
+  const cfg = await readSecretsConfig(cwd, env);
+  const text = (s: string): string => Buffer.from(s, 'latin1').toString('utf8');
+  const patterns = cfg.patterns.filter((p) => !AWS_PATTERNS.includes(p)).map(text);
+  for (const spec of gitSecretsRuleSpecs(patterns)) plan.rules.push(compileRule(spec));
+  if (cfg.allowed.length) plan.stages.unshift(gitSecretsAllowStage(cfg.allowed.map(text), 'secrets.allowed'));
 }
