@@ -7,7 +7,7 @@ import { scan, type FragmentSource } from '../scan.js';
 import type { ScanResult } from '../types.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import { chooseSource } from './scanCommand.js';
-import { SCAN_OPTIONS, type ScanArgs } from './scanOptions.js';
+import type { ScanArgs } from './scanOptions.js';
 
 /** The default baseline file name, at the repository root (or the scan root outside git). */
 export const DEFAULT_BASELINE = '.keyfence-baseline.json';
@@ -17,8 +17,6 @@ export interface BaselineOptions {
   output?: string;
   /** --prune: drop and list stale entries instead of recording findings. */
   prune: boolean;
-  /** --history: scan the git history too (needs the history source). */
-  history: boolean;
 }
 
 function countByRule(entries: BaselineEntry[]): string {
@@ -36,7 +34,6 @@ function countByRule(entries: BaselineEntry[]): string {
  */
 export async function baselineCommand(args: ScanArgs, opts: BaselineOptions, io: RunIO): Promise<RunResult> {
   if (args.paths.length === 1 && args.paths[0] === '-') throw new UsageError('baseline scans files, not standard input');
-  if (opts.history && !('history' in SCAN_OPTIONS)) throw new UsageError('--history needs the git history source, which this build does not include yet');
   const plan = await configuredPlan({
     cwd: io.cwd,
     paths: args.paths,
@@ -44,6 +41,8 @@ export async function baselineCommand(args: ScanArgs, opts: BaselineOptions, io:
     inlineAllow: args.inlineAllow !== false,
     useBaseline: false,
   });
+  // As `keyfence scan`: a repository's git-secrets setup (secrets.patterns, secrets.allowed) joins the plan.
+  if (args.git) await (await import('../gitsecrets/setup.js')).addGitSecretsSetup(plan, io.cwd, io.env);
   const file = opts.output !== undefined ? path.resolve(io.cwd, opts.output) : (plan.baselineFile ?? path.join(plan.location.root, DEFAULT_BASELINE));
   const shown = displayPath(file, io.cwd);
   const previous = opts.prune ? readBaselineFile(file, shown, true) : undefined;

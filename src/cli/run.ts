@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
+import { fastScanArgs } from './fastArgs.js';
 import { SCAN_OPTIONS, scanArgsFrom } from './scanOptions.js';
 
 export function version(): string {
@@ -25,13 +26,19 @@ export function errorResult(err: unknown, io: RunIO): RunResult {
  */
 export async function run(argv: string[], io: RunIO): Promise<RunResult> {
   try {
+    // `keyfence git-secrets …` takes git-secrets' own options (git parse-options rules), not yargs'.
+    if (argv[0] === 'git-secrets') return await (await import('../gitsecrets/command.js')).gitSecrets(argv.slice(1), io);
+    // Git hooks' invocations skip yargs (see fastArgs.ts); everything else is parsed by it.
+    const fast = fastScanArgs(argv);
+    if (fast) return await (await import('./scanCommand.js')).scanCommand(fast, io);
     return await runParsed(argv, io);
   } catch (err) {
     return errorResult(err, io);
   }
 }
 
-async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
+/** The CLI with yargs parsing every argv (run() first tries the hook fast path). */
+export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
   const { default: yargs } = await import('yargs');
   // yargs drops a lone "-"; carry it through as a token it keeps.
   const STDIN = '\u0000stdin';
@@ -47,7 +54,9 @@ async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
         .positional('paths', { type: 'string', array: true, describe: 'Files or directories; "-" reads stdin', default: [] })
         .example('$0 scan', 'scan this repository (tracked and untracked, not ignored)')
         .example('$0 scan --no-git ~/Downloads/release', 'audit any directory')
-        .example('cat app.log | $0 scan -', 'scan standard input');
+        .example('cat app.log | $0 scan -', 'scan standard input')
+        .example('$0 scan --staged', 'what the pre-commit hook runs: the lines the next commit adds')
+        .example('$0 scan --history main..feature', 'the commits a branch adds (no RANGE: all refs)');
     }, () => { command = 'scan'; })
     .command('baseline [paths..]', 'Record the current findings in a baseline file, so later scans with --baseline report only new ones', (y) => {
       for (const [name, spec] of Object.entries(SCAN_OPTIONS)) {
@@ -64,8 +73,15 @@ async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
     .command('rules', 'List the rules (id, enabled, description)', (y) =>
       y.option('format', { alias: 'f', choices: ['text', 'json'], default: 'text', describe: 'Output format' }),
       () => { command = 'rules'; })
+    // Listed for --help only: run() hands `git-secrets …` over before yargs sees it.
+    .command('git-secrets', 'Drop-in for awslabs/git-secrets: keyfence git-secrets --scan|--install|--register-aws|… (see keyfence git-secrets -h)')
+    .command('install', 'Install the git hooks: pre-commit (staged changes) and commit-msg (the message)', (y) =>
+      y.option('force', { type: 'boolean', default: false, describe: 'Replace a hook keyfence cannot chain to (kept as <hook>.keyfence-backup)' })
+        .option('pre-push', { type: 'boolean', default: false, describe: 'Also install a pre-push hook that scans the commits being pushed' }),
+      () => { command = 'install'; })
+    .command('uninstall', 'Remove what keyfence install added to the git hooks', (y) => y, () => { command = 'uninstall'; })
     .epilogue('Exit codes: 0 clean, 1 secrets found, 2 usage or runtime error.\nReports: text, json, sarif, junit, csv, github, html (all redacted unless --no-redact).\nEvery option is described in the README.')
-    .demandCommand(1, 'Say what to do: keyfence scan, keyfence baseline, keyfence rules (see keyfence --help)')
+    .demandCommand(1, 'Say what to do: keyfence scan, keyfence baseline, keyfence rules, keyfence install (see keyfence --help)')
     .strict()
     .version(version())
     .help()
@@ -87,10 +103,14 @@ async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
     case 'baseline': {
       const scanArgs = scanArgsFrom(args as unknown as Record<string, unknown>);
       const { baselineCommand } = await import('./baselineCommand.js');
-      return baselineCommand({ ...scanArgs, output: undefined }, { output: (args as { output?: string }).output, prune: Boolean((args as { prune?: boolean }).prune), history: ((args as { history?: unknown }).history ?? false) !== false }, io);
+      return baselineCommand({ ...scanArgs, output: undefined }, { output: (args as { output?: string }).output, prune: Boolean((args as { prune?: boolean }).prune) }, io);
     }
     case 'rules':
       return (await import('./rulesCommand.js')).rulesCommand((args as unknown as { format: string }).format);
+    case 'install':
+      return (await import('./install.js')).installCommand(args as unknown as { force: boolean; prePush: boolean }, io);
+    case 'uninstall':
+      return (await import('./install.js')).uninstallCommand(io);
     default:
       throw new UsageError(`unknown command ${command}`);
   }

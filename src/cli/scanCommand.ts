@@ -4,10 +4,9 @@ import { redactResult } from '../report/redact.js';
 import { renderReport } from '../report/index.js';
 import type { CompiledRule } from '../rules/compile.js';
 import type { RuleSpec } from '../rules/spec.js';
-import { scan, type AllowStage, type FragmentSource } from '../scan.js';
-import { treeFragments } from '../sources/tree.js';
+import { scan, type AllowStage, type Detected, type FragmentSource } from '../scan.js';
 import { startProgress } from '../progress.js';
-import type { ScanResult } from '../types.js';
+import type { Fragment, ScanResult, ScanStats } from '../types.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import type { ScanArgs } from './scanOptions.js';
 import { version } from './run.js';
@@ -76,27 +75,76 @@ export interface ScanPlan {
  */
 export async function planScan(args: ScanArgs, io: RunIO): Promise<ScanPlan> {
   const { configuredPlan } = await import('../config/configuredPlan.js');
-  return configuredPlan({ cwd: io.cwd, paths: args.paths, config: args.config, baseline: args.baseline, inlineAllow: args.inlineAllow !== false });
+  const plan = await configuredPlan({ cwd: io.cwd, paths: args.paths, config: args.config, baseline: args.baseline, inlineAllow: args.inlineAllow !== false });
+  // A repository's git-secrets setup: secrets.patterns as rules, secrets.allowed as an allow stage.
+  if (args.git) await (await import('../gitsecrets/setup.js')).addGitSecretsSetup(plan, io.cwd, io.env);
+  return plan;
 }
 
-/** Where the fragments come from: stdin for "-", else the tree under the paths. */
-export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): FragmentSource {
+/** A source that also reworks the scan's result once every fragment is scanned (history dedupe). */
+type FinishingSource = FragmentSource & { finish?: (result: ScanResult) => ScanResult };
+
+/** Sources are loaded on demand so the pre-commit path never loads the tree walker (fast-glob). */
+function lazy<M>(load: () => Promise<M>, fragments: (m: M, stats: ScanStats) => AsyncIterable<Fragment | Detected>): FragmentSource {
+  return async function* (stats) {
+    yield* fragments(await load(), stats);
+  };
+}
+
+/**
+ * Where the fragments come from: the index (--staged), history (--history, --pre-push), a commit
+ * message (--commit-msg), stdin for "-", else the tree under the paths. Throws UsageError when
+ * sources are combined.
+ */
+export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): FinishingSource {
+  const gitModes = [args.staged && '--staged', args.history !== undefined && '--history', args.commitMsg !== undefined && '--commit-msg', args.prePush !== undefined && '--pre-push'].filter(Boolean);
+  if (gitModes.length > 1) throw new UsageError(`${gitModes.join(' and ')} cannot be combined`);
+  if (gitModes.length && args.paths.length) throw new UsageError(`${gitModes[0]} takes no paths (got ${args.paths[0]})`);
+  if (args.history === undefined && args.prePush === undefined) {
+    for (const [flag, v] of [['--since', args.since], ['--until', args.until], ['--branch', args.branch]] as const) {
+      if (v !== undefined) throw new UsageError(`${flag} only applies to --history`);
+    }
+  }
+  if (args.staged) return lazy(() => import('../sources/staged.js'), (m, stats) => m.stagedFragments({ cwd: io.cwd, env: io.env }, stats));
+  if (args.commitMsg !== undefined) {
+    const file = args.commitMsg;
+    if (!file) throw new UsageError('--commit-msg needs the message file (git passes it to the commit-msg hook as $1)');
+    return lazy(() => import('../sources/commitMsg.js'), (m, stats) => m.commitMsgFragments(file, io.cwd, stats));
+  }
+  if (args.history !== undefined || args.prePush !== undefined) {
+    const order = new Map<string, number>();
+    let finish: ((r: ScanResult) => ScanResult) | undefined;
+    const source: FinishingSource = lazy(() => import('../sources/history.js'), async function* (m, stats) {
+      finish = (r) => m.keepIntroducing(r, order);
+      let revs: string[] | undefined;
+      if (args.prePush !== undefined) {
+        if (!io.stdin) throw new UsageError('--pre-push reads the refs being pushed from standard input');
+        revs = m.prePushRevs(await io.stdin(), args.prePush || 'origin');
+      }
+      yield* m.historyFragments({ cwd: io.cwd, range: args.history, branch: args.branch, since: args.since, until: args.until, revs }, stats, order);
+    });
+    source.finish = (r) => (finish ? finish(r) : r);
+    return source;
+  }
   if (args.paths.length === 1 && args.paths[0] === '-') return stdinSource(io);
   const specs = plan.rules.map((r) => r.spec);
-  return (stats) => treeFragments({ paths: args.paths, cwd: io.cwd, noGit: !args.git, maxFileSize: args.maxFileSize }, stats, specs);
+  return lazy(() => import('../sources/tree.js'), (m, stats) => m.treeFragments({ paths: args.paths, cwd: io.cwd, noGit: !args.git, maxFileSize: args.maxFileSize }, stats, specs));
 }
 
 /** `keyfence scan`: plan, source, scan, report. */
 export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult> {
   const plan = await planScan(args, io);
   const progress = startProgress(args, io);
+  const source = chooseSource(args, io, plan);
   let result: ScanResult;
   try {
-    result = await scan(chooseSource(args, io, plan), plan.rules, plan.stages, progress?.update);
+    result = await scan(source, plan.rules, plan.stages, progress?.update);
   } finally {
     progress?.stop();
   }
+  if (source.finish) result = source.finish(result);
   const delivered = await deliver(result, args, io, plan.rules.map((r) => r.spec));
-  if (!args.quiet) for (const note of plan.notes?.() ?? []) delivered.stderr += `keyfence: ${note}\n`;
+  if (!args.quiet) for (const note of plan.notes?.() ?? []) delivered.stderr += `keyfence: ${note}
+`;
   return delivered;
 }

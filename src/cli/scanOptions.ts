@@ -11,6 +11,17 @@ export interface ScanArgs {
   maxFileSize: number;
   quiet: boolean;
   color?: boolean;
+  /** Scan the lines the next commit adds (the index), as the pre-commit hook does. */
+  staged: boolean;
+  /** Scan history: a revision range, "" for all refs; undefined when not a history scan. */
+  history?: string;
+  since?: string;
+  until?: string;
+  branch?: string;
+  /** Scan this commit message file (the commit-msg hook). */
+  commitMsg?: string;
+  /** Scan the commits being pushed to this remote, refs read from stdin (the pre-push hook). */
+  prePush?: string;
   /** --config FILE: the config to use instead of .keyfence.json at the repo (or scan) root. */
   config?: string;
   /** --baseline FILE: findings recorded in it are allowed. */
@@ -41,6 +52,13 @@ export const SCAN_OPTIONS: Record<string, OptionSpec> = {
   'max-file-size': { type: 'number', default: DEFAULT_MAX_FILE_SIZE, describe: 'Skip files larger than this many bytes (with a note)' },
   quiet: { type: 'boolean', alias: 'q', default: false, describe: 'Print only findings and errors: no summary when clean, no notes', fast: true },
   color: { type: 'boolean', describe: 'Force colors on or off (default: on a TTY, unless NO_COLOR is set)', fast: true },
+  staged: { type: 'boolean', default: false, describe: 'Scan only the lines the next commit adds (the index), as the pre-commit hook does', fast: true },
+  history: { type: 'string', describe: 'Scan git history: every commit reachable from any ref, or RANGE (e.g. main..feature)', fast: true },
+  since: { type: 'string', describe: 'With --history: only commits more recent than this date (passed to git log --since)', fast: true },
+  until: { type: 'string', describe: 'With --history: only commits older than this date (passed to git log --until)', fast: true },
+  branch: { type: 'string', describe: 'With --history: walk this branch (or revision) instead of all refs', fast: true },
+  'commit-msg': { type: 'string', describe: 'Scan this commit message file, comment lines skipped (the commit-msg hook)', fast: true },
+  'pre-push': { type: 'string', describe: 'Scan the commits being pushed to REMOTE, refs read from stdin (the pre-push hook)', fast: true },
   config: { type: 'string', describe: 'Config file (default: .keyfence.json at the repository root, or the scan root outside git)', fast: true },
   baseline: { type: 'string', describe: 'Baseline file (written by keyfence baseline): findings recorded in it are allowed', fast: true },
   'inline-allow': { type: 'boolean', default: true, describe: 'Honour keyfence:allow / pragma: allowlist secret comments (--no-inline-allow reports what they hide)' },

@@ -9,6 +9,16 @@ export class GitError extends Error {
 }
 
 /**
+ * The environment git runs with: no pager, no prompts, C locale, and no external diff tool
+ * (GIT_EXTERNAL_DIFF is removed: set even to "", git tries to run it).
+ */
+export function gitEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+  delete env.GIT_EXTERNAL_DIFF;
+  return env;
+}
+
+/**
  * Runs `git args…` in `cwd` and resolves with its stdout bytes. Rejects with GitError when git
  * is not installed or exits non-zero (the message is git's first stderr line). Color, pagers,
  * external diff tools and prompts are turned off so output is always machine-readable.
@@ -17,7 +27,7 @@ export function git(args: string[], cwd: string, input?: string): Promise<Buffer
   return new Promise((resolve, reject) => {
     const child = spawn('git', ['-c', 'color.ui=false', '-c', 'core.quotepath=false', ...args], {
       cwd,
-      env: { ...process.env, GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', GIT_EXTERNAL_DIFF: '', LC_ALL: 'C' },
+      env: gitEnv(),
       stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];

@@ -1,0 +1,63 @@
+import { compileRule, RuleError, type CompiledRule } from '../rules/compile.js';
+import type { RuleSpec } from '../rules/spec.js';
+import type { AllowStage } from '../scan.js';
+import type { Suppression } from '../types.js';
+import { readSecretsConfig } from './config.js';
+import { EreError, ereToJs } from './ere.js';
+import { AllowMatcher } from './matcher.js';
+import { AWS_PATTERNS } from './usage.js';
+
+/**
+ * RuleSpecs for git-secrets patterns: ids `git-secrets-pattern-1`, … in config order; each
+ * matches as `grep -w -E` does (whole words, GNU ERE) and the whole match is the secret.
+ * A pattern GNU grep would reject throws RuleError (keyfence then stops with one line, exit 2).
+ */
+export function gitSecretsRuleSpecs(patterns: readonly string[]): RuleSpec[] {
+  const translate = (p: string): string => {
+    try {
+      return ereToJs(p, 1);
+    } catch (err) {
+      if (err instanceof EreError) throw new RuleError(`git-secrets pattern "${p}" (git config secrets.patterns): ${err.message}`);
+      throw err;
+    }
+  };
+  return patterns.map((p, i) => ({
+    id: `git-secrets-pattern-${i + 1}`,
+    description: `git-secrets prohibited pattern (secrets.patterns): ${p}`,
+    pattern: `(?<![A-Za-z0-9_])(${translate(p)})(?![A-Za-z0-9_])`,
+    keywords: [],
+    severity: 'error',
+    help: 'Matched a prohibited pattern from this repository\'s git-secrets setup (git config --get-all secrets.patterns).',
+  }));
+}
+
+/**
+ * An allow stage for git-secrets allowed patterns: a finding is allowed when its
+ * `path:line:text` line (the line git-secrets would print) matches one of them, as
+ * `grep -E -v` filters git-secrets' output. `source` names where the patterns came from.
+ */
+export function gitSecretsAllowStage(patterns: readonly string[], source: 'secrets.allowed' | '.gitallowed'): AllowStage {
+  const each = patterns.map((p) => ({ p, m: new AllowMatcher([p]) }));
+  return (finding): Suppression | null => {
+    const line = `${finding.path}:${finding.line}:${finding.lineText}`;
+    const hit = each.find((e) => e.m.allows(line));
+    return hit ? { stage: source === '.gitallowed' ? 'gitallowed' : 'git-secrets-allowed', reason: `${source}: ${hit.p}` } : null;
+  };
+}
+
+/**
+ * Adds a repository's git-secrets setup to a scan plan: its patterns as extra rules, its
+ * secrets.allowed patterns as an allow stage (put first, so a stage that only audits what the
+ * others let through still sees the final answer). The patterns `--register-aws` adds are
+ * skipped: keyfence's own AWS rules find the same keys with fewer false positives, and keeping
+ * both would report every AWS key twice. `.gitallowed` is not added here: the configured plan
+ * already honours it (src/allow/gitallowed.ts). One `git config` call; nothing changes without a
+ * setup.
+ */
+export async function addGitSecretsSetup(plan: { rules: CompiledRule[]; stages: AllowStage[] }, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const cfg = await readSecretsConfig(cwd, env);
+  const text = (s: string): string => Buffer.from(s, 'latin1').toString('utf8');
+  const patterns = cfg.patterns.filter((p) => !AWS_PATTERNS.includes(p)).map(text);
+  for (const spec of gitSecretsRuleSpecs(patterns)) plan.rules.push(compileRule(spec));
+  if (cfg.allowed.length) plan.stages.unshift(gitSecretsAllowStage(cfg.allowed.map(text), 'secrets.allowed'));
+}
