@@ -1,9 +1,11 @@
 /**
  * Decoders: views of a text with its encoded parts decoded in place, so the detector can scan a
  * credential hidden in base64, percent-encoding or JSON string escapes, and still say where in the
- * file it sits. Each decoder is cheap when there is nothing to decode: a prefilter (one
- * `indexOf`/regex test) runs before any decoding, and a decoder that changes nothing returns
- * undefined.
+ * file it sits. Each decoder is cheap when there is nothing to decode: the escape decoders start
+ * with an `indexOf` and a seed test (only escapes that can hide a credential count), the base64
+ * decoder with one skipping pass over the characters that rejects most runs on their first 24
+ * characters; a decoder that finds nothing returns undefined without building anything, and a
+ * layer keeps only the source near what it decoded.
  */
 
 /** Where a span of a layer's text comes from in the text the layer was decoded from. */
@@ -213,7 +215,7 @@ export const BASE64_MIN_RUN = 20;
 export const BASE64_MAX_RUN = 1 << 20;
 /** Share of decoded bytes that must be printable ASCII (or tab, CR, LF) for a run to count as text. */
 const PRINTABLE_SHARE = 0.9;
-
+const EQ = 61;
 
 function printableShare(bytes: Uint8Array): number {
   let ok = 0;
@@ -226,7 +228,6 @@ function printableShare(bytes: Uint8Array): number {
  * byte (0x20–0x7E: I–Z, a–f) or a tab, LF or CR (C, D): the first byte of each group is its
  * first character's 6 bits and the top 2 bits of the next.
  */
-const EQ = 61;
 const TEXT_LEAD = new Uint8Array(128);
 for (const c of 'CDIJKLMNOPQRSTUVWXYZabcdef') TEXT_LEAD[c.charCodeAt(0)] = 1;
 

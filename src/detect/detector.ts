@@ -105,6 +105,13 @@ interface Hit {
   lineEnd: number;
 }
 
+interface Candidate {
+  rule: CompiledRule;
+  secret: string;
+  /** Offset of the secret in the text it was found in. */
+  offset: number;
+}
+
 /** The secret of a match: the first capturing group that took part, else the whole match. */
 function secretOf(m: RegExpExecArray): { value: string; index: number } {
   for (let g = 1; g < m.length; g++) {
@@ -212,13 +219,6 @@ function findHits(text: string, rules: readonly CompiledRule[], lower = text.toL
   }));
 }
 
-interface Candidate {
-  rule: CompiledRule;
-  secret: string;
-  /** Offset of the secret in the text it was found in. */
-  offset: number;
-}
-
 /** At most EXCERPT_SIDE characters of `line` on each side of [from, to), "…" where cut. */
 function excerptOf(line: string, from: number, to: number): string {
   const a = Math.max(0, from - EXCERPT_SIDE);
@@ -226,10 +226,13 @@ function excerptOf(line: string, from: number, to: number): string {
   return (a > 0 ? '…' : '') + line.slice(a, b) + (b < line.length ? '…' : '');
 }
 
-/** How far around a keyword a decoded layer is scanned: a value and its name sit this close. */
+/**
+ * How far around decoded content a layer is scanned (at most LAYER_CONTEXT, what a layer keeps):
+ * a value and its name, a secret and the key ID it pairs with, sit this close.
+ */
 const WINDOW_BEFORE = 4096;
 const WINDOW_AFTER = 8192;
-/** Lines after a keyword's line that stay in its window (the `near` pairings reach 5). */
+/** Lines before and after decoded content that stay in its window (`near` pairings reach 5). */
 const WINDOW_LINES = 5;
 /** Characters a window may be cut at without making a fake word boundary. */
 const SEPARATOR = /[\s"'`,;:()[\]{}<>|]/;
@@ -240,8 +243,8 @@ const CUT_SEARCH = 256;
  * The hits in a decoded layer, found without rescanning all of it: only windows around the
  * decoded content that can change a finding (Layer.seedRanges) are scanned, each reaching
  * WINDOW_LINES lines and at most WINDOW_BEFORE / WINDOW_AFTER characters around it (a name, the
- * key ID a secret pairs with, sit that close), cut at a nearby separator, and only when one of
- * the rules' keywords occurs in it.
+ * key ID a secret pairs with, sit that close), cut at a nearby separator; each window goes
+ * through the same keyword prefilter and rules as plain text.
  */
 function layerHits(layer: Layer, rules: readonly CompiledRule[]): Hit[] {
   const { text } = layer;
