@@ -209,8 +209,11 @@ function eachMatch(text: string, ranges: Ranges, re: RegExp, min: number, each: 
   }
 }
 
-/** Base64 runs shorter than this (15 decoded bytes) are left alone: too short to hold a credential with its context. */
-export const BASE64_MIN_RUN = 20;
+/**
+ * Base64 runs shorter than this are left alone: 27 characters decode to 20 bytes, the shortest
+ * AWS credential (a key ID). The longer the minimum, the further the run search skips at once.
+ */
+export const BASE64_MIN_RUN = 27;
 /** Base64 runs longer than this (wasm, images, fonts, inline source maps of whole bundles) are not decoded. */
 export const BASE64_MAX_RUN = 1 << 20;
 /** Share of decoded bytes that must be printable ASCII (or tab, CR, LF) for a run to count as text. */

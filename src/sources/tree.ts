@@ -1,4 +1,4 @@
-import { lstatSync, readFileSync, readdir, type Dirent } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, readdir, type Dirent } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -116,26 +116,32 @@ export const PARALLEL_MIN_FILES = 400;
  * where a blocking read of a cached file is cheaper than a promise per system call.
  */
 export function readFragment(f: Listed, maxFileSize: number, stats: ScanStats): Fragment | undefined {
-  let size: number;
+  let buf: Buffer;
+  let fd: number | undefined;
   try {
-    const st = lstatSync(f.abs);
-    if (!st.isFile()) return undefined; // symlink, submodule directory, socket…
-    size = st.size;
+    // O_NOFOLLOW: a symbolic link is not followed (open fails with ELOOP); fstat on the open
+    // file, not a separate lstat, so each file costs one path lookup.
+    fd = openSync(f.abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile()) return undefined; // submodule directory, socket, fifo…
+    if (st.size > maxFileSize) {
+      stats.skipped.push({ path: f.rel, reason: `larger than --max-file-size (${st.size} bytes)` });
+      return undefined;
+    }
+    buf = Buffer.allocUnsafe(st.size);
+    let got = 0;
+    while (got < st.size) {
+      const n = readSync(fd, buf, got, st.size - got, got);
+      if (n === 0) break; // the file shrank while being read
+      got += n;
+    }
+    if (got < st.size) buf = buf.subarray(0, got);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') stats.skipped.push({ path: f.rel, reason: `cannot stat (${code})` });
+    if (code !== 'ENOENT' && code !== 'ELOOP') stats.skipped.push({ path: f.rel, reason: `unreadable (${code})` });
     return undefined;
-  }
-  if (size > maxFileSize) {
-    stats.skipped.push({ path: f.rel, reason: `larger than --max-file-size (${size} bytes)` });
-    return undefined;
-  }
-  let buf: Buffer;
-  try {
-    buf = readFileSync(f.abs);
-  } catch (err) {
-    stats.skipped.push({ path: f.rel, reason: `unreadable (${(err as NodeJS.ErrnoException).code})` });
-    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   const decoded = decodeBuffer(buf);
   if (decoded.kind === 'binary') {
