@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runProcess } from './runProcess.js';
 
 /** A git failure with a one-line message fit for the user (no stack trace is shown). */
 export class GitError extends Error {
@@ -23,27 +23,12 @@ export function gitEnv(): NodeJS.ProcessEnv {
  * is not installed or exits non-zero (the message is git's first stderr line). Color, pagers,
  * external diff tools and prompts are turned off so output is always machine-readable.
  */
-export function git(args: string[], cwd: string, input?: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', ['-c', 'color.ui=false', '-c', 'core.quotepath=false', ...args], {
-      cwd,
-      env: gitEnv(),
-      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout!.on('data', (d: Buffer) => out.push(d));
-    child.stderr!.on('data', (d: Buffer) => err.push(d));
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      reject(new GitError(e.code === 'ENOENT' ? 'git is not installed (or not on PATH)' : `cannot run git: ${e.message}`));
-    });
-    child.on('close', (code) => {
-      if (code === 0) return resolve(Buffer.concat(out));
-      const first = Buffer.concat(err).toString('utf8').split('\n').find((l) => l.trim()) ?? `exit code ${code}`;
-      reject(new GitError(`git ${args[0]}: ${first.replace(/^(fatal|error): /, '')}`));
-    });
-    if (input !== undefined && child.stdin) child.stdin.end(input);
-  });
+export async function git(args: string[], cwd: string, input?: string): Promise<Buffer> {
+  const r = await runProcess('git', ['-c', 'color.ui=false', '-c', 'core.quotepath=false', ...args], cwd, input, gitEnv());
+  if (r.code === 0) return r.stdout;
+  if (r.spawnError) throw new GitError(r.spawnError === 'ENOENT' ? 'git is not installed (or not on PATH)' : `cannot run git: ${r.spawnError}`);
+  const first = r.stderr.toString('utf8').split('\n').find((l) => l.trim()) ?? `exit code ${r.code}`;
+  throw new GitError(`git ${args[0]}: ${first.replace(/^(fatal|error): /, '')}`);
 }
 
 /** The work tree's top directory, or undefined when `cwd` is not inside a git work tree. */

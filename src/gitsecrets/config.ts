@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { gitRun, runProcess } from './gitio.js';
+import { runProcess } from '../git/runProcess.js';
+import { gitRun } from './gitio.js';
 import { awsProviderOutput } from './awsProvider.js';
 
 /** The git-secrets keys in one repository's view of git config (local, global and system). */

@@ -1,7 +1,8 @@
 import { closeSync, fstatSync, openSync, opendirSync, readFileSync, readSync, type Dirent } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { gitRun, runProcess } from './gitio.js';
+import { runProcess } from '../git/runProcess.js';
+import { gitRun } from './gitio.js';
 import type { LineMatcher } from './matcher.js';
 
 /**

@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+
+/** What a child process did: its exit code (127 when it could not start) and its output bytes. */
+export interface Ran {
+  code: number;
+  stdout: Buffer;
+  stderr: Buffer;
+  spawnError?: string;
+}
+
+/**
+ * Runs `cmd args…` in `cwd` and resolves with its exit code and output; never rejects. When
+ * the command cannot start, `code` is 127 (as a shell says), stderr says so and `spawnError`
+ * holds the error code (ENOENT: not installed). Pagers and prompts are turned off; `env`
+ * (default: this process's) is otherwise passed as it is.
+ */
+export function runProcess(cmd: string, args: string[], cwd: string, input?: Buffer | string, env?: NodeJS.ProcessEnv): Promise<Ran> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, {
+      cwd,
+      env: { ...(env ?? process.env), GIT_PAGER: 'cat', PAGER: 'cat', GIT_TERMINAL_PROMPT: '0' },
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout!.on('data', (d: Buffer) => out.push(d));
+    child.stderr!.on('data', (d: Buffer) => err.push(d));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      const msg = e.code === 'ENOENT' ? `${cmd}: command not found\n` : `${cmd}: ${e.message}\n`;
+      resolve({ code: 127, stdout: Buffer.alloc(0), stderr: Buffer.from(msg), spawnError: e.code ?? 'ERROR' });
+    });
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err) }));
+    if (input !== undefined && child.stdin) {
+      child.stdin.on('error', () => {});
+      child.stdin.end(input);
+    }
+  });
+}
