@@ -86,6 +86,8 @@ export interface ScanStats {
   binarySkipped: number;
   /** Files skipped for size, unreadable, etc., each with a note. */
   skipped: { path: string; reason: string }[];
+  /** How the scan ran differently from what was asked (git missing, so files were walked). */
+  notes?: string[];
   /** Commits walked, for history scans. */
   commitsScanned?: number;
   /** Files the source is going to read, when it knows up front (for progress bars). */

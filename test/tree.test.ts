@@ -144,3 +144,17 @@ describe('large trees are scanned in worker threads', () => {
     expect(got).toEqual([...planted].sort());
   });
 });
+
+describe('without git installed', () => {
+  it('a tree scan walks the file system instead, and says so', () => {
+    const dir = tempDir();
+    const id = fakeKeyId();
+    writeTree(dir, { 'a.env': `KEY=${id}\n` });
+    const onlyNode = tempDir();
+    symlinkSync(process.execPath, path.join(onlyNode, 'node'));
+    const r = spawnSync(process.execPath, [BIN, 'scan', '.'], { cwd: dir, encoding: 'utf8', env: { PATH: onlyNode, NO_COLOR: '1' } });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^a\.env:1:5 {2}aws-access-key-id/);
+    expect(r.stderr).toBe('keyfence: note: git is not installed (or not on PATH): scanning every file under the paths, as with --no-git\n');
+  });
+});

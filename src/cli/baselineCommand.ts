@@ -6,7 +6,7 @@ import { displayPath } from '../config/loadConfig.js';
 import { scan, type FragmentSource } from '../scan.js';
 import type { ScanResult } from '../types.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
-import { chooseSource } from './scanCommand.js';
+import { chooseSource, statsNotes } from './scanCommand.js';
 import type { ScanArgs } from './scanOptions.js';
 
 /** The default baseline file name, at the repository root (or the scan root outside git). */
@@ -51,8 +51,7 @@ export async function baselineCommand(args: ScanArgs, opts: BaselineOptions, io:
   const source: FragmentSource & { finish?: (r: ScanResult) => ScanResult } = chooseSource(args, io, plan);
   let result = await scan(source, plan.rules, plan.stages);
   if (source.finish) result = source.finish(result);
-  let stderr = '';
-  for (const s of result.stats.skipped) stderr += `keyfence: skipped ${s.path}: ${s.reason}\n`;
+  let stderr = statsNotes(result);
 
   let text: string;
   let stdout: string;

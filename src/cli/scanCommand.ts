@@ -27,6 +27,14 @@ function stdinSource(io: RunIO): FragmentSource {
   };
 }
 
+/** The stderr lines about how a scan went: its notes and every skipped file, with the reason. */
+export function statsNotes(result: ScanResult): string {
+  let out = '';
+  for (const note of result.stats.notes ?? []) out += `keyfence: note: ${note}\n`;
+  for (const s of result.stats.skipped) out += `keyfence: skipped ${s.path}: ${s.reason}\n`;
+  return out;
+}
+
 /**
  * Writes the report where asked and chooses the exit code: 1 when anything is found. `rules`
  * (the rules that ran) lets reports describe them (SARIF, help text); without it they describe
@@ -43,7 +51,7 @@ export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO, rul
   });
   let stdout = '';
   let stderr = '';
-  if (!args.quiet) for (const s of result.stats.skipped) stderr += `keyfence: skipped ${s.path}: ${s.reason}\n`;
+  if (!args.quiet) stderr += statsNotes(result);
   if (toFile) {
     try {
       await writeFile(path.resolve(io.cwd, args.output!), report);

@@ -2,7 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, readdir, type Dire
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { git, repoRoot } from '../git/exec.js';
+import { git, GitError, repoRoot } from '../git/exec.js';
 import type { RuleSpec } from '../rules/spec.js';
 import type { Detected } from '../scan.js';
 import type { Fragment, ScanStats } from '../types.js';
@@ -76,11 +76,12 @@ async function listDir(dir: string, base: string, skipped: ScanStats['skipped'])
 
 /**
  * Lists the files a tree scan reads. Inside a git work tree (unless noGit): the files git would
- * commit, paths relative to the repo root. Otherwise: every regular file under the given paths,
+ * commit, paths relative to the repo root. Without git installed, the file system is walked
+ * instead, with a note in `stats.notes`. Otherwise: every regular file under the given paths,
  * relative to the one directory given (or to cwd when several paths or a file are given).
  * Throws InputError for a path that does not exist.
  */
-export async function listTree(opts: TreeOptions, skipped: ScanStats['skipped']): Promise<Listed[]> {
+export async function listTree(opts: TreeOptions, stats: ScanStats): Promise<Listed[]> {
   const given = opts.paths.length ? opts.paths : ['.'];
   const resolved = given.map((p) => path.resolve(opts.cwd, p));
   const kinds = await Promise.all(
@@ -93,7 +94,13 @@ export async function listTree(opts: TreeOptions, skipped: ScanStats['skipped'])
     }),
   );
   if (!opts.noGit) {
-    const root = await repoRoot(kinds[0] === 'dir' ? resolved[0]! : path.dirname(resolved[0]!));
+    let root: string | undefined;
+    try {
+      root = await repoRoot(kinds[0] === 'dir' ? resolved[0]! : path.dirname(resolved[0]!));
+    } catch (err) {
+      if (!(err instanceof GitError)) throw err;
+      (stats.notes ??= []).push(`${err.message}: scanning every file under the paths, as with --no-git`);
+    }
     if (root && resolved.every((abs) => !path.relative(root, abs).startsWith('..'))) {
       const specs = resolved.map((abs) => toSlash(path.relative(root, abs)) || '.');
       return listGit(root, specs.map((s) => `:(literal)${s}`));
@@ -101,7 +108,7 @@ export async function listTree(opts: TreeOptions, skipped: ScanStats['skipped'])
   }
   const base = resolved.length === 1 && kinds[0] === 'dir' ? resolved[0]! : opts.cwd;
   const lists = await Promise.all(
-    resolved.map((abs, i) => (kinds[i] === 'dir' ? listDir(abs, base, skipped) : [{ abs, rel: toSlash(path.relative(base, abs)) }])),
+    resolved.map((abs, i) => (kinds[i] === 'dir' ? listDir(abs, base, stats.skipped) : [{ abs, rel: toSlash(path.relative(base, abs)) }])),
   );
   return lists.flat();
 }
@@ -161,7 +168,7 @@ export function readFragment(f: Listed, maxFileSize: number, stats: ScanStats): 
  * which yield their findings already detected, each with the lines around it as context.
  */
 export async function* treeFragments(opts: TreeOptions, stats: ScanStats, rules?: readonly RuleSpec[]): AsyncGenerator<Fragment | Detected> {
-  const files = await listTree(opts, stats.skipped);
+  const files = await listTree(opts, stats);
   stats.filesTotal = files.length;
   if (rules && files.length >= PARALLEL_MIN_FILES && availableParallelism() > 1) {
     const { scanInWorkers } = await import('./treeWorkers.js');
