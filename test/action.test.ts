@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -173,6 +173,29 @@ describe('scripts/action.sh against a temporary repository (tree scan, the real 
     expect(bad.code).toBe(2);
     expect(bad.outputs['exit-code']).toBe('2');
     expect(runAction(dir, 'workflow_dispatch', {}, { mode: 'sideways' }).code).toBe(2);
+  });
+});
+
+describe('scripts/action.sh on a pull request (history scan, the real keyfence)', () => {
+  it('a key added and removed again inside the PR is annotated with its commit and fails the job', () => {
+    const dir = repo();
+    const base = git(dir, 'rev-parse', 'HEAD');
+    commitSecret(dir);
+    const leak = git(dir, 'rev-parse', 'HEAD');
+    rmSync(path.join(dir, 'config'), { recursive: true });
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'remove config again');
+    const head = git(dir, 'rev-parse', 'HEAD');
+    const r = runAction(dir, 'pull_request', { pull_request: { base: { sha: base }, head: { sha: head } } }, { 'upload-sarif': 'true', 'sarif-file': 'k.sarif' });
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stdout).toContain(`keyfence: scanning commits ${base}..${head}`);
+    expect(r.stdout).toMatch(/^::error file=config\/prod\.env,line=2,/m);
+    expect(r.outputs).toEqual({ 'sarif-file': 'k.sarif', findings: '2', 'exit-code': '1' });
+    expect(r.summary).toContain(`| \`config/prod.env:2\` | \`aws-access-key-id\` | \`${leak.slice(0, 12)}\` |`);
+    const sarif = JSON.parse(readFileSync(path.join(dir, 'k.sarif'), 'utf8'));
+    expect(sarif.runs[0].results).toHaveLength(2);
+    // The tree at head is clean: only the history scan can have found these.
+    expect(runAction(dir, 'workflow_dispatch', {}).outputs.findings).toBe('0');
   });
 });
 
