@@ -115,6 +115,9 @@ describe('keyfence baseline options', () => {
     expect(await run(['scan', '--baseline', 'nope.json'], io(dir))).toMatchObject({ exitCode: 2, stderr: 'keyfence: nope.json: baseline file not found\n' });
     writeFileSync(path.join(dir, 'bad.json'), '{"entries": 3}');
     expect(await run(['scan', '--baseline', 'bad.json'], io(dir))).toMatchObject({ exitCode: 2, stderr: 'keyfence: bad.json: not a keyfence baseline: no "entries" array\n' });
+    writeFileSync(path.join(dir, 'bad.json'), '{\n  "entries":\n    [x]\n}\n');
+    const invalid = await run(['scan', '--baseline', 'bad.json'], io(dir));
+    expect(invalid).toMatchObject({ exitCode: 2, stderr: expect.stringMatching(/^keyfence: bad\.json: not a keyfence baseline: invalid JSON: [^\n]*\n$/) });
     expect(await run(['baseline', '--prune'], io(dir))).toMatchObject({ exitCode: 2, stderr: 'keyfence: .keyfence-baseline.json: baseline file not found\n' });
   });
 

@@ -11,11 +11,14 @@ export function version(): string {
 /** Scan options that mean nothing for `keyfence baseline` (its --output is the baseline file). */
 const BASELINE_SKIPS = new Set(['format', 'output', 'redact', 'quiet', 'color', 'baseline', 'staged', 'commit-msg', 'pre-push']);
 
-/** Known failures print one line and exit 2; anything else is a bug, still one line. */
+/**
+ * Known failures print one line and exit 2; anything else is a bug, still one line. A message
+ * that spans lines (JSON.parse quotes the text it choked on) is joined into one.
+ */
 export function errorResult(err: unknown, io: RunIO): RunResult {
   const e = err as Error;
   const known = ['UsageError', 'InputError', 'RuleError', 'GitError', 'ConfigError'].includes(e?.name);
-  const message = known ? e.message : `internal error: ${e?.message ?? String(err)}`;
+  const message = (known ? e.message : `internal error: ${e?.message ?? String(err)}`).replace(/\s*\n\s*/g, ' ').trim();
   const stack = io.env.KEYFENCE_DEBUG && e?.stack ? `${e.stack}\n` : '';
   return { exitCode: EXIT.error, stdout: '', stderr: `keyfence: ${message}\n${stack}` };
 }
