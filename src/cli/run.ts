@@ -65,7 +65,6 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
       for (const [name, spec] of Object.entries(SCAN_OPTIONS)) {
         if (!BASELINE_SKIPS.has(name)) y.option(name, { ...spec, choices: spec.choices ? [...spec.choices] : undefined });
       }
-      if (!('history' in SCAN_OPTIONS)) y.option('history', { type: 'boolean', default: false, describe: 'Record the findings of the git history (every commit) instead of the files' });
       return y
         .positional('paths', { type: 'string', array: true, describe: 'Files or directories (default: the repository)', default: [] })
         .option('output', { alias: 'o', type: 'string', describe: 'Baseline file (default: the config\'s "baseline", else .keyfence-baseline.json at the repository root)' })
