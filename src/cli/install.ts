@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GitError } from '../git/exec.js';
+import { gitExitError, gitSpawnError } from '../git/exec.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 
 export const BEGIN = '# >>> keyfence >>>';
@@ -179,9 +179,8 @@ async function oneLineErrors<T>(command: string, p: Promise<T>): Promise<T> {
     return await p;
   } catch (err) {
     const msg = (err as Error).message ?? String(err);
-    if (/ENOENT|spawn git/.test(msg)) throw new GitError('git is not installed (or not on PATH)');
-    const first = msg.split('\n').find((l) => l.trim()) ?? msg;
-    throw new GitError(`git ${command}: ${first.replace(/^(fatal|error): /, '')}`);
+    if (/ENOENT|spawn git/.test(msg)) throw gitSpawnError('ENOENT', msg);
+    throw gitExitError(command, msg, msg);
   }
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { GitError, gitEnv } from '../git/exec.js';
+import { GIT_CONFIG_ARGS, GitError, gitEnv, gitExitError, gitSpawnError } from '../git/exec.js';
 import { DiffParser, fragmentOf, LineSplitter, type AddedLines } from '../git/diffParser.js';
 import type { CommitInfo, Finding, Fragment, ScanResult, ScanStats } from '../types.js';
 import { DIFF_ARGS } from './staged.js';
@@ -57,7 +57,7 @@ export function logArgs(opts: HistoryOptions): string[] {
 export async function* historyFragments(opts: HistoryOptions, stats: ScanStats, order?: Map<string, number>): AsyncGenerator<Fragment> {
   const args = logArgs(opts);
   if (opts.revs && opts.revs.length === 0) return;
-  const child = spawn('git', ['-c', 'color.ui=false', '-c', 'core.quotepath=false', ...args], {
+  const child = spawn('git', [...GIT_CONFIG_ARGS, ...args], {
     cwd: opts.cwd,
     env: gitEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -110,13 +110,8 @@ export async function* historyFragments(opts: HistoryOptions, stats: ScanStats, 
     if (child.exitCode === null) child.kill();
   }
   const code = await closed;
-  if (spawnError) {
-    throw new GitError(spawnError.code === 'ENOENT' ? 'git is not installed (or not on PATH)' : `cannot run git: ${spawnError.message}`);
-  }
-  if (code !== 0) {
-    const first = Buffer.concat(err).toString('utf8').split('\n').find((l) => l.trim()) ?? `exit code ${code}`;
-    throw new GitError(`git log: ${first.replace(/^(fatal|error): /, '')}`);
-  }
+  if (spawnError) throw gitSpawnError(spawnError.code, spawnError.message);
+  if (code !== 0) throw gitExitError('log', Buffer.concat(err).toString('utf8'), `exit code ${code}`);
 }
 
 /**
