@@ -1,12 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { baselineOf, pruneBaseline, readBaselineFile, serializeBaseline, withEntries, type BaselineEntry } from '../baseline/baseline.js';
-import { configuredPlan } from '../config/configuredPlan.js';
 import { displayPath } from '../config/loadConfig.js';
 import { scan, type FragmentSource } from '../scan.js';
 import type { ScanResult } from '../types.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
-import { chooseSource, statsNotes } from './scanCommand.js';
+import { chooseSource, planScan, statsNotes } from './scanCommand.js';
 import type { ScanArgs } from './scanOptions.js';
 
 /** The default baseline file name, at the repository root (or the scan root outside git). */
@@ -34,15 +33,8 @@ function countByRule(entries: BaselineEntry[]): string {
  */
 export async function baselineCommand(args: ScanArgs, opts: BaselineOptions, io: RunIO): Promise<RunResult> {
   if (args.paths.length === 1 && args.paths[0] === '-') throw new UsageError('baseline scans files, not standard input');
-  const plan = await configuredPlan({
-    cwd: io.cwd,
-    paths: args.paths,
-    config: args.config,
-    inlineAllow: args.inlineAllow !== false,
-    useBaseline: false,
-  });
-  // As `keyfence scan`: a repository's git-secrets setup (secrets.patterns, secrets.allowed) joins the plan.
-  if (args.git) await (await import('../gitsecrets/setup.js')).addGitSecretsSetup(plan, io.cwd, io.env);
+  // Exactly the scan command's plan (config, allowlists, git-secrets setup), without the baseline.
+  const plan = await planScan(args, io, false);
   const file = opts.output !== undefined ? path.resolve(io.cwd, opts.output) : (plan.baselineFile ?? path.join(plan.location.root, DEFAULT_BASELINE));
   const shown = displayPath(file, io.cwd);
   const previous = opts.prune ? readBaselineFile(file, shown, true) : undefined;

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { redactResult } from '../report/redact.js';
 import { renderReport } from '../report/index.js';
+import type { ConfiguredPlan } from '../config/configuredPlan.js';
 import type { CompiledRule } from '../rules/compile.js';
 import type { RuleSpec } from '../rules/spec.js';
 import { scan, type AllowStage, type Detected, type FragmentSource } from '../scan.js';
@@ -79,11 +80,13 @@ export interface ScanPlan {
 /**
  * The rules and allow stages for this scan: the built-ins, the config (.keyfence.json at the
  * repo root, or the scan root outside git, or --config), .gitallowed, --baseline and inline
- * comments (unless --no-inline-allow). See src/config/configuredPlan.ts.
+ * comments (unless --no-inline-allow), and the repository's git-secrets setup. `useBaseline`
+ * false (`keyfence baseline`) leaves the baseline out, so recorded findings do not hide
+ * themselves. See src/config/configuredPlan.ts.
  */
-export async function planScan(args: ScanArgs, io: RunIO): Promise<ScanPlan> {
+export async function planScan(args: ScanArgs, io: RunIO, useBaseline = true): Promise<ConfiguredPlan> {
   const { configuredPlan } = await import('../config/configuredPlan.js');
-  const plan = await configuredPlan({ cwd: io.cwd, paths: args.paths, config: args.config, baseline: args.baseline, inlineAllow: args.inlineAllow !== false });
+  const plan = await configuredPlan({ cwd: io.cwd, paths: args.paths, config: args.config, baseline: args.baseline, inlineAllow: args.inlineAllow !== false, useBaseline });
   // A repository's git-secrets setup: secrets.patterns as rules, secrets.allowed as an allow stage.
   if (args.git) await (await import('../gitsecrets/setup.js')).addGitSecretsSetup(plan, io.cwd, io.env);
   return plan;
