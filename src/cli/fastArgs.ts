@@ -1,6 +1,4 @@
-import { SCAN_OPTIONS, scanArgsFrom, type ScanArgs } from './scanOptions.js';
-
-const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+import { camel, SCAN_OPTIONS, scanArgsFrom, type ScanArgs } from './scanOptions.js';
 
 /** Short aliases of the fast options (`-q` → quiet). */
 function aliases(): Map<string, string> {

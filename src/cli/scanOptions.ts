@@ -64,7 +64,8 @@ export const SCAN_OPTIONS: Record<string, OptionSpec> = {
   'inline-allow': { type: 'boolean', default: true, describe: 'Honour keyfence:allow / pragma: allowlist secret comments (--no-inline-allow reports what they hide)' },
 };
 
-const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+/** The ScanArgs key of an option: `max-file-size` → `maxFileSize` (as yargs camel-cases). */
+export const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** ScanArgs from parsed options (yargs' or the fast path's): every SCAN_OPTIONS entry plus paths. */
 export function scanArgsFrom(parsed: Record<string, unknown>): ScanArgs {
