@@ -49,7 +49,10 @@ export interface Finding {
   endColumn: number;
   /** The secret: in clear inside the pipeline, redacted by the CLI unless --no-redact. */
   secret: string;
-  /** The whole line the secret sits on (redacted with the secret by reporters). */
+  /**
+   * The line the secret sits on, cut to 160 characters each side of it ("…" where cut); the
+   * decoded line for a secret found in decoded content. Redacted with the secret by the CLI.
+   */
   lineText: string;
   /** Stable across line moves and shared by tree and history scans: sha-derived hex. */
   fingerprint: string;
