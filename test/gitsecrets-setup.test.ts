@@ -49,6 +49,18 @@ describe("keyfence scan honours a repository's git-secrets setup", () => {
     expect(report.findings.map((f) => [f.ruleId, f.path, f.line])).toEqual([['git-secrets-pattern-2', 'app.env', 1]]);
   });
 
+  it('a literal secret registered as a pattern stays redacted: reports do not print the pattern', async () => {
+    const key = fakeKeyId();
+    s.git('config', '--add', 'secrets.patterns', key); // git secrets --add --literal <a leaked key>
+    write('app.env', `old = ${key}\n`);
+    for (const format of ['text', 'json', 'sarif', 'junit', 'csv', 'github', 'html']) {
+      const r = await run(['scan', '--format', format], { cwd: s.dir, env: s.env });
+      expect(r.exitCode).toBe(1);
+      expect(r.stdout).toContain('git-secrets-pattern-1');
+      expect(r.stdout + r.stderr).not.toContain(key);
+    }
+  });
+
   it('suppresses findings allowed by secrets.allowed or .gitallowed, with the reason', async () => {
     const [a, b, c] = [fakeKeyId(), fakeKeyId(), fakeKeyId()];
     write('docs/a.md', `${a}\n`);

@@ -10,6 +10,8 @@ import { AWS_PATTERNS } from './usage.js';
 /**
  * RuleSpecs for git-secrets patterns: ids `git-secrets-pattern-1`, … in config order; each
  * matches as `grep -w -E` does (whole words, GNU ERE) and the whole match is the secret.
+ * Descriptions name the pattern by number, not by its text: a pattern may be a leaked secret
+ * itself (`git secrets --add --literal KEY`), and descriptions are never redacted.
  * A pattern GNU grep would reject throws RuleError (keyfence then stops with one line, exit 2).
  */
 export function gitSecretsRuleSpecs(patterns: readonly string[]): RuleSpec[] {
@@ -23,7 +25,7 @@ export function gitSecretsRuleSpecs(patterns: readonly string[]): RuleSpec[] {
   };
   return patterns.map((p, i) => ({
     id: `git-secrets-pattern-${i + 1}`,
-    description: `git-secrets prohibited pattern (secrets.patterns): ${p}`,
+    description: `git-secrets prohibited pattern ${i + 1} (git config secrets.patterns)`,
     pattern: `(?<![A-Za-z0-9_])(${translate(p)})(?![A-Za-z0-9_])`,
     keywords: [],
     severity: 'error',
