@@ -38,15 +38,14 @@ export function statsNotes(result: ScanResult): string {
 
 /**
  * Writes the report where asked and chooses the exit code: 1 when anything is found. `rules`
- * (the rules that ran) lets reports describe them (SARIF, help text); without it they describe
- * the built-in rules.
+ * (the rules that ran) lets reports describe them (SARIF, help text).
  */
-export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO, rules?: readonly RuleSpec[]): Promise<RunResult> {
+export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO, rules: readonly RuleSpec[]): Promise<RunResult> {
   const shown = args.redact ? redactResult(result) : result;
   const toFile = args.output !== undefined;
   const report = await renderReport(args.format, shown, {
     color: !toFile && useColor(args, io, io.stdoutIsTTY),
-    rules: rules ?? (await import('../rules/load.js')).loadBuiltinRules(),
+    rules,
     version: version(),
     redacted: args.redact,
   });
@@ -155,7 +154,6 @@ export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult>
   }
   if (source.finish) result = source.finish(result);
   const delivered = await deliver(result, args, io, plan.rules.map((r) => r.spec));
-  if (!args.quiet) for (const note of plan.notes?.() ?? []) delivered.stderr += `keyfence: ${note}
-`;
+  if (!args.quiet) for (const note of plan.notes?.() ?? []) delivered.stderr += `keyfence: ${note}\n`;
   return delivered;
 }
