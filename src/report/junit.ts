@@ -31,6 +31,12 @@ function where(f: Finding): string {
   return `${f.path}:${f.line}:${f.column}`;
 }
 
+/** A finding's `<testcase …` opening: classname = path, name = rule, position and short commit. */
+function testcaseOpen(f: Finding): string {
+  const commit = f.commit ? ` @ ${f.commit.slice(0, 12)}` : '';
+  return `    <testcase classname="${xmlEscape(f.path)}" name="${xmlEscape(`${f.ruleId} at ${where(f)}${commit}`)}" file="${xmlEscape(f.path)}" line="${f.line}" time="0">\n`;
+}
+
 function details(f: Finding, help: string): string {
   const ex = excerptOf(f);
   const lines = [`${f.description} at ${where(f)}`, `  ${ex.before}${ex.secret}${ex.after}`];
@@ -54,16 +60,15 @@ export function junitReport(result: ScanResult, opts: ReportOptions): string {
   const help = new Map(ruleInfos(opts.rules, [...findings, ...suppressed]).map((r) => [r.id, r.help]));
   const cases: string[] = [];
   for (const f of findings) {
-    const commit = f.commit ? ` @ ${f.commit.slice(0, 12)}` : '';
     cases.push(
-      `    <testcase classname="${xmlEscape(f.path)}" name="${xmlEscape(`${f.ruleId} at ${where(f)}${commit}`)}" file="${xmlEscape(f.path)}" line="${f.line}" time="0">\n` +
+      testcaseOpen(f) +
         `      <failure type="${xmlEscape(f.ruleId)}" message="${xmlEscape(`${f.description}: ${f.secret}`)}">${xmlText(details(f, help.get(f.ruleId)!))}</failure>\n` +
         `    </testcase>`,
     );
   }
   for (const f of suppressed) {
     cases.push(
-      `    <testcase classname="${xmlEscape(f.path)}" name="${xmlEscape(`${f.ruleId} at ${where(f)}${f.commit ? ` @ ${f.commit.slice(0, 12)}` : ''}`)}" file="${xmlEscape(f.path)}" line="${f.line}" time="0">\n` +
+      testcaseOpen(f) +
         `      <skipped message="${xmlEscape(`suppressed by ${f.suppressedBy.stage}: ${f.suppressedBy.reason}`)}"/>\n` +
         `    </testcase>`,
     );
