@@ -401,4 +401,11 @@ describe('the git-secrets bin', () => {
     expect(h.status).toBe(129);
     expect(h.stdout).toBe(USAGE);
   });
+
+  it('an unexpected failure is one line and exit 2, not a stack trace', () => {
+    mkdirSync(path.join(s.dir, '.git', 'hooks', 'commit-msg'), { recursive: true }); // a directory where the hook goes
+    const r = sh('git', ['secrets', '--install', '-f'], s.dir, s.env);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^keyfence: internal error: EISDIR[^\n]*\n$/);
+  });
 });

@@ -9,9 +9,20 @@ function readStdin(): Promise<Buffer> {
   });
 }
 
-/** Runs `git secrets …` against the real process: writes its output, returns the exit code. */
+/**
+ * Runs `git secrets …` against the real process: writes its output, returns the exit code. A
+ * failure git-secrets has no answer for (a hook path that is a directory…) is one line and
+ * exit 2, as `keyfence git-secrets` reports it, never a stack trace.
+ */
 export async function gitSecretsMain(argv: string[]): Promise<number> {
-  const result = await gitSecretsBytes(argv, { cwd: process.cwd(), env: process.env, stdinBytes: readStdin, stdoutIsTTY: process.stdout.isTTY });
+  let result: { exitCode: number; stdout: Buffer; stderr: Buffer };
+  try {
+    result = await gitSecretsBytes(argv, { cwd: process.cwd(), env: process.env, stdinBytes: readStdin, stdoutIsTTY: process.stdout.isTTY });
+  } catch (err) {
+    const { errorResult } = await import('../cli/run.js');
+    const r = errorResult(err, { cwd: process.cwd(), env: process.env });
+    result = { exitCode: r.exitCode, stdout: Buffer.alloc(0), stderr: Buffer.from(r.stderr) };
+  }
   if (result.stdout.length) await new Promise<void>((resolve) => process.stdout.write(result.stdout, () => resolve()));
   if (result.stderr.length) await new Promise<void>((resolve) => process.stderr.write(result.stderr, () => resolve()));
   return result.exitCode;
