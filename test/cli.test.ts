@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { fakeKeyId, fakeSecretKey } from '../src/rules/examples.js';
+import { BIN } from './gitRepo.js';
 import { cli, tempDir, writeTree } from './helpers/tmp.js';
 
 describe('keyfence scan (CLI)', () => {
@@ -90,6 +92,14 @@ describe('keyfence scan (CLI)', () => {
         expect(r.stderr).not.toMatch(/\n\s+at /);
       });
     }
+  });
+
+  it('a reader that stops early (| head -1) ends the output quietly: no EPIPE stack trace', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'a.env': Array.from({ length: 3000 }, () => `AWS_ACCESS_KEY_ID=${fakeKeyId()}\n`).join('') });
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" scan --no-git . | head -1`], { cwd: dir, encoding: 'utf8' });
+    expect(r.stdout).toBe('a.env:1:19  aws-access-key-id  AWS access key ID\n');
+    expect(r.stderr).toBe('');
   });
 
   it('--help and --version print and exit 0', async () => {

@@ -1,5 +1,6 @@
 import { run } from './run.js';
 import type { RunIO } from './io.js';
+import { writeAll } from './writeAll.js';
 
 function readStdin(): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -22,6 +23,6 @@ export async function main(argv: string[]): Promise<number> {
   };
   const result = await run(argv, io);
   if (result.stderr) process.stderr.write(result.stderr);
-  if (result.stdout) await new Promise<void>((resolve) => process.stdout.write(result.stdout, () => resolve()));
+  if (result.stdout) await writeAll(process.stdout, result.stdout);
   return result.exitCode;
 }

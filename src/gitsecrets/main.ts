@@ -1,3 +1,4 @@
+import { writeAll } from '../cli/writeAll.js';
 import { gitSecretsBytes } from './command.js';
 
 function readStdin(): Promise<Buffer> {
@@ -23,7 +24,7 @@ export async function gitSecretsMain(argv: string[]): Promise<number> {
     const r = errorResult(err, { cwd: process.cwd(), env: process.env });
     result = { exitCode: r.exitCode, stdout: Buffer.alloc(0), stderr: Buffer.from(r.stderr) };
   }
-  if (result.stdout.length) await new Promise<void>((resolve) => process.stdout.write(result.stdout, () => resolve()));
-  if (result.stderr.length) await new Promise<void>((resolve) => process.stderr.write(result.stderr, () => resolve()));
+  if (result.stdout.length) await writeAll(process.stdout, result.stdout, 'git-secrets');
+  if (result.stderr.length) await writeAll(process.stderr, result.stderr, 'git-secrets');
   return result.exitCode;
 }
