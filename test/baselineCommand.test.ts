@@ -118,6 +118,8 @@ describe('keyfence baseline options', () => {
     writeFileSync(path.join(dir, 'bad.json'), '{\n  "entries":\n    [x]\n}\n');
     const invalid = await run(['scan', '--baseline', 'bad.json'], io(dir));
     expect(invalid).toMatchObject({ exitCode: 2, stderr: expect.stringMatching(/^keyfence: bad\.json: not a keyfence baseline: invalid JSON: [^\n]*\n$/) });
+    spawnSync('mkdir', ['adir'], { cwd: dir });
+    expect(await run(['scan', '--baseline', 'adir'], io(dir))).toMatchObject({ exitCode: 2, stderr: 'keyfence: adir: cannot read (EISDIR)\n' });
     expect(await run(['baseline', '--prune'], io(dir))).toMatchObject({ exitCode: 2, stderr: 'keyfence: .keyfence-baseline.json: baseline file not found\n' });
   });
 

@@ -85,14 +85,20 @@ export function parseBaseline(text: string, file: string): Baseline {
 /**
  * Reads the baseline file at `file` (named `shown` in messages), or undefined when it is
  * absent and not `required` (a config may name a baseline not yet written). Throws
- * ConfigError when a required one is missing or the file is not a baseline.
+ * ConfigError when a required one is missing, it cannot be read, or it is not a baseline.
  */
 export function readBaselineFile(file: string, shown: string, required: boolean): Baseline | undefined {
   if (!existsSync(file)) {
     if (required) throw new ConfigError(`${shown}: baseline file not found`);
     return undefined;
   }
-  return parseBaseline(readFileSync(file, 'utf8'), shown);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${shown}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return parseBaseline(text, shown);
 }
 
 /** Allows findings whose fingerprint the baseline records; `file` names it in the reason. */

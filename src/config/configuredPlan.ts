@@ -4,6 +4,7 @@ import { inlineAllowStage, inlineAuditStage } from '../allow/inlineAllow.js';
 import type { CompiledRule } from '../rules/compile.js';
 import { loadBuiltinRules, selectRules } from '../rules/load.js';
 import type { AllowStage } from '../scan.js';
+import { ConfigError } from './configError.js';
 import type { AllowList } from './keyfenceConfig.js';
 import { displayPath, loadConfig, type ConfigLocation } from './loadConfig.js';
 
@@ -78,7 +79,13 @@ export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> 
     if (existsSync(file)) {
       const { gitallowedStage, parseGitallowed } = await import('../allow/gitallowed.js');
       const shown = displayPath(file, input.cwd);
-      stages.push(gitallowedStage(parseGitallowed(readFileSync(file, 'utf8'), shown), shown));
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (err) {
+        throw new ConfigError(`${shown}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      }
+      stages.push(gitallowedStage(parseGitallowed(text, shown), shown));
     }
   }
 
