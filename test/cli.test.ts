@@ -94,6 +94,15 @@ describe('keyfence scan (CLI)', () => {
     }
   });
 
+  it('standard input is decoded as files are: UTF-16 with a BOM is read, not taken for UTF-8', async () => {
+    const id = fakeKeyId();
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`aws_access_key_id = ${id}\n`, 'utf16le')]);
+    const r = spawnSync(process.execPath, [BIN, 'scan', '-'], { input: bytes, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^\(stdin\):1:21 {2}aws-access-key-id /);
+    expect(r.stdout).not.toContain(id);
+  });
+
   it('a reader that stops early (| head -1) ends the output quietly: no EPIPE stack trace', () => {
     const dir = tempDir();
     writeTree(dir, { 'a.env': Array.from({ length: 3000 }, () => `AWS_ACCESS_KEY_ID=${fakeKeyId()}\n`).join('') });

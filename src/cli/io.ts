@@ -4,6 +4,11 @@ export interface RunIO {
   env: NodeJS.ProcessEnv;
   /** Standard input, read only when a command asks for it (`scan -`). */
   stdin?: () => Promise<string>;
+  /**
+   * Standard input as bytes (the bin gives both, read once): `scan -` then decodes it as files
+   * are decoded (UTF-16, Latin-1), not only as UTF-8.
+   */
+  stdinBytes?: () => Promise<Buffer>;
   stdoutIsTTY?: boolean;
   stderrIsTTY?: boolean;
   /** Live stderr for progress bars; absent in tests and when output is captured. */

@@ -2,21 +2,24 @@ import { run } from './run.js';
 import type { RunIO } from './io.js';
 import { writeAll } from './writeAll.js';
 
-function readStdin(): Promise<string> {
+function readStdin(): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
     process.stdin.on('error', reject);
   });
 }
 
 /** Runs the CLI against the real process: writes its output, returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  let bytes: Promise<Buffer> | undefined;
+  const stdinBytes = () => (bytes ??= readStdin());
   const io: RunIO = {
     cwd: process.cwd(),
     env: process.env,
-    stdin: readStdin,
+    stdin: async () => (await stdinBytes()).toString('utf8'),
+    stdinBytes,
     stdoutIsTTY: process.stdout.isTTY,
     stderrIsTTY: process.stderr.isTTY,
     stderrStream: process.stderr,

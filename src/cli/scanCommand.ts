@@ -18,13 +18,29 @@ export function useColor(args: { color?: boolean }, io: RunIO, tty: boolean | un
   return Boolean(tty) && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
 }
 
+/**
+ * `scan -`: standard input as one fragment. Given as bytes, it is decoded as a file is (UTF-16,
+ * Latin-1; see decodeBuffer), except that binary input is still read, as Latin-1.
+ */
 function stdinSource(io: RunIO): FragmentSource {
   return async function* (stats) {
-    if (!io.stdin) throw new UsageError('no standard input to read');
-    const text = await io.stdin();
+    let fragment: Fragment;
+    let size: number;
+    if (io.stdinBytes) {
+      const buf = await io.stdinBytes();
+      const decoded = (await import('../sources/decode.js')).decodeBuffer(buf);
+      const [text, encoding] = decoded.kind === 'text' ? [decoded.text, decoded.encoding] : [buf.toString('latin1'), 'latin1'];
+      fragment = { text, path: '(stdin)', startLine: 1, ...(encoding ? { encoding } : {}) };
+      size = buf.length;
+    } else if (io.stdin) {
+      fragment = { text: await io.stdin(), path: '(stdin)', startLine: 1 };
+      size = Buffer.byteLength(fragment.text);
+    } else {
+      throw new UsageError('no standard input to read');
+    }
     stats.filesScanned++;
-    stats.bytesScanned += Buffer.byteLength(text);
-    yield { text, path: '(stdin)', startLine: 1 };
+    stats.bytesScanned += size;
+    yield fragment;
   };
 }
 
