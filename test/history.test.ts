@@ -178,6 +178,11 @@ describe('keyfence scan --history', () => {
     expect(r.stderr).toBe('keyfence: git is not installed (or not on PATH)\n');
   });
 
+  it('a push with nothing to scan (a branch deletion) still reports as a history scan: 0 commits', async () => {
+    const r = await cli(tempRepo(), 'scan', '--pre-push', 'origin');
+    expect(r).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^keyfence: no findings in 0 commits, 0 files /) });
+  });
+
   it('--since without --history is a usage error', async () => {
     const r = await cli(tempRepo(), 'scan', '--since', '2026-01-01');
     expect(r).toMatchObject({ exitCode: 2, stderr: 'keyfence: --since only applies to --history\n' });

@@ -56,6 +56,7 @@ export function logArgs(opts: HistoryOptions): string[] {
  */
 export async function* historyFragments(opts: HistoryOptions, stats: ScanStats, order?: Map<string, number>): AsyncGenerator<Fragment> {
   const args = logArgs(opts);
+  stats.commitsScanned ??= 0;
   if (opts.revs && opts.revs.length === 0) return;
   const child = spawn('git', [...GIT_CONFIG_ARGS, ...args], {
     cwd: opts.cwd,
@@ -96,7 +97,6 @@ export async function* historyFragments(opts: HistoryOptions, stats: ScanStats, 
     }
     parser.line(l);
   };
-  stats.commitsScanned ??= 0;
   const split = new LineSplitter();
   try {
     for await (const chunk of child.stdout) {
