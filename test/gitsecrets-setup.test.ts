@@ -107,6 +107,14 @@ describe('the setup factories', () => {
     expect(stage(f, { text: 'k', path: 'a/b.txt', startLine: 3 })).toEqual({ stage: 'git-secrets-allowed', reason: 'secrets.allowed: ^a/b\\.txt:3:' });
     expect(stage({ ...f, line: 4 }, { text: 'k', path: 'a/b.txt', startLine: 4 })).toBeNull();
   });
+
+  it('matches the whole line, as git-secrets does, not the report excerpt cut around the secret', async () => {
+    s.git('config', '--add', 'secrets.allowed', 'fixture-ok$');
+    write('long.txt', `k = ${fakeKeyId()} ${'x'.repeat(400)} fixture-ok\n`);
+    const { exitCode, report } = await scanJson();
+    expect(exitCode).toBe(0);
+    expect(report.suppressed.map((x) => x.suppressedBy.stage)).toEqual(['git-secrets-allowed']);
+  });
 });
 
 describe('keyfence baseline sees the same git-secrets rules as keyfence scan', () => {

@@ -37,6 +37,22 @@ describe('keyfence scan --history', () => {
     expect(result.stats.commitsScanned).toBe(5);
   });
 
+  it('scans commit subjects too, and no report shows a secret from one in clear', async () => {
+    const repo = tempRepo();
+    const s = secretFile();
+    write(repo, 'a.txt', 'a\n');
+    git(repo, 'add', '.');
+    const pasted = commit(repo, `rotate to ${s.keyId}`);
+    const { exitCode, findings } = await scanJson(repo, '--history', '--no-redact');
+    expect(exitCode).toBe(1);
+    expect(findings.map((f) => [f.path, f.line, f.secret, f.commit])).toEqual([['(commit subject)', 1, s.keyId, pasted]]);
+    for (const format of ['text', 'json', 'sarif', 'csv', 'github', 'junit', 'html']) {
+      const r = await cli(repo, 'scan', '--history', '--format', format);
+      expect(r.exitCode, format).toBe(1);
+      expect(r.stdout, format).not.toContain(s.keyId);
+    }
+  });
+
   it('shares fingerprints with a tree scan, so one baseline covers both', async () => {
     const repo = tempRepo();
     write(repo, 'creds.ini', secretFile().text);

@@ -100,10 +100,14 @@ export interface ScanPlan {
  * themselves. See src/config/configuredPlan.ts.
  */
 export async function planScan(args: ScanArgs, io: RunIO, useBaseline = true): Promise<ConfiguredPlan> {
+  // A repository's git-secrets setup (secrets.patterns as rules, secrets.allowed as an allow
+  // stage): its `git config` read runs while the config loads; the drop-in's modules load only
+  // when there is something to apply.
+  const secrets = args.git ? import('../gitsecrets/secretsConfig.js').then((m) => m.readSecretsConfig(io.cwd, io.env)) : undefined;
   const { configuredPlan } = await import('../config/configuredPlan.js');
   const plan = await configuredPlan({ cwd: io.cwd, paths: args.paths, config: args.config, baseline: args.baseline, inlineAllow: args.inlineAllow !== false, useBaseline });
-  // A repository's git-secrets setup: secrets.patterns as rules, secrets.allowed as an allow stage.
-  if (args.git) await (await import('../gitsecrets/setup.js')).addGitSecretsSetup(plan, io.cwd, io.env);
+  const cfg = await secrets;
+  if (cfg && (cfg.patterns.length || cfg.allowed.length)) (await import('../gitsecrets/setup.js')).addGitSecretsSetup(plan, cfg);
   return plan;
 }
 

@@ -1,7 +1,8 @@
 import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { awsProviderOutput } from './awsProvider.js';
-import { combinePatterns, loadAllowed, loadPatterns, readSecretsConfig, type SecretsConfig } from './config.js';
+import { combinePatterns, loadAllowed, loadPatterns } from './config.js';
+import { readSecretsConfig, type SecretsConfig } from './secretsConfig.js';
 import { gitRun } from './gitio.js';
 import { gitGrep, regularGrep, type GrepOutcome } from './grep.js';
 import type { AllowMatcher } from './matcher.js';

@@ -2,7 +2,8 @@ import { compileRule, RuleError, type CompiledRule } from '../rules/compile.js';
 import type { RuleSpec } from '../rules/spec.js';
 import type { AllowStage } from '../scan.js';
 import type { Suppression } from '../types.js';
-import { readSecretsConfig } from './config.js';
+import { fragmentLine } from '../allow/fragmentLine.js';
+import type { SecretsConfig } from './secretsConfig.js';
 import { EreError, ereToJs } from './ere.js';
 import { AllowMatcher } from './matcher.js';
 import { AWS_PATTERNS } from './usage.js';
@@ -40,8 +41,9 @@ export function gitSecretsRuleSpecs(patterns: readonly string[]): RuleSpec[] {
  */
 export function gitSecretsAllowStage(patterns: readonly string[], source: 'secrets.allowed' | '.gitallowed'): AllowStage {
   const each = patterns.map((p) => ({ p, m: new AllowMatcher([p]) }));
-  return (finding): Suppression | null => {
-    const line = `${finding.path}:${finding.line}:${finding.lineText}`;
+  return (finding, fragment): Suppression | null => {
+    // The real line (as git-secrets matches it), not the report's excerpt cut around the secret.
+    const line = `${finding.path}:${finding.line}:${fragmentLine(fragment, finding.line) ?? finding.lineText}`;
     const hit = each.find((e) => e.m.allows(line));
     return hit ? { stage: source === '.gitallowed' ? 'gitallowed' : 'git-secrets-allowed', reason: `${source}: ${hit.p}` } : null;
   };
@@ -53,13 +55,12 @@ export function gitSecretsAllowStage(patterns: readonly string[], source: 'secre
  * others let through still sees the final answer). The patterns `--register-aws` adds are
  * skipped: keyfence's own AWS rules find the same keys with fewer false positives, and keeping
  * both would report every AWS key twice. `.gitallowed` is not added here: the configured plan
- * already honours it (src/allow/gitallowed.ts). One `git config` call; nothing changes without a
- * setup.
+ * already honours it (src/allow/gitallowed.ts). `cfg` comes from readSecretsConfig.
  */
-export async function addGitSecretsSetup(plan: { rules: CompiledRule[]; stages: AllowStage[] }, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const cfg = await readSecretsConfig(cwd, env);
+export function addGitSecretsSetup(plan: { rules: CompiledRule[]; stages: AllowStage[] }, cfg: Pick<SecretsConfig, 'patterns' | 'allowed'>): void {
   const text = (s: string): string => Buffer.from(s, 'latin1').toString('utf8');
   const patterns = cfg.patterns.filter((p) => !AWS_PATTERNS.includes(p)).map(text);
   for (const spec of gitSecretsRuleSpecs(patterns)) plan.rules.push(compileRule(spec));
   if (cfg.allowed.length) plan.stages.unshift(gitSecretsAllowStage(cfg.allowed.map(text), 'secrets.allowed'));
 }
+

@@ -25,26 +25,41 @@ const GLOBAL_LIMIT = 200;
  * excerpt too: a line holding a key ID and its secret key shows neither, whichever finding's
  * excerpt it is. Each excerpt is cleaned of the secrets found on the same line (same commit,
  * path and line), and, when the result holds at most GLOBAL_LIMIT distinct secrets, of every
- * secret of the result. Linear in the number of findings beyond that.
+ * secret of the result. Linear in the number of findings beyond that. A history finding's
+ * commit subject is cleaned the same way (of the secrets found in that commit).
  */
 export function redactResult(result: ScanResult): ScanResult {
   const all = [...result.findings, ...result.suppressed];
   const key = (f: Finding) => `${f.commit ?? ''}\0${f.path}\0${f.line}`;
   const byLine = new Map<string, string[]>();
+  const byCommit = new Map<string, string[]>();
+  const add = (map: Map<string, string[]>, k: string, secret: string) => {
+    const list = map.get(k);
+    if (list) list.push(secret);
+    else map.set(k, [secret]);
+  };
   for (const f of all) {
-    const k = key(f);
-    const list = byLine.get(k);
-    if (list) list.push(f.secret);
-    else byLine.set(k, [f.secret]);
+    add(byLine, key(f), f.secret);
+    if (f.commit !== undefined) add(byCommit, f.commit, f.secret);
   }
   const distinct = new Set(all.map((f) => f.secret));
   const global = distinct.size <= GLOBAL_LIMIT ? anyOf(distinct) : undefined;
   const lineRes = new Map<string, RegExp | undefined>();
+  const commitRes = new Map<string, RegExp | undefined>();
+  const commitRe = (commit: string | undefined): RegExp | undefined => {
+    if (commit === undefined) return undefined;
+    if (!commitRes.has(commit)) commitRes.set(commit, anyOf(byCommit.get(commit) ?? []));
+    return commitRes.get(commit);
+  };
   const redactFinding = <T extends Finding>(f: T): T => {
     const k = key(f);
     if (!global && !lineRes.has(k)) lineRes.set(k, anyOf(byLine.get(k)!));
     const re = global ?? lineRes.get(k);
-    return { ...f, secret: redactSecret(f.secret), lineText: re ? f.lineText.replace(re, (s) => redactSecret(s)) : f.lineText };
+    const out = { ...f, secret: redactSecret(f.secret), lineText: re ? f.lineText.replace(re, (s) => redactSecret(s)) : f.lineText };
+    // A history finding shows its commit's subject, which may hold a secret found in it.
+    const msgRe = f.message === undefined ? undefined : (global ?? commitRe(f.commit));
+    if (msgRe) out.message = f.message!.replace(msgRe, (s) => redactSecret(s));
+    return out;
   };
   return { ...result, findings: result.findings.map(redactFinding), suppressed: result.suppressed.map(redactFinding) };
 }

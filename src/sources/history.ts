@@ -16,6 +16,9 @@ export interface HistoryOptions {
   revs?: string[];
 }
 
+/** The path reported for a secret in a commit's subject line. */
+export const COMMIT_SUBJECT = '(commit subject)';
+
 /** Commit header line keyfence asks git for: RS, then the fields separated by US. */
 const FORMAT = '--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%s';
 
@@ -38,7 +41,7 @@ export function logArgs(opts: HistoryOptions): string[] {
  * any ref (`--all`). Merge commits count only the lines new relative to every parent (`--cc`
  * combined diffs: an "evil merge" resolution), not what they bring in from a branch; pure
  * renames add nothing. Each fragment carries its commit (id, author, email, ISO date,
- * subject). Counts commits in `stats.commitsScanned`. Throws GitError when git is missing, the
+ * subject); each commit's subject is a fragment of its own, at path COMMIT_SUBJECT. Counts commits in `stats.commitsScanned`. Throws GitError when git is missing, the
  * directory is not a repository, or a revision is unknown (git's first error line).
  *
  * The record git prints per commit (RS = \x1e, US = \x1f), then its patch as DiffParser reads it:
@@ -91,6 +94,8 @@ export async function* historyFragments(opts: HistoryOptions, stats: ScanStats, 
       parser.end();
       const [id = '', author = '', email = '', date = '', message = ''] = l.slice(1).split('\x1f');
       commit = { commit: id, author, email, date, message };
+      // The subject is history too (and reports show it): scan it like a file's added line.
+      if (message) ready.push({ text: message, path: COMMIT_SUBJECT, startLine: 1, commit });
       order?.set(id, order.size);
       stats.commitsScanned = (stats.commitsScanned ?? 0) + 1;
       return;

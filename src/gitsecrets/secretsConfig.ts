@@ -1,0 +1,35 @@
+// Kept free of the rest of the drop-in: `keyfence scan` reads this on every run (the pre-commit
+// path) and loads the drop-in's modules only when there is a setup to apply.
+import { runProcess } from '../git/runProcess.js';
+
+/** The git-secrets keys in one repository's view of git config (local, global and system). */
+export interface SecretsConfig {
+  patterns: string[];
+  providers: string[];
+  allowed: string[];
+  /** core.quotePath (default true): how git grep prints unusual path names. */
+  quotePath: boolean;
+}
+
+/**
+ * Reads secrets.patterns, secrets.providers, secrets.allowed (all values, in git's order, as
+ * `git config --get-all` lists them) and core.quotePath with one `git config` call.
+ *
+ * `git config -z --get-regexp` prints, per value: <key> LF <value> NUL (key lower-cased;
+ * a key with no value prints <key> NUL).
+ */
+export async function readSecretsConfig(cwd: string, env?: NodeJS.ProcessEnv): Promise<SecretsConfig> {
+  const r = await runProcess('git', ['config', '-z', '--get-regexp', '^(secrets\\.(patterns|providers|allowed)|core\\.quotepath)$'], cwd, undefined, env);
+  const cfg: SecretsConfig = { patterns: [], providers: [], allowed: [], quotePath: true };
+  for (const rec of r.stdout.toString('latin1').split('\0')) {
+    if (!rec) continue;
+    const nl = rec.indexOf('\n');
+    const key = nl < 0 ? rec : rec.slice(0, nl);
+    const value = nl < 0 ? '' : rec.slice(nl + 1);
+    if (key === 'secrets.patterns') cfg.patterns.push(value);
+    else if (key === 'secrets.providers') cfg.providers.push(value);
+    else if (key === 'secrets.allowed') cfg.allowed.push(value);
+    else if (key === 'core.quotepath') cfg.quotePath = !/^(false|no|off|0)$/i.test(value);
+  }
+  return cfg;
+}
