@@ -16,29 +16,42 @@ const WORKER = fileURLToPath(new URL('../../dist/sources/treeWorker.js', import.
 
 /**
  * Reads and scans `files` in worker threads (one per core, at most 4), yielding each file's
- * findings as they come. Stats from the workers are added into `stats`. A worker that dies
- * fails the scan with its error rather than silently dropping files.
+ * findings as they come. The workers start at once and take batches while `files` is still
+ * being listed; `stats.filesTotal` is set when it ends. Stats from the workers are added into
+ * `stats`. A worker that dies, or the listing failing, fails the scan with its error rather
+ * than silently dropping files.
  */
-export async function* scanInWorkers(files: Listed[], rules: readonly RuleSpec[], maxFileSize: number, stats: ScanStats): AsyncGenerator<Detected> {
-  const count = Math.min(4, availableParallelism(), Math.ceil(files.length / BATCH));
+export async function* scanInWorkers(files: AsyncIterable<Listed>, rules: readonly RuleSpec[], maxFileSize: number, stats: ScanStats): AsyncGenerator<Detected> {
+  const count = Math.min(4, availableParallelism());
   const queue: Detected[] = [];
   let wake: (() => void) | undefined;
   let failure: Error | undefined;
   let running = count;
+  const listed: Listed[] = [];
+  let listingDone = false;
   let next = 0;
   const workers: Worker[] = [];
+  /** Workers waiting for a batch while the listing goes on. */
+  const idle: Worker[] = [];
   const notify = () => { wake?.(); wake = undefined; };
 
   const feed = (w: Worker) => {
-    if (next >= files.length) {
+    if (next >= listed.length && listingDone) {
       void w.terminate();
       running--;
       notify();
       return;
     }
-    const task: WorkerTask = { files: files.slice(next, next + BATCH), maxFileSize };
+    if (listed.length - next < BATCH && !listingDone) {
+      idle.push(w);
+      return;
+    }
+    const task: WorkerTask = { files: listed.slice(next, next + BATCH), maxFileSize };
     next += BATCH;
     w.postMessage(task);
+  };
+  const feedIdle = () => {
+    while (idle.length && (listed.length - next >= BATCH || listingDone)) feed(idle.pop()!);
   };
 
   for (let i = 0; i < count; i++) {
@@ -57,8 +70,24 @@ export async function* scanInWorkers(files: Listed[], rules: readonly RuleSpec[]
       failure = err;
       notify();
     });
-    feed(w);
+    idle.push(w);
   }
+
+  const listing = (async () => {
+    try {
+      for await (const f of files) {
+        listed.push(f);
+        if (idle.length && listed.length - next >= BATCH) feedIdle();
+      }
+    } catch (err) {
+      failure = err as Error;
+    }
+    stats.filesTotal = listed.length;
+    listingDone = true;
+    feedIdle();
+    notify();
+  })();
+
   try {
     while (running > 0 || queue.length) {
       if (failure) throw failure;
@@ -68,5 +97,6 @@ export async function* scanInWorkers(files: Listed[], rules: readonly RuleSpec[]
     if (failure) throw failure;
   } finally {
     for (const w of workers) void w.terminate();
+    void listing; // never rejects; an early stop leaves the walk to end on its own
   }
 }
