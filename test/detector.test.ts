@@ -3,6 +3,7 @@ import { awsAccountFromKeyId } from '../src/detect/awsAccount.js';
 import { detect, fingerprintOf } from '../src/detect/detector.js';
 import { redactResult } from '../src/report/redact.js';
 import { fakeBedrockKey, fakeBedrockToken, fakeKeyId, fakeSecretKey } from '../src/rules/examples.js';
+import { compileRule } from '../src/rules/compile.js';
 import { loadBuiltinRules, selectRules } from '../src/rules/load.js';
 import type { Finding, Fragment } from '../src/types.js';
 
@@ -92,6 +93,25 @@ describe('Bedrock API keys', () => {
   it('decodes the account of a long-term key from its service user name', () => {
     const key = fakeBedrockKey('210987654321');
     expect(scan(`api_key: ${key}`).map((f) => [f.ruleId, f.awsAccountId])).toEqual([['aws-bedrock-api-key', '210987654321']]);
+  });
+});
+
+describe('literals prefilter', () => {
+  const acme = compileRule({ id: 'acme-token', description: 'ACME token', pattern: 'acme_([a-z0-9]{12})', flags: 'i', literals: ['cme_'] });
+  const find = (text: string) => detect({ text, path: 'a.txt', startLine: 1 }, [acme]).map((f) => f.secret);
+
+  it('runs a rule on a text that holds one of its literals, anywhere in it', () => {
+    expect(find('x\nlater: acme_0123456789ab\n')).toEqual(['0123456789ab']);
+    expect(find('ACME_0123456789ab and acme_ba9876543210')).toEqual(['0123456789ab', 'ba9876543210']);
+  });
+
+  it('skips a text without one, case-sensitively, even where the regex would match', () => {
+    expect(find('ACME_0123456789ab')).toEqual([]);
+  });
+
+  it('keeps finding built-in keys whose literal is only in a decoded layer', () => {
+    const key = fakeBedrockKey('210987654321');
+    expect(scan(`api_key: ${b64(key)}`).map((f) => [f.ruleId, f.secret, f.decodedFrom])).toEqual([['aws-bedrock-api-key', key, 'base64']]);
   });
 });
 

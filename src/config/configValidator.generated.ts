@@ -6,7 +6,7 @@ export const validate = validate10;
 export default validate10;
 const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://keyfence.dev/schema/config.schema.json","title":"keyfence configuration","description":"A .keyfence.json file at the repository root (or the scan root outside git, or named with --config).","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema, for editors."},"extends":{"enum":["default","none"],"default":"default","description":"\"default\" starts from keyfence's built-in rules; \"none\" uses only the rules listed here."},"rules":{"type":"array","description":"Custom rules, in exactly the shape of the built-in rules. A rule with the id of a built-in one replaces it.","items":{"$ref":"rules.schema.json#/definitions/rule"}},"disabledRules":{"$ref":"#/definitions/ruleIds","description":"Ids of rules not to run."},"enableRules":{"$ref":"#/definitions/ruleIds","description":"Ids of rules that ship disabled (e.g. aws-account-id) to run."},"allow":{"$ref":"#/definitions/allow"},"baseline":{"type":"string","minLength":1,"description":"Baseline file (relative to this config file): findings recorded in it are allowed. Written by `keyfence baseline`."}},"definitions":{"ruleIds":{"type":"array","items":{"type":"string","minLength":1}},"paths":{"type":"array","items":{"type":"string","minLength":1},"description":"micromatch globs, matched against paths relative to the repository root (\"/\" separators)."},"regexes":{"type":"array","items":{"type":"string","minLength":1},"description":"JavaScript regular expressions; a finding whose secret (or line, see regexTarget) matches one is allowed."},"regexTarget":{"enum":["secret","line"],"description":"What the regexes are matched against: the secret (default) or its whole line."},"stopwords":{"type":"array","items":{"type":"string","minLength":1},"description":"A finding whose secret contains one of these words (case-insensitive) is allowed."},"allowList":{"type":"object","additionalProperties":false,"properties":{"paths":{"$ref":"#/definitions/paths"},"regexes":{"$ref":"#/definitions/regexes"},"regexTarget":{"$ref":"#/definitions/regexTarget"},"stopwords":{"$ref":"#/definitions/stopwords"}}},"allow":{"type":"object","additionalProperties":false,"description":"Global allowlist, plus per-rule ones under byRule.","properties":{"paths":{"$ref":"#/definitions/paths"},"regexes":{"$ref":"#/definitions/regexes"},"regexTarget":{"$ref":"#/definitions/regexTarget"},"stopwords":{"$ref":"#/definitions/stopwords"},"byRule":{"type":"object","description":"Allowlists that apply to one rule only, keyed by rule id.","additionalProperties":{"$ref":"#/definitions/allowList"}}}}}};
 const schema23 = {"type":"array","items":{"type":"string","minLength":1}};
-const schema13 = {"type":"object","required":["id","pattern"],"additionalProperties":false,"properties":{"id":{"type":"string","pattern":"^[a-z0-9]+(?:-[a-z0-9]+)*$","description":"kebab-case, stable identifier."},"description":{"type":"string"},"pattern":{"type":"string","minLength":1,"description":"JavaScript regex; the secret is the first capturing group that matched (else the whole match)."},"flags":{"type":"string","pattern":"^[imsu]*$"},"keywords":{"type":"array","items":{"type":"string","minLength":1},"description":"Prefilter: the rule runs only where one of these occurs (case-insensitive)."},"enabled":{"type":"boolean"},"severity":{"enum":["error","warning","note"]},"help":{"type":"string"},"entropy":{"type":"number","minimum":0,"maximum":8},"gates":{"type":"array","items":{"$ref":"#/definitions/gateName"}},"awsAccount":{"type":"boolean"},"near":{"type":"object","required":["rule","linesAfter","pattern"],"additionalProperties":false,"properties":{"rule":{"type":"string"},"linesAfter":{"type":"integer","minimum":0,"maximum":50},"pattern":{"type":"string","minLength":1},"flags":{"type":"string","pattern":"^[imsu]*$"},"entropy":{"type":"number","minimum":0,"maximum":8},"gates":{"type":"array","items":{"$ref":"#/definitions/gateName"}}}},"allow":{"type":"object","additionalProperties":false,"properties":{"regexes":{"type":"array","items":{"type":"string"}},"regexTarget":{"enum":["secret","line"]},"stopwords":{"type":"array","items":{"type":"string"}}}},"examples":{"type":"object","additionalProperties":false,"required":["truePositives","falsePositives"],"properties":{"truePositives":{"type":"array","items":{"$ref":"#/definitions/example"}},"falsePositives":{"type":"array","items":{"type":"object","required":["text","why"],"additionalProperties":false,"properties":{"text":{"$ref":"#/definitions/example"},"why":{"type":"string","minLength":1}}}}}}}};
+const schema13 = {"type":"object","required":["id","pattern"],"additionalProperties":false,"properties":{"id":{"type":"string","pattern":"^[a-z0-9]+(?:-[a-z0-9]+)*$","description":"kebab-case, stable identifier."},"description":{"type":"string"},"pattern":{"type":"string","minLength":1,"description":"JavaScript regex; the secret is the first capturing group that matched (else the whole match)."},"flags":{"type":"string","pattern":"^[imsu]*$"},"keywords":{"type":"array","items":{"type":"string","minLength":1},"description":"Prefilter: the rule runs only where one of these occurs (case-insensitive)."},"literals":{"type":"array","items":{"type":"string","minLength":1},"description":"Prefilter: every match contains one of these (case-sensitive); the rule runs only on texts that hold one. Fastest when a literal starts with a character rare in code."},"enabled":{"type":"boolean"},"severity":{"enum":["error","warning","note"]},"help":{"type":"string"},"entropy":{"type":"number","minimum":0,"maximum":8},"gates":{"type":"array","items":{"$ref":"#/definitions/gateName"}},"awsAccount":{"type":"boolean"},"near":{"type":"object","required":["rule","linesAfter","pattern"],"additionalProperties":false,"properties":{"rule":{"type":"string"},"linesAfter":{"type":"integer","minimum":0,"maximum":50},"pattern":{"type":"string","minLength":1},"flags":{"type":"string","pattern":"^[imsu]*$"},"entropy":{"type":"number","minimum":0,"maximum":8},"gates":{"type":"array","items":{"$ref":"#/definitions/gateName"}}}},"allow":{"type":"object","additionalProperties":false,"properties":{"regexes":{"type":"array","items":{"type":"string"}},"regexTarget":{"enum":["secret","line"]},"stopwords":{"type":"array","items":{"type":"string"}}}},"examples":{"type":"object","additionalProperties":false,"required":["truePositives","falsePositives"],"properties":{"truePositives":{"type":"array","items":{"$ref":"#/definitions/example"}},"falsePositives":{"type":"array","items":{"type":"object","required":["text","why"],"additionalProperties":false,"properties":{"text":{"$ref":"#/definitions/example"},"why":{"type":"string","minLength":1}}}}}}}};
 const schema14 = {"type":"string","enum":["example","placeholder","long-placeholder","hex","mixed","identifier","path","regex-source"]};
 const schema16 = {"type":"string","minLength":1};
 const func2 = Object.prototype.hasOwnProperty;
@@ -147,11 +147,38 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.enabled !== undefined){
+if(data.literals !== undefined){
+let data6 = data.literals;
 const _errs14 = errors;
-if(typeof data.enabled !== "boolean"){
-validate14.errors = [{instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(errors === _errs14){
+if(Array.isArray(data6)){
+var valid2 = true;
+const len1 = data6.length;
+for(let i1=0; i1<len1; i1++){
+let data7 = data6[i1];
+const _errs16 = errors;
+if(errors === _errs16){
+if(typeof data7 === "string"){
+if(data7.length < 1){
+validate14.errors = [{instancePath:instancePath+"/literals/" + i1,schemaPath:"#/properties/literals/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+}
+else {
+validate14.errors = [{instancePath:instancePath+"/literals/" + i1,schemaPath:"#/properties/literals/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs16 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate14.errors = [{instancePath:instancePath+"/literals",schemaPath:"#/properties/literals/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
 }
 var valid0 = _errs14 === errors;
 }
@@ -159,42 +186,54 @@ else {
 var valid0 = true;
 }
 if(valid0){
+if(data.enabled !== undefined){
+const _errs18 = errors;
+if(typeof data.enabled !== "boolean"){
+validate14.errors = [{instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.severity !== undefined){
-let data7 = data.severity;
-const _errs16 = errors;
-if(!(((data7 === "error") || (data7 === "warning")) || (data7 === "note"))){
+let data9 = data.severity;
+const _errs20 = errors;
+if(!(((data9 === "error") || (data9 === "warning")) || (data9 === "note"))){
 validate14.errors = [{instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/enum",keyword:"enum",params:{allowedValues: schema13.properties.severity.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid0 = _errs16 === errors;
+var valid0 = _errs20 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.help !== undefined){
-const _errs17 = errors;
+const _errs21 = errors;
 if(typeof data.help !== "string"){
 validate14.errors = [{instancePath:instancePath+"/help",schemaPath:"#/properties/help/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs17 === errors;
+var valid0 = _errs21 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.entropy !== undefined){
-let data9 = data.entropy;
-const _errs19 = errors;
-if(errors === _errs19){
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 8 || isNaN(data9)){
+let data11 = data.entropy;
+const _errs23 = errors;
+if(errors === _errs23){
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 > 8 || isNaN(data11)){
 validate14.errors = [{instancePath:instancePath+"/entropy",schemaPath:"#/properties/entropy/maximum",keyword:"maximum",params:{comparison: "<=", limit: 8},message:"must be <= 8"}];
 return false;
 }
 else {
-if(data9 < 0 || isNaN(data9)){
+if(data11 < 0 || isNaN(data11)){
 validate14.errors = [{instancePath:instancePath+"/entropy",schemaPath:"#/properties/entropy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -205,32 +244,32 @@ validate14.errors = [{instancePath:instancePath+"/entropy",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs19 === errors;
+var valid0 = _errs23 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.gates !== undefined){
-let data10 = data.gates;
-const _errs21 = errors;
-if(errors === _errs21){
-if(Array.isArray(data10)){
-var valid2 = true;
-const len1 = data10.length;
-for(let i1=0; i1<len1; i1++){
-let data11 = data10[i1];
-const _errs23 = errors;
-if(typeof data11 !== "string"){
-validate14.errors = [{instancePath:instancePath+"/gates/" + i1,schemaPath:"#/definitions/gateName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+let data12 = data.gates;
+const _errs25 = errors;
+if(errors === _errs25){
+if(Array.isArray(data12)){
+var valid3 = true;
+const len2 = data12.length;
+for(let i2=0; i2<len2; i2++){
+let data13 = data12[i2];
+const _errs27 = errors;
+if(typeof data13 !== "string"){
+validate14.errors = [{instancePath:instancePath+"/gates/" + i2,schemaPath:"#/definitions/gateName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!((((((((data11 === "example") || (data11 === "placeholder")) || (data11 === "long-placeholder")) || (data11 === "hex")) || (data11 === "mixed")) || (data11 === "identifier")) || (data11 === "path")) || (data11 === "regex-source"))){
-validate14.errors = [{instancePath:instancePath+"/gates/" + i1,schemaPath:"#/definitions/gateName/enum",keyword:"enum",params:{allowedValues: schema14.enum},message:"must be equal to one of the allowed values"}];
+if(!((((((((data13 === "example") || (data13 === "placeholder")) || (data13 === "long-placeholder")) || (data13 === "hex")) || (data13 === "mixed")) || (data13 === "identifier")) || (data13 === "path")) || (data13 === "regex-source"))){
+validate14.errors = [{instancePath:instancePath+"/gates/" + i2,schemaPath:"#/definitions/gateName/enum",keyword:"enum",params:{allowedValues: schema14.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid2 = _errs23 === errors;
-if(!valid2){
+var valid3 = _errs27 === errors;
+if(!valid3){
 break;
 }
 }
@@ -240,89 +279,89 @@ validate14.errors = [{instancePath:instancePath+"/gates",schemaPath:"#/propertie
 return false;
 }
 }
-var valid0 = _errs21 === errors;
+var valid0 = _errs25 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.awsAccount !== undefined){
-const _errs26 = errors;
+const _errs30 = errors;
 if(typeof data.awsAccount !== "boolean"){
 validate14.errors = [{instancePath:instancePath+"/awsAccount",schemaPath:"#/properties/awsAccount/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid0 = _errs26 === errors;
+var valid0 = _errs30 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.near !== undefined){
-let data13 = data.near;
-const _errs28 = errors;
-if(errors === _errs28){
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+let data15 = data.near;
+const _errs32 = errors;
+if(errors === _errs32){
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 let missing1;
-if((((data13.rule === undefined) && (missing1 = "rule")) || ((data13.linesAfter === undefined) && (missing1 = "linesAfter"))) || ((data13.pattern === undefined) && (missing1 = "pattern"))){
+if((((data15.rule === undefined) && (missing1 = "rule")) || ((data15.linesAfter === undefined) && (missing1 = "linesAfter"))) || ((data15.pattern === undefined) && (missing1 = "pattern"))){
 validate14.errors = [{instancePath:instancePath+"/near",schemaPath:"#/properties/near/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
-const _errs30 = errors;
-for(const key1 in data13){
+const _errs34 = errors;
+for(const key1 in data15){
 if(!((((((key1 === "rule") || (key1 === "linesAfter")) || (key1 === "pattern")) || (key1 === "flags")) || (key1 === "entropy")) || (key1 === "gates"))){
 validate14.errors = [{instancePath:instancePath+"/near",schemaPath:"#/properties/near/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs30 === errors){
-if(data13.rule !== undefined){
-const _errs31 = errors;
-if(typeof data13.rule !== "string"){
+if(_errs34 === errors){
+if(data15.rule !== undefined){
+const _errs35 = errors;
+if(typeof data15.rule !== "string"){
 validate14.errors = [{instancePath:instancePath+"/near/rule",schemaPath:"#/properties/near/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid4 = _errs31 === errors;
+var valid5 = _errs35 === errors;
 }
 else {
-var valid4 = true;
+var valid5 = true;
 }
-if(valid4){
-if(data13.linesAfter !== undefined){
-let data15 = data13.linesAfter;
-const _errs33 = errors;
-if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+if(valid5){
+if(data15.linesAfter !== undefined){
+let data17 = data15.linesAfter;
+const _errs37 = errors;
+if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
 validate14.errors = [{instancePath:instancePath+"/near/linesAfter",schemaPath:"#/properties/near/properties/linesAfter/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs33){
-if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 50 || isNaN(data15)){
+if(errors === _errs37){
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 > 50 || isNaN(data17)){
 validate14.errors = [{instancePath:instancePath+"/near/linesAfter",schemaPath:"#/properties/near/properties/linesAfter/maximum",keyword:"maximum",params:{comparison: "<=", limit: 50},message:"must be <= 50"}];
 return false;
 }
 else {
-if(data15 < 0 || isNaN(data15)){
+if(data17 < 0 || isNaN(data17)){
 validate14.errors = [{instancePath:instancePath+"/near/linesAfter",schemaPath:"#/properties/near/properties/linesAfter/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 }
-var valid4 = _errs33 === errors;
+var valid5 = _errs37 === errors;
 }
 else {
-var valid4 = true;
+var valid5 = true;
 }
-if(valid4){
-if(data13.pattern !== undefined){
-let data16 = data13.pattern;
-const _errs35 = errors;
-if(errors === _errs35){
-if(typeof data16 === "string"){
-if(data16.length < 1){
+if(valid5){
+if(data15.pattern !== undefined){
+let data18 = data15.pattern;
+const _errs39 = errors;
+if(errors === _errs39){
+if(typeof data18 === "string"){
+if(data18.length < 1){
 validate14.errors = [{instancePath:instancePath+"/near/pattern",schemaPath:"#/properties/near/properties/pattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -332,18 +371,18 @@ validate14.errors = [{instancePath:instancePath+"/near/pattern",schemaPath:"#/pr
 return false;
 }
 }
-var valid4 = _errs35 === errors;
+var valid5 = _errs39 === errors;
 }
 else {
-var valid4 = true;
+var valid5 = true;
 }
-if(valid4){
-if(data13.flags !== undefined){
-let data17 = data13.flags;
-const _errs37 = errors;
-if(errors === _errs37){
-if(typeof data17 === "string"){
-if(!pattern1.test(data17)){
+if(valid5){
+if(data15.flags !== undefined){
+let data19 = data15.flags;
+const _errs41 = errors;
+if(errors === _errs41){
+if(typeof data19 === "string"){
+if(!pattern1.test(data19)){
 validate14.errors = [{instancePath:instancePath+"/near/flags",schemaPath:"#/properties/near/properties/flags/pattern",keyword:"pattern",params:{pattern: "^[imsu]*$"},message:"must match pattern \""+"^[imsu]*$"+"\""}];
 return false;
 }
@@ -353,23 +392,23 @@ validate14.errors = [{instancePath:instancePath+"/near/flags",schemaPath:"#/prop
 return false;
 }
 }
-var valid4 = _errs37 === errors;
+var valid5 = _errs41 === errors;
 }
 else {
-var valid4 = true;
+var valid5 = true;
 }
-if(valid4){
-if(data13.entropy !== undefined){
-let data18 = data13.entropy;
-const _errs39 = errors;
-if(errors === _errs39){
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 8 || isNaN(data18)){
+if(valid5){
+if(data15.entropy !== undefined){
+let data20 = data15.entropy;
+const _errs43 = errors;
+if(errors === _errs43){
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 8 || isNaN(data20)){
 validate14.errors = [{instancePath:instancePath+"/near/entropy",schemaPath:"#/properties/near/properties/entropy/maximum",keyword:"maximum",params:{comparison: "<=", limit: 8},message:"must be <= 8"}];
 return false;
 }
 else {
-if(data18 < 0 || isNaN(data18)){
+if(data20 < 0 || isNaN(data20)){
 validate14.errors = [{instancePath:instancePath+"/near/entropy",schemaPath:"#/properties/near/properties/entropy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -380,32 +419,32 @@ validate14.errors = [{instancePath:instancePath+"/near/entropy",schemaPath:"#/pr
 return false;
 }
 }
-var valid4 = _errs39 === errors;
+var valid5 = _errs43 === errors;
 }
 else {
-var valid4 = true;
-}
-if(valid4){
-if(data13.gates !== undefined){
-let data19 = data13.gates;
-const _errs41 = errors;
-if(errors === _errs41){
-if(Array.isArray(data19)){
 var valid5 = true;
-const len2 = data19.length;
-for(let i2=0; i2<len2; i2++){
-let data20 = data19[i2];
-const _errs43 = errors;
-if(typeof data20 !== "string"){
-validate14.errors = [{instancePath:instancePath+"/near/gates/" + i2,schemaPath:"#/definitions/gateName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+}
+if(valid5){
+if(data15.gates !== undefined){
+let data21 = data15.gates;
+const _errs45 = errors;
+if(errors === _errs45){
+if(Array.isArray(data21)){
+var valid6 = true;
+const len3 = data21.length;
+for(let i3=0; i3<len3; i3++){
+let data22 = data21[i3];
+const _errs47 = errors;
+if(typeof data22 !== "string"){
+validate14.errors = [{instancePath:instancePath+"/near/gates/" + i3,schemaPath:"#/definitions/gateName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!((((((((data20 === "example") || (data20 === "placeholder")) || (data20 === "long-placeholder")) || (data20 === "hex")) || (data20 === "mixed")) || (data20 === "identifier")) || (data20 === "path")) || (data20 === "regex-source"))){
-validate14.errors = [{instancePath:instancePath+"/near/gates/" + i2,schemaPath:"#/definitions/gateName/enum",keyword:"enum",params:{allowedValues: schema14.enum},message:"must be equal to one of the allowed values"}];
+if(!((((((((data22 === "example") || (data22 === "placeholder")) || (data22 === "long-placeholder")) || (data22 === "hex")) || (data22 === "mixed")) || (data22 === "identifier")) || (data22 === "path")) || (data22 === "regex-source"))){
+validate14.errors = [{instancePath:instancePath+"/near/gates/" + i3,schemaPath:"#/definitions/gateName/enum",keyword:"enum",params:{allowedValues: schema14.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid5 = _errs43 === errors;
-if(!valid5){
+var valid6 = _errs47 === errors;
+if(!valid6){
 break;
 }
 }
@@ -415,10 +454,10 @@ validate14.errors = [{instancePath:instancePath+"/near/gates",schemaPath:"#/prop
 return false;
 }
 }
-var valid4 = _errs41 === errors;
+var valid5 = _errs45 === errors;
 }
 else {
-var valid4 = true;
+var valid5 = true;
 }
 }
 }
@@ -433,41 +472,41 @@ validate14.errors = [{instancePath:instancePath+"/near",schemaPath:"#/properties
 return false;
 }
 }
-var valid0 = _errs28 === errors;
+var valid0 = _errs32 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.allow !== undefined){
-let data21 = data.allow;
-const _errs46 = errors;
-if(errors === _errs46){
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-const _errs48 = errors;
-for(const key2 in data21){
+let data23 = data.allow;
+const _errs50 = errors;
+if(errors === _errs50){
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+const _errs52 = errors;
+for(const key2 in data23){
 if(!(((key2 === "regexes") || (key2 === "regexTarget")) || (key2 === "stopwords"))){
 validate14.errors = [{instancePath:instancePath+"/allow",schemaPath:"#/properties/allow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs48 === errors){
-if(data21.regexes !== undefined){
-let data22 = data21.regexes;
-const _errs49 = errors;
-if(errors === _errs49){
-if(Array.isArray(data22)){
-var valid8 = true;
-const len3 = data22.length;
-for(let i3=0; i3<len3; i3++){
-const _errs51 = errors;
-if(typeof data22[i3] !== "string"){
-validate14.errors = [{instancePath:instancePath+"/allow/regexes/" + i3,schemaPath:"#/properties/allow/properties/regexes/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(_errs52 === errors){
+if(data23.regexes !== undefined){
+let data24 = data23.regexes;
+const _errs53 = errors;
+if(errors === _errs53){
+if(Array.isArray(data24)){
+var valid9 = true;
+const len4 = data24.length;
+for(let i4=0; i4<len4; i4++){
+const _errs55 = errors;
+if(typeof data24[i4] !== "string"){
+validate14.errors = [{instancePath:instancePath+"/allow/regexes/" + i4,schemaPath:"#/properties/allow/properties/regexes/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid8 = _errs51 === errors;
-if(!valid8){
+var valid9 = _errs55 === errors;
+if(!valid9){
 break;
 }
 }
@@ -477,40 +516,40 @@ validate14.errors = [{instancePath:instancePath+"/allow/regexes",schemaPath:"#/p
 return false;
 }
 }
-var valid7 = _errs49 === errors;
+var valid8 = _errs53 === errors;
 }
 else {
-var valid7 = true;
+var valid8 = true;
 }
-if(valid7){
-if(data21.regexTarget !== undefined){
-let data24 = data21.regexTarget;
-const _errs53 = errors;
-if(!((data24 === "secret") || (data24 === "line"))){
+if(valid8){
+if(data23.regexTarget !== undefined){
+let data26 = data23.regexTarget;
+const _errs57 = errors;
+if(!((data26 === "secret") || (data26 === "line"))){
 validate14.errors = [{instancePath:instancePath+"/allow/regexTarget",schemaPath:"#/properties/allow/properties/regexTarget/enum",keyword:"enum",params:{allowedValues: schema13.properties.allow.properties.regexTarget.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid7 = _errs53 === errors;
+var valid8 = _errs57 === errors;
 }
 else {
-var valid7 = true;
+var valid8 = true;
 }
-if(valid7){
-if(data21.stopwords !== undefined){
-let data25 = data21.stopwords;
-const _errs54 = errors;
-if(errors === _errs54){
-if(Array.isArray(data25)){
-var valid9 = true;
-const len4 = data25.length;
-for(let i4=0; i4<len4; i4++){
-const _errs56 = errors;
-if(typeof data25[i4] !== "string"){
-validate14.errors = [{instancePath:instancePath+"/allow/stopwords/" + i4,schemaPath:"#/properties/allow/properties/stopwords/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid8){
+if(data23.stopwords !== undefined){
+let data27 = data23.stopwords;
+const _errs58 = errors;
+if(errors === _errs58){
+if(Array.isArray(data27)){
+var valid10 = true;
+const len5 = data27.length;
+for(let i5=0; i5<len5; i5++){
+const _errs60 = errors;
+if(typeof data27[i5] !== "string"){
+validate14.errors = [{instancePath:instancePath+"/allow/stopwords/" + i5,schemaPath:"#/properties/allow/properties/stopwords/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid9 = _errs56 === errors;
-if(!valid9){
+var valid10 = _errs60 === errors;
+if(!valid10){
 break;
 }
 }
@@ -520,10 +559,10 @@ validate14.errors = [{instancePath:instancePath+"/allow/stopwords",schemaPath:"#
 return false;
 }
 }
-var valid7 = _errs54 === errors;
+var valid8 = _errs58 === errors;
 }
 else {
-var valid7 = true;
+var valid8 = true;
 }
 }
 }
@@ -534,57 +573,57 @@ validate14.errors = [{instancePath:instancePath+"/allow",schemaPath:"#/propertie
 return false;
 }
 }
-var valid0 = _errs46 === errors;
+var valid0 = _errs50 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.examples !== undefined){
-let data27 = data.examples;
-const _errs58 = errors;
-if(errors === _errs58){
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+let data29 = data.examples;
+const _errs62 = errors;
+if(errors === _errs62){
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
 let missing2;
-if(((data27.truePositives === undefined) && (missing2 = "truePositives")) || ((data27.falsePositives === undefined) && (missing2 = "falsePositives"))){
+if(((data29.truePositives === undefined) && (missing2 = "truePositives")) || ((data29.falsePositives === undefined) && (missing2 = "falsePositives"))){
 validate14.errors = [{instancePath:instancePath+"/examples",schemaPath:"#/properties/examples/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
-const _errs60 = errors;
-for(const key3 in data27){
+const _errs64 = errors;
+for(const key3 in data29){
 if(!((key3 === "truePositives") || (key3 === "falsePositives"))){
 validate14.errors = [{instancePath:instancePath+"/examples",schemaPath:"#/properties/examples/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs60 === errors){
-if(data27.truePositives !== undefined){
-let data28 = data27.truePositives;
-const _errs61 = errors;
-if(errors === _errs61){
-if(Array.isArray(data28)){
-var valid11 = true;
-const len5 = data28.length;
-for(let i5=0; i5<len5; i5++){
-let data29 = data28[i5];
-const _errs63 = errors;
-const _errs64 = errors;
-if(errors === _errs64){
-if(typeof data29 === "string"){
-if(data29.length < 1){
-validate14.errors = [{instancePath:instancePath+"/examples/truePositives/" + i5,schemaPath:"#/definitions/example/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(_errs64 === errors){
+if(data29.truePositives !== undefined){
+let data30 = data29.truePositives;
+const _errs65 = errors;
+if(errors === _errs65){
+if(Array.isArray(data30)){
+var valid12 = true;
+const len6 = data30.length;
+for(let i6=0; i6<len6; i6++){
+let data31 = data30[i6];
+const _errs67 = errors;
+const _errs68 = errors;
+if(errors === _errs68){
+if(typeof data31 === "string"){
+if(data31.length < 1){
+validate14.errors = [{instancePath:instancePath+"/examples/truePositives/" + i6,schemaPath:"#/definitions/example/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate14.errors = [{instancePath:instancePath+"/examples/truePositives/" + i5,schemaPath:"#/definitions/example/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate14.errors = [{instancePath:instancePath+"/examples/truePositives/" + i6,schemaPath:"#/definitions/example/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
-var valid11 = _errs63 === errors;
-if(!valid11){
+var valid12 = _errs67 === errors;
+if(!valid12){
 break;
 }
 }
@@ -594,92 +633,92 @@ validate14.errors = [{instancePath:instancePath+"/examples/truePositives",schema
 return false;
 }
 }
-var valid10 = _errs61 === errors;
+var valid11 = _errs65 === errors;
 }
 else {
-var valid10 = true;
+var valid11 = true;
 }
-if(valid10){
-if(data27.falsePositives !== undefined){
-let data30 = data27.falsePositives;
-const _errs66 = errors;
-if(errors === _errs66){
-if(Array.isArray(data30)){
-var valid13 = true;
-const len6 = data30.length;
-for(let i6=0; i6<len6; i6++){
-let data31 = data30[i6];
-const _errs68 = errors;
-if(errors === _errs68){
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(valid11){
+if(data29.falsePositives !== undefined){
+let data32 = data29.falsePositives;
+const _errs70 = errors;
+if(errors === _errs70){
+if(Array.isArray(data32)){
+var valid14 = true;
+const len7 = data32.length;
+for(let i7=0; i7<len7; i7++){
+let data33 = data32[i7];
+const _errs72 = errors;
+if(errors === _errs72){
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
 let missing3;
-if(((data31.text === undefined) && (missing3 = "text")) || ((data31.why === undefined) && (missing3 = "why"))){
-validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i6,schemaPath:"#/properties/examples/properties/falsePositives/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+if(((data33.text === undefined) && (missing3 = "text")) || ((data33.why === undefined) && (missing3 = "why"))){
+validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i7,schemaPath:"#/properties/examples/properties/falsePositives/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
-const _errs70 = errors;
-for(const key4 in data31){
+const _errs74 = errors;
+for(const key4 in data33){
 if(!((key4 === "text") || (key4 === "why"))){
-validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i6,schemaPath:"#/properties/examples/properties/falsePositives/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i7,schemaPath:"#/properties/examples/properties/falsePositives/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs70 === errors){
-if(data31.text !== undefined){
-let data32 = data31.text;
-const _errs71 = errors;
-const _errs72 = errors;
-if(errors === _errs72){
-if(typeof data32 === "string"){
-if(data32.length < 1){
-validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i6+"/text",schemaPath:"#/definitions/example/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(_errs74 === errors){
+if(data33.text !== undefined){
+let data34 = data33.text;
+const _errs75 = errors;
+const _errs76 = errors;
+if(errors === _errs76){
+if(typeof data34 === "string"){
+if(data34.length < 1){
+validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i7+"/text",schemaPath:"#/definitions/example/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i6+"/text",schemaPath:"#/definitions/example/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i7+"/text",schemaPath:"#/definitions/example/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
-var valid14 = _errs71 === errors;
+var valid15 = _errs75 === errors;
 }
 else {
-var valid14 = true;
+var valid15 = true;
 }
-if(valid14){
-if(data31.why !== undefined){
-let data33 = data31.why;
-const _errs74 = errors;
-if(errors === _errs74){
-if(typeof data33 === "string"){
-if(data33.length < 1){
-validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i6+"/why",schemaPath:"#/properties/examples/properties/falsePositives/items/properties/why/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(valid15){
+if(data33.why !== undefined){
+let data35 = data33.why;
+const _errs78 = errors;
+if(errors === _errs78){
+if(typeof data35 === "string"){
+if(data35.length < 1){
+validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i7+"/why",schemaPath:"#/properties/examples/properties/falsePositives/items/properties/why/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i6+"/why",schemaPath:"#/properties/examples/properties/falsePositives/items/properties/why/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i7+"/why",schemaPath:"#/properties/examples/properties/falsePositives/items/properties/why/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
-var valid14 = _errs74 === errors;
+var valid15 = _errs78 === errors;
 }
 else {
-var valid14 = true;
+var valid15 = true;
 }
 }
 }
 }
 }
 else {
-validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i6,schemaPath:"#/properties/examples/properties/falsePositives/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i7,schemaPath:"#/properties/examples/properties/falsePositives/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid13 = _errs68 === errors;
-if(!valid13){
+var valid14 = _errs72 === errors;
+if(!valid14){
 break;
 }
 }
@@ -689,10 +728,10 @@ validate14.errors = [{instancePath:instancePath+"/examples/falsePositives",schem
 return false;
 }
 }
-var valid10 = _errs66 === errors;
+var valid11 = _errs70 === errors;
 }
 else {
-var valid10 = true;
+var valid11 = true;
 }
 }
 }
@@ -703,10 +742,11 @@ validate14.errors = [{instancePath:instancePath+"/examples",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs58 === errors;
+var valid0 = _errs62 === errors;
 }
 else {
 var valid0 = true;
+}
 }
 }
 }

@@ -154,10 +154,10 @@ function secretOf(m: RegExpExecArray): { value: string; index: number } {
 }
 
 /**
- * Runs every rule over one text: a rule with keywords runs only over
- * the lines that hold one (so its match must lie within one line), a rule without keywords over
- * the whole text; then entropy, gates, the rule's allow list, then the `near` forms around the
- * hits of the rules they pair with. Hits come in no set order.
+ * Runs every rule over one text: a rule with literals only if one occurs in the text; a rule
+ * with keywords only over the lines that hold one (so its match must lie within one line), a
+ * rule without keywords over the whole text; then entropy, gates, the rule's allow list, then
+ * the `near` forms around the hits of the rules they pair with. Hits come in no set order.
  */
 function findHits(text: string, rules: readonly CompiledRule[]): Hit[] {
   const index = new LineIndex(text);
@@ -204,6 +204,9 @@ function findHits(text: string, rules: readonly CompiledRule[]): Hit[] {
 
   const windows = keywordLines(text, rules);
   rules.forEach((rule, i) => {
+    // One plain substring search per literal: V8 skips along a literal's first character at
+    // memchr speed, far faster than a regex whose leading alternation has common letters.
+    if (rule.literals.length > 0 && !rule.literals.some((l) => text.includes(l))) return;
     if (rule.keywords.length === 0) runOver(rule, 0, text.length);
     else for (const [from, to] of windows.get(i) ?? []) runOver(rule, from, to);
   });

@@ -15,6 +15,8 @@ export interface CompiledRule {
   id: string;
   re: RegExp;
   keywords: string[];
+  /** Case-sensitive literals, one of which every match contains (empty: no such prefilter). */
+  literals: string[];
   entropy: number;
   gates: Gate[];
   near?: CompiledNear;
@@ -54,6 +56,7 @@ export function compileRule(spec: RuleSpec): CompiledRule {
     id: spec.id,
     re: compileRegex(spec.id, 'pattern', spec.pattern, spec.flags),
     keywords: (spec.keywords ?? []).map((k) => k.toLowerCase()),
+    literals: spec.literals ?? [],
     entropy: spec.entropy ?? 0,
     gates: gates(spec.gates, 'gates'),
     allowRes: (spec.allow?.regexes ?? []).map((r, i) => compileRegex(spec.id, `allow.regexes[${i}]`, r)),

@@ -20,6 +20,13 @@ export interface RuleSpec {
    * case-insensitive). An empty list means the rule always runs.
    */
   keywords?: string[];
+  /**
+   * Prefilter, case-sensitive: every match of `pattern` contains one of these strings, so the
+   * rule runs on a text only if one occurs in it. Each is a plain substring search, fastest
+   * when the literal starts with a character rare in code (`-api-key-` rather than
+   * `bedrock-api-key-`): use it where the rule's own regex is slow to rule a text out.
+   */
+  literals?: string[];
   /** Rules with `enabled: false` ship disabled; a config's `enableRules` turns them on. */
   enabled?: boolean;
   severity?: Severity;
