@@ -1,12 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { redactResult } from '../report/redact.js';
-import { renderReport } from '../report/index.js';
 import type { ConfiguredPlan } from '../config/configuredPlan.js';
 import type { CompiledRule } from '../rules/compile.js';
 import type { RuleSpec } from '../rules/spec.js';
 import { scan, type AllowStage, type Detected, type FragmentSource } from '../scan.js';
-import { startProgress } from '../progress.js';
 import type { Fragment, ScanResult, ScanStats } from '../types.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import type { ScanArgs } from './scanOptions.js';
@@ -57,31 +54,30 @@ export function statsNotes(result: ScanResult): string {
  * (the rules that ran) lets reports describe them (SARIF, help text).
  */
 export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO, rules: readonly RuleSpec[]): Promise<RunResult> {
-  const shown = args.redact ? redactResult(result) : result;
   const toFile = args.output !== undefined;
-  const report = await renderReport(args.format, shown, {
+  const exitCode = result.findings.length ? EXIT.findings : EXIT.clean;
+  let stderr = args.quiet ? '' : statsNotes(result);
+  // --quiet and clean: a text report would be thrown away (every commit's hook takes this path).
+  if (!toFile && args.quiet && args.format === 'text' && result.findings.length === 0) return { exitCode, stdout: '', stderr };
+  // Reporters load only when a report is rendered (not on a quiet, clean hook run).
+  const [{ renderReport }, { redactResult }] = await Promise.all([import('../report/index.js'), import('../report/redact.js')]);
+  const report = await renderReport(args.format, args.redact ? redactResult(result) : result, {
     color: !toFile && useColor(args, io, io.stdoutIsTTY),
     rules,
     version: version(),
     redacted: args.redact,
   });
-  let stdout = '';
-  let stderr = '';
-  if (!args.quiet) stderr += statsNotes(result);
-  if (toFile) {
-    try {
-      await writeFile(path.resolve(io.cwd, args.output!), report);
-    } catch (err) {
-      throw new UsageError(`cannot write report to ${args.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-    if (!args.quiet || result.findings.length) {
-      const { summaryLine } = await import('../report/summary.js');
-      stderr += `${summaryLine(result)}\n`;
-    }
-  } else if (!(args.quiet && args.format === 'text' && result.findings.length === 0)) {
-    stdout = report;
+  if (!toFile) return { exitCode, stdout: report, stderr };
+  try {
+    await writeFile(path.resolve(io.cwd, args.output!), report);
+  } catch (err) {
+    throw new UsageError(`cannot write report to ${args.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  return { exitCode: result.findings.length ? EXIT.findings : EXIT.clean, stdout, stderr };
+  if (!args.quiet || result.findings.length) {
+    const { summaryLine } = await import('../report/summary.js');
+    stderr += `${summaryLine(result)}\n`;
+  }
+  return { exitCode, stdout: '', stderr };
 }
 
 /** What a scan runs: the rules and the allow stages, from the built-ins and the config. */
@@ -164,7 +160,8 @@ export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): Finishi
 /** `keyfence scan`: plan, source, scan, report. */
 export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult> {
   const plan = await planScan(args, io);
-  const progress = startProgress(args, io);
+  // Only a TTY's stderr gets a progress bar: hooks and CI never load it.
+  const progress = !args.quiet && io.stderrIsTTY ? (await import('../progress.js')).startProgress(args, io) : undefined;
   const source = chooseSource(args, io, plan);
   let result: ScanResult;
   try {
