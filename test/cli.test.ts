@@ -125,4 +125,16 @@ describe('keyfence scan (CLI)', () => {
     expect(rules.find((x) => x.id === 'aws-access-key-id')?.enabled).toBe(true);
     expect(rules.find((x) => x.id === 'aws-account-id')?.enabled).toBe(false);
   });
+
+  it('keyfence rules shows what the config changes: its own rules, disabled and enabled ones', async () => {
+    const dir = tempDir();
+    writeTree(dir, {
+      '.keyfence.json': JSON.stringify({ rules: [{ id: 'acme-token', description: 'ACME token', pattern: 'acme_[a-z0-9]{32}', keywords: ['acme_'] }], disabledRules: ['aws-session-token'], enableRules: ['aws-account-id'] }),
+    });
+    const rules = JSON.parse((await cli(['rules', '--format', 'json'], dir)).stdout) as { id: string; enabled: boolean }[];
+    const on = Object.fromEntries(rules.map((r) => [r.id, r.enabled]));
+    expect(on).toMatchObject({ 'acme-token': true, 'aws-session-token': false, 'aws-account-id': true, 'aws-access-key-id': true });
+    const text = (await cli(['rules'], dir)).stdout;
+    expect(text).toMatch(/^acme-token +on +ACME token$/m);
+  });
 });

@@ -72,8 +72,9 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
         .example('$0 baseline', 'record today\'s findings in .keyfence-baseline.json')
         .example('$0 scan --baseline .keyfence-baseline.json', 'then: only new findings fail');
     }, () => { command = 'baseline'; })
-    .command('rules', 'List the rules (id, enabled, description)', (y) =>
-      y.option('format', { alias: 'f', choices: ['text', 'json'], default: 'text', describe: 'Output format' }),
+    .command('rules', 'List the rules (id, whether scans here run it, description), built-in and from the config', (y) =>
+      y.option('format', { alias: 'f', choices: ['text', 'json'], default: 'text', describe: 'Output format' })
+        .option('config', { type: 'string', describe: 'Config file (default: .keyfence.json at the repository root)' }),
       () => { command = 'rules'; })
     // Listed for --help only: run() hands `git-secrets …` over before yargs sees it.
     .command('git-secrets', 'Drop-in for awslabs/git-secrets: keyfence git-secrets --scan|--install|--register-aws|… (see keyfence git-secrets -h)')
@@ -108,7 +109,7 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
       return baselineCommand({ ...scanArgs, output: undefined }, { output: (args as { output?: string }).output, prune: Boolean((args as { prune?: boolean }).prune) }, io);
     }
     case 'rules':
-      return (await import('./rulesCommand.js')).rulesCommand((args as unknown as { format: string }).format);
+      return (await import('./rulesCommand.js')).rulesCommand((args as unknown as { format: string }).format, io, (args as { config?: string }).config);
     case 'install':
       return (await import('./install.js')).installCommand(args as unknown as { force: boolean; prePush: boolean }, io);
     case 'uninstall':
