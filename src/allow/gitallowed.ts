@@ -1,4 +1,5 @@
 import { ConfigError } from '../config/configError.js';
+import { ereToJs } from '../gitsecrets/ere.js';
 import type { AllowStage } from '../scan.js';
 import { fragmentLine } from './fragmentLine.js';
 
@@ -9,16 +10,11 @@ export interface GitallowedPattern {
   re: RegExp;
 }
 
-/** POSIX bracket classes git-secrets users write (grep -E), as JavaScript class contents. */
-const POSIX: Record<string, string> = {
-  alnum: 'A-Za-z0-9', alpha: 'A-Za-z', digit: '0-9', lower: 'a-z', upper: 'A-Z', xdigit: '0-9A-Fa-f',
-  space: ' \\t\\r\\n\\v\\f', blank: ' \\t', punct: '!-\\/:-@\\[-`{-~', word: '\\w',
-};
-
 /**
- * Parses git-secrets' `.gitallowed`: one extended regex per line; blank lines and lines
- * starting with "#" are skipped. POSIX classes such as `[[:alnum:]]` are translated. Throws
- * ConfigError naming `file` and the line for a pattern that does not compile.
+ * Parses git-secrets' `.gitallowed`: one GNU extended regex per line (grep -E, as git-secrets
+ * reads it: POSIX classes such as `[[:alnum:]]`, backreferences…, translated by the drop-in's
+ * ERE translator, so both read the file alike); blank lines and lines starting with "#" are
+ * skipped. Throws ConfigError naming `file` and the line for a pattern grep would reject.
  *
  *     # allow the documented example key and everything in fixtures
  *     AKIAIOSFODNN7EXAMPLE
@@ -29,9 +25,8 @@ export function parseGitallowed(text: string, file: string): GitallowedPattern[]
   text.split('\n').forEach((raw, i) => {
     const source = raw.replace(/\r$/, '');
     if (source.trim() === '' || source.trimStart().startsWith('#')) return;
-    const js = source.replace(/\[:([a-z]+):\]/g, (whole, name: string) => POSIX[name] ?? whole);
     try {
-      out.push({ line: i + 1, source, re: new RegExp(js) });
+      out.push({ line: i + 1, source, re: new RegExp(ereToJs(source)) });
     } catch (err) {
       throw new ConfigError(`${file}:${i + 1}: not a valid regular expression: ${(err as Error).message}`);
     }
