@@ -31,3 +31,11 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** A problem with what a scan was pointed at (a missing path, an unreadable message file): one line, exit 2. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}

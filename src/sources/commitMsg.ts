@@ -1,14 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Fragment, ScanStats } from '../types.js';
-
-/** An unreadable message file; named like tree.ts' InputError (not imported: tree.ts loads fast-glob). */
-class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
+import { InputError } from '../cli/io.js';
 
 /** The line below which `git commit --verbose` puts the diff; git drops it and everything after. */
 const SCISSORS = /^# -+ >8 -+$/;

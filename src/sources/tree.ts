@@ -7,6 +7,7 @@ import type { RuleSpec } from '../rules/spec.js';
 import type { Detected } from '../scan.js';
 import type { Fragment, ScanStats } from '../types.js';
 import { decodeBuffer } from './decode.js';
+import { InputError } from '../cli/io.js';
 
 export interface TreeOptions {
   /** Files or directories to scan, relative to cwd; empty means cwd. */
@@ -16,14 +17,6 @@ export interface TreeOptions {
   noGit: boolean;
   /** Files larger than this many bytes are skipped with a note. */
   maxFileSize: number;
-}
-
-/** A user-facing problem with the scan's input (missing path); the CLI exits 2 with it. */
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
 }
 
 export interface Listed {
