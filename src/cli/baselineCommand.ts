@@ -7,6 +7,7 @@ import type { ScanResult } from '../types.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import { chooseSource, planScan, statsNotes } from './scanCommand.js';
 import type { ScanArgs } from './scanOptions.js';
+import { countsByRule } from '../report/summary.js';
 
 /** The default baseline file name, at the repository root (or the scan root outside git). */
 export const DEFAULT_BASELINE = '.keyfence-baseline.json';
@@ -19,9 +20,7 @@ export interface BaselineOptions {
 }
 
 function countByRule(entries: BaselineEntry[]): string {
-  const counts = new Map<string, number>();
-  for (const e of entries) counts.set(e.ruleId, (counts.get(e.ruleId) ?? 0) + 1);
-  return [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, n]) => `${id}: ${n}`).join(', ');
+  return countsByRule(entries).map(([id, n]) => `${id}: ${n}`).join(', ');
 }
 
 /**

@@ -132,7 +132,7 @@ const SCRIPT = `
 export function htmlReport(result: ScanResult, opts: ReportOptions): string {
   const { findings, suppressed, stats } = result;
   const n = findings.length;
-  const byRule = countsByRule(result);
+  const byRule = countsByRule(result.findings);
   const card = (label: string, value: string, bad = false) => `<div class="card${bad ? ' bad' : ''}"><b>${htmlEscape(value)}</b><span>${htmlEscape(label)}</span></div>`;
   const cards = [
     card('findings', String(n), n > 0),

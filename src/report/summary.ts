@@ -7,18 +7,18 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
 }
 
-/** Findings counted per rule id, in rule-id order. */
-export function countsByRule(result: ScanResult): [string, number][] {
+/** Findings (or baseline entries) counted per rule id, in rule-id order. */
+export function countsByRule(items: readonly { ruleId: string }[]): [string, number][] {
   const counts = new Map<string, number>();
-  for (const f of result.findings) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
-  return [...counts].sort(([a], [b]) => a.localeCompare(b));
+  for (const f of items) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)); // byte order: same in every locale
 }
 
 /** One line: "3 findings (aws-access-key-id: 2, …) in 120 files (1.2 MB, 35 ms); 1 suppressed". */
 export function summaryLine(result: ScanResult): string {
   const { findings, suppressed, stats } = result;
   const n = findings.length;
-  const rules = countsByRule(result).map(([id, c]) => `${id}: ${c}`).join(', ');
+  const rules = countsByRule(findings).map(([id, c]) => `${id}: ${c}`).join(', ');
   const what = n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'} (${rules})`;
   const commits = stats.commitsScanned !== undefined ? `${stats.commitsScanned} commits, ` : '';
   let line = `keyfence: ${what} in ${commits}${stats.filesScanned} file${stats.filesScanned === 1 ? '' : 's'} (${formatBytes(stats.bytesScanned)}, ${stats.durationMs} ms)`;
