@@ -1,15 +1,7 @@
 import { run } from './run.js';
 import type { RunIO } from './io.js';
 import { writeAll } from './writeAll.js';
-
-function readStdin(): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
-    process.stdin.on('error', reject);
-  });
-}
+import { readStdin } from './readStdin.js';
 
 /** Runs the CLI against the real process: writes its output, returns the exit code. */
 export async function main(argv: string[]): Promise<number> {

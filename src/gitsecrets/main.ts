@@ -1,14 +1,6 @@
 import { writeAll } from '../cli/writeAll.js';
 import { gitSecretsBytes } from './command.js';
-
-function readStdin(): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
-    process.stdin.on('error', reject);
-  });
-}
+import { readStdin } from '../cli/readStdin.js';
 
 /**
  * Runs `git secrets …` against the real process: writes its output, returns the exit code. A
