@@ -6,7 +6,7 @@ import type { Finding, Fragment } from '../src/types.js';
 function finding(line: number, path = 'config/dev.env'): Finding {
   return {
     ruleId: 'aws-access-key-id', description: '', path, line, column: 1, endColumn: 21,
-    secret: 'AKIAXXXXXXXXXXXXXXXX', lineText: '', fingerprint: 'fp', severity: 'error',
+    secret: 'placeholder-secret', lineText: '', fingerprint: 'fp', severity: 'error',
   };
 }
 
