@@ -8,6 +8,8 @@
  * layer keeps only the source near what it decoded.
  */
 
+import { lastAtOrBelow } from './lastAtOrBelow.js';
+
 /** Where a span of a layer's text comes from in the text the layer was decoded from. */
 export interface SourceSpan {
   start: number;
@@ -137,16 +139,7 @@ class LayerBuilder {
     }
     dst.push(length);
     const text = texts.join('');
-    const segment = (offset: number): number => {
-      let lo = 0;
-      let hi = dst.length - 2;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (dst[mid]! <= offset) lo = mid;
-        else hi = mid - 1;
-      }
-      return lo;
-    };
+    const segment = (offset: number): number => lastAtOrBelow(dst, offset, dst.length - 2);
     const startOf = (i: number, p: number): number => {
       const rel = p - dst[i]!;
       if (how[i] === COPY) return src[i]! + rel;

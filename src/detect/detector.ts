@@ -4,6 +4,7 @@ import type { Finding, Fragment } from '../types.js';
 import { awsAccountOf } from './awsAccount.js';
 import { decodedLayers, type Layer } from './decoders.js';
 import { shannonEntropy } from './entropy.js';
+import { lastAtOrBelow } from './lastAtOrBelow.js';
 
 /** Past this many keyword lines in one fragment, a rule's regex runs over the whole text. */
 const MAX_WINDOWS = 32;
@@ -36,15 +37,7 @@ class LineIndex {
 
   /** 0-based index of the line holding `offset`. */
   lineOf(offset: number): number {
-    const starts = this.lineStarts();
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lastAtOrBelow(this.lineStarts(), offset);
   }
 
   start(line: number): number {

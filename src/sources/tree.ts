@@ -77,8 +77,12 @@ async function* walkDir(dir: string, base: string, skipped: ScanStats['skipped']
 }
 
 /**
- * The files a tree scan reads, yielded as they are found (see listTree for which). Throws
- * InputError, before yielding anything, for a path that does not exist.
+ * The files a tree scan reads, yielded as they are found. Inside a git work tree (unless
+ * noGit): the files git would commit, paths relative to the repo root. Without git installed,
+ * the file system is walked instead, with a note in `stats.notes`. Otherwise: every regular
+ * file under the given paths, relative to the one directory given (or to cwd when several
+ * paths or a file are given). Throws InputError, before yielding anything, for a path that
+ * does not exist.
  */
 export async function* walkTree(opts: TreeOptions, stats: ScanStats): AsyncGenerator<Listed> {
   const given = opts.paths.length ? opts.paths : ['.'];
@@ -111,19 +115,6 @@ export async function* walkTree(opts: TreeOptions, stats: ScanStats): AsyncGener
     if (kinds[i] === 'dir') yield* walkDir(abs, base, stats.skipped);
     else yield { abs, rel: toSlash(path.relative(base, abs)) };
   }
-}
-
-/**
- * Lists the files a tree scan reads. Inside a git work tree (unless noGit): the files git would
- * commit, paths relative to the repo root. Without git installed, the file system is walked
- * instead, with a note in `stats.notes`. Otherwise: every regular file under the given paths,
- * relative to the one directory given (or to cwd when several paths or a file are given).
- * Throws InputError for a path that does not exist.
- */
-export async function listTree(opts: TreeOptions, stats: ScanStats): Promise<Listed[]> {
-  const listed: Listed[] = [];
-  for await (const f of walkTree(opts, stats)) listed.push(f);
-  return listed;
 }
 
 /** Above this many files a tree scan spreads reading and detection over worker threads. */
