@@ -1,6 +1,6 @@
 import type { Finding, ScanResult, Severity } from '../types.js';
 import type { ReportOptions } from './index.js';
-import { ruleInfos } from './ruleInfo.js';
+import { findingMessage, ruleInfos } from './ruleInfo.js';
 import { summaryLine } from './summary.js';
 
 /**
@@ -28,11 +28,8 @@ function annotation(f: Finding, help: string): string {
     `endColumn=${f.endColumn}`,
     `title=${escapeProperty(`keyfence: ${f.ruleId}`)}`,
   ];
-  let msg = `${f.description} found: ${f.secret}`;
-  if (f.awsAccountId) msg += ` (AWS account ${f.awsAccountId})`;
-  if (f.decodedFrom) msg += ` (decoded from ${f.decodedFrom})`;
-  if (f.commit) msg += `\nin commit ${f.commit.slice(0, 12)}${f.author ? ` by ${f.author}` : ''}${f.date ? ` on ${f.date}` : ''}`;
-  msg += `\n${help}`;
+  const { what, commit } = findingMessage(f);
+  const msg = `${what}${commit ? `\n${commit}` : ''}\n${help}`;
   return `::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(msg)}`;
 }
 

@@ -22,3 +22,16 @@ export function ruleInfos(rules: readonly RuleSpec[] | undefined, findings: read
   for (const f of findings) if (!byId.has(f.ruleId)) byId.set(f.ruleId, { id: f.ruleId, description: f.description, help: DEFAULT_HELP, severity: f.severity });
   return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
+
+/**
+ * The sentence annotations say about a finding, in two parts: what was found (rule
+ * description, redacted secret, account, decoding) and, for history findings, where it came in
+ * ("in commit … by … on …"); each format joins them its own way.
+ */
+export function findingMessage(f: Finding): { what: string; commit?: string } {
+  let what = `${f.description} found: ${f.secret}`;
+  if (f.awsAccountId) what += ` (AWS account ${f.awsAccountId})`;
+  if (f.decodedFrom) what += ` (decoded from ${f.decodedFrom})`;
+  if (!f.commit) return { what };
+  return { what, commit: `in commit ${f.commit.slice(0, 12)}${f.author ? ` by ${f.author}` : ''}${f.date ? ` on ${f.date}` : ''}` };
+}

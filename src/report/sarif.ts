@@ -1,7 +1,7 @@
 import type * as Sarif from 'sarif';
 import type { Finding, ScanResult, Severity, SuppressedFinding } from '../types.js';
 import type { ReportOptions } from './index.js';
-import { ruleInfos } from './ruleInfo.js';
+import { findingMessage, ruleInfos } from './ruleInfo.js';
 
 /** Where people learn about keyfence (SARIF's tool.driver.informationUri). */
 export const INFORMATION_URI = 'https://www.npmjs.com/package/keyfence';
@@ -22,11 +22,8 @@ function ruleName(id: string): string {
 }
 
 function message(f: Finding): string {
-  let text = `${f.description} found: ${f.secret}`;
-  if (f.awsAccountId) text += ` (AWS account ${f.awsAccountId})`;
-  if (f.decodedFrom) text += ` (decoded from ${f.decodedFrom})`;
-  if (f.commit) text += ` in commit ${f.commit.slice(0, 12)}${f.author ? ` by ${f.author}` : ''}${f.date ? ` on ${f.date}` : ''}`;
-  return `${text}.`;
+  const { what, commit } = findingMessage(f);
+  return `${what}${commit ? ` ${commit}` : ''}.`;
 }
 
 /**
