@@ -170,7 +170,11 @@ export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult>
     progress?.stop();
   }
   if (source.finish) result = source.finish(result);
+  // Verification loads only when asked: a hook never pays for it. The exit code stays the scan's.
+  const exitCode = result.findings.length ? EXIT.findings : EXIT.clean;
+  if (args.verify || args.onlyVerified) result = await (await import('../verify/verifyResult.js')).verifyResult(result, io.env, args.onlyVerified === true);
   const delivered = await deliver(result, args, io, plan.rules.map((r) => r.spec));
+  delivered.exitCode = exitCode;
   if (!args.quiet) for (const note of plan.notes?.() ?? []) delivered.stderr += `keyfence: ${note}\n`;
   return delivered;
 }
