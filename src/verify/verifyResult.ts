@@ -1,5 +1,11 @@
 import type { ScanResult } from '../types.js';
+import { stsEndpoint } from './stsEndpoint.js';
 import { optionsFromEnv, verifyFindings } from './verifyFindings.js';
+
+/** Throws UsageError when the environment names an endpoint or region that is not one. */
+export function checkVerifyEnvironment(env: NodeJS.ProcessEnv): void {
+  stsEndpoint(env);
+}
 
 /**
  * `scan --verify` / `--only-verified` on a finished scan: verifies the reported findings'
@@ -14,7 +20,7 @@ export async function verifyResult(result: ScanResult, env: NodeJS.ProcessEnv, o
   notes.push(
     keys === 0
       ? '--verify: no AWS key ID with a paired secret key to verify'
-      : `--verify: asked ${summary.endpoint} about ${keys} AWS key ID${keys === 1 ? '' : 's'} (${summary.pairs} request${summary.pairs === 1 ? '' : 's'}): ${summary.valid} valid, ${summary.invalid} invalid, ${summary.error} could not be verified`,
+      : `--verify: asked ${summary.endpoint} about ${keys} AWS key ID${keys === 1 ? '' : 's'} (${summary.pairs} key pair${summary.pairs === 1 ? '' : 's'} checked): ${summary.valid} valid, ${summary.invalid} invalid, ${summary.error} could not be verified`,
   );
   let findings = result.findings;
   if (onlyVerified) {
