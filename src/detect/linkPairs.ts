@@ -47,10 +47,12 @@ function pairSpecs(rules: readonly CompiledRule[]): PairSpec[] {
 /**
  * Links the findings of one fragment that belong together: each anchor finding (an AWS key ID)
  * and the partner findings (its secret key, its session token) within the pairing's window of
- * lines form a group, and every member of a group lists the other members' fingerprints in
- * `related`, nearest line first (same distance: the one below first, as a secret usually
- * follows its key ID), at most MAX_RELATED. A member of no group gets no `related`. Mutates
- * `findings`; expects them sorted by line. Linear in the findings times the window's width.
+ * lines form a group, and every member of a group lists the other members of other rules in
+ * `related` (two secrets near one key ID are alternatives, not companions), nearest line first
+ * (at the same distance, for a key ID the finding below it, as a secret usually follows its key
+ * ID; for the others the one above), at most MAX_RELATED. A member of no group gets no
+ * `related`. Mutates `findings`; expects them sorted by line. Linear in the findings times the
+ * window's width.
  */
 export function linkPairs(findings: Finding[], rules: readonly CompiledRule[]): void {
   if (findings.length < 2) return;
@@ -78,9 +80,12 @@ export function linkPairs(findings: Finding[], rules: readonly CompiledRule[]): 
       }
     }
   }
-  for (const group of groups.values()) for (const a of group) for (const b of group) if (a !== b) link(a, b);
+  // Partners of one rule are alternatives (which secret is this key's?), not companions.
+  for (const group of groups.values()) for (const a of group) for (const b of group) if (a !== b && a.ruleId !== b.ruleId) link(a, b);
   for (const [f, set] of links) {
-    const near = [...set].sort((a, b) => Math.abs(a.line - f.line) - Math.abs(b.line - f.line) || b.line - a.line || a.column - b.column);
+    // At the same distance, a key ID's partner below it comes first, and a partner's key ID above it.
+    const below = groups.has(f) ? -1 : 1;
+    const near = [...set].sort((a, b) => Math.abs(a.line - f.line) - Math.abs(b.line - f.line) || below * (a.line - b.line) || a.column - b.column);
     const related = [...new Set(near.map((r) => r.fingerprint))].slice(0, MAX_RELATED);
     if (related.length) f.related = related;
   }
