@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeAccountId, fakeKeyId, fakeSecretKey, fakeSessionToken } from '../src/rules/examples.js';
 import type { Finding, ScanResult } from '../src/types.js';
-import { BIN } from './gitRepo.js';
+import { BIN, commit, git, tempRepo, write } from './gitRepo.js';
 import { startStsStandIn, type KnownKey, type StsStandIn } from './helpers/stsStandIn.js';
 import { cli, tempDir, writeTree } from './helpers/tmp.js';
 
@@ -236,7 +236,7 @@ describe('scan --verify against a local STS', () => {
     const dir = tempDir();
     writeTree(dir, { 'a.ini': iniPair(keyId, key.secret), 'b.ini': iniPair(odd.keyId, odd.key.secret) });
     const env = cleanEnv({ AWS_ENDPOINT_URL_STS: sts.url });
-    for (const format of ['json', 'text', 'sarif', 'csv', 'junit', 'html']) {
+    for (const format of ['json', 'text', 'sarif', 'csv', 'junit', 'html', 'github']) {
       const r = await cli(['scan', '--no-git', '.', '--verify', '--format', format], dir, { env });
       for (const s of [keyId, key.secret, odd.keyId, odd.key.secret]) expect(r.stdout, format).not.toContain(s);
       expect(r.stdout, format).not.toContain('\u001b');
@@ -256,7 +256,7 @@ describe('scan --verify against a local STS', () => {
     writeTree(dir, { 'live.ini': iniPair(keyId, key.secret), 'dead.ini': iniPair(fakeKeyId(), fakeSecretKey()) });
     const env = cleanEnv({ AWS_ENDPOINT_URL_STS: sts.url });
     const out: Record<string, string> = {};
-    for (const format of ['text', 'sarif', 'csv', 'junit', 'html']) out[format] = (await cli(['scan', '--no-git', '.', '--verify', '--format', format], dir, { env })).stdout;
+    for (const format of ['text', 'sarif', 'csv', 'junit', 'html', 'github']) out[format] = (await cli(['scan', '--no-git', '.', '--verify', '--format', format], dir, { env })).stdout;
     expect(out.text).toContain(`verified live: ${key.arn} (account ${key.account})`);
     expect(out.text).toContain('verified not live (InvalidClientTokenId)');
     const results = (JSON.parse(out.sarif!) as { runs: { results: { properties?: Record<string, string>; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] }).runs[0]!.results;
@@ -277,11 +277,46 @@ describe('scan --verify against a local STS', () => {
     ]);
     expect(out.junit).toContain(`Verification: verified live: ${key.arn} (account ${key.account})`);
     expect(out.junit).toContain('Verification: verified not live (InvalidClientTokenId)');
+    expect(out.github).toContain(`(verified live: ${key.arn} (account ${key.account}))`);
+    expect(out.github).toContain('(verified not live (InvalidClientTokenId))');
     expect(out.html).toContain('<button type="button">Verified</button>');
     expect(out.html).toContain(`<td data-v="valid" class="verify-valid">verified live: ${key.arn} (account ${key.account})</td>`);
     // Without --verify, the CSV and HTML reports keep their usual columns.
     const plainCsv = (await cli(['scan', '--no-git', '.', '--format', 'csv'], dir, { env })).stdout;
     expect(plainCsv.split('\r\n')[0]).not.toContain('verification');
+  });
+
+  it('a staged scan (the pre-commit hook) verifies only when asked', async () => {
+    const { keyId, key } = knownKey(sts);
+    const repo = tempRepo();
+    write(repo, 'deploy/creds.ini', iniPair(keyId, key.secret));
+    git(repo, 'add', '.');
+    const env = cleanEnv({ AWS_ENDPOINT_URL_STS: sts.url });
+    const n = sts.received.length;
+    const hook = await cli(['scan', '--staged', '--format', 'json'], repo, { env });
+    expect(hook.exitCode).toBe(1);
+    expect(sts.received.length).toBe(n);
+    const asked = await cli(['scan', '--staged', '--format', 'json', '--verify'], repo, { env });
+    expect(asked.exitCode).toBe(1);
+    expect((JSON.parse(asked.stdout) as ScanResult).findings.map((f) => f.verification?.status)).toEqual(['valid', 'valid']);
+    expect(sts.received.length).toBe(n + 1);
+  });
+
+  it('a history scan verifies a key pair committed and later removed', async () => {
+    const { keyId, key } = knownKey(sts, { user: 'old-deploy' });
+    const repo = tempRepo();
+    write(repo, 'creds.ini', iniPair(keyId, key.secret));
+    git(repo, 'add', '.');
+    const added = commit(repo, 'add creds');
+    git(repo, 'rm', '-q', 'creds.ini');
+    commit(repo, 'remove creds');
+    const r = await cli(['scan', '--history', '--format', 'json', '--only-verified'], repo, { env: cleanEnv({ AWS_ENDPOINT_URL_STS: sts.url }) });
+    expect(r.exitCode).toBe(1);
+    const findings = (JSON.parse(r.stdout) as ScanResult).findings;
+    expect(findings.map((f) => [f.ruleId, f.commit, f.verification?.arn])).toEqual([
+      ['aws-access-key-id', added, key.arn],
+      ['aws-secret-access-key', added, key.arn],
+    ]);
   });
 
   it('a bad endpoint URL or region is one line on stderr and exit 2', async () => {
