@@ -132,6 +132,24 @@ describe('scan --verify against a local STS', () => {
     expectNoSecretSent(key.secret, unknownSecret, wrongSecret);
   });
 
+  it('never sends a suppressed finding: an allowed secret is not tried, an allowed pair not asked about', async () => {
+    const pair = knownKey(sts);
+    const half = knownKey(sts);
+    const dir = tempDir();
+    writeTree(dir, {
+      'allowed.ini': `[default]\naws_access_key_id = ${pair.keyId} # keyfence:allow\naws_secret_access_key = ${pair.key.secret} # keyfence:allow\n`,
+      'half.ini': `[default]\naws_access_key_id = ${half.keyId}\naws_secret_access_key = ${half.key.secret} # keyfence:allow\n`,
+    });
+    const n = sts.received.length;
+    const r = await cli(['scan', '--no-git', '.', '--format', 'json', '--verify'], dir, { env: cleanEnv({ AWS_ENDPOINT_URL_STS: sts.url }) });
+    const result = JSON.parse(r.stdout) as ScanResult;
+    expect(result.findings.map((f) => [f.path, f.ruleId, f.verification])).toEqual([['half.ini', 'aws-access-key-id', undefined]]);
+    expect(result.suppressed).toHaveLength(3);
+    expect(result.suppressed.every((f) => f.verification === undefined)).toBe(true);
+    expect(sts.received.length).toBe(n);
+    expect(r.stderr).toContain('--verify: no AWS key ID with a paired secret key to verify');
+  });
+
   it('tries the paired secrets nearest first until one works', async () => {
     const { keyId, key } = knownKey(sts);
     const decoy = fakeSecretKey();
@@ -189,6 +207,22 @@ describe('scan --verify against a local STS', () => {
     expect(findings).toHaveLength(20);
     for (const f of findings) expect(f.verification).toEqual({ status: 'error', error: 'verification deadline passed' });
     expect(ms).toBeLessThan(4000);
+  });
+
+  it('the real binary exits promptly after a live answer and after a hanging endpoint (no open handle keeps it)', async () => {
+    const live = knownKey(sts);
+    const hang = knownKey(sts, { behaviour: 'hang' });
+    const dir = tempDir();
+    writeTree(dir, { 'live.ini': iniPair(live.keyId, live.key.secret), 'hang.ini': iniPair(hang.keyId, hang.key.secret) });
+    const env = cleanEnv({ AWS_ENDPOINT_URL_STS: sts.url, KEYFENCE_VERIFY_TIMEOUT_MS: '10000', KEYFENCE_VERIFY_DEADLINE_MS: '700' });
+    const started = Date.now();
+    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [BIN, 'scan', '--no-git', '.', '--verify', '--format', 'json'], { cwd: dir, env }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr }));
+    });
+    expect(r.code, r.stderr).toBe(1);
+    expect(Date.now() - started).toBeLessThan(4000);
+    const findings = (JSON.parse(r.stdout) as ScanResult).findings;
+    expect(findings.map((f) => [f.path, f.verification?.status])).toEqual([['hang.ini', 'error'], ['hang.ini', 'error'], ['live.ini', 'valid'], ['live.ini', 'valid']]);
   });
 
   it('a closed port is an error naming the connection failure; findings and exit code unchanged', async () => {
