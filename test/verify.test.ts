@@ -184,6 +184,16 @@ describe('scan --verify against a local STS', () => {
     expect(byRule(findings, 'creds.ini')['aws-access-key-id']!.verification).toMatchObject({ status: 'valid', arn: key.arn });
   });
 
+  it('gives up on a key STS keeps throttling after 4 attempts, saying so', async () => {
+    const { keyId, key } = knownKey(sts, { behaviour: 'throttle-always' });
+    const dir = tempDir();
+    writeTree(dir, { 'creds.ini': iniPair(keyId, key.secret) });
+    const n = sts.received.length;
+    const { findings } = await scanJson(dir, cleanEnv({ AWS_ENDPOINT_URL_STS: sts.url }), '--verify');
+    expect(sts.received.slice(n).map((r) => r.answer)).toEqual(['Throttling', 'Throttling', 'Throttling', 'Throttling']);
+    expect(byRule(findings, 'creds.ini')['aws-access-key-id']!.verification).toEqual({ status: 'error', error: 'HTTP 400 Throttling: Rate exceeded (gave up after 4 attempts)' });
+  });
+
   it('a request STS never answers is an error after the per-request timeout', async () => {
     const { keyId, key } = knownKey(sts, { behaviour: 'hang' });
     const dir = tempDir();
@@ -194,7 +204,7 @@ describe('scan --verify against a local STS', () => {
     expect(ms).toBeLessThan(5000);
   });
 
-  it('an endpoint that hangs costs at most the overall deadline, and every finding is still reported', async () => {
+  it('an endpoint that hangs costs at most the overall deadline, 4 requests at a time, and every finding is still reported', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 10; i++) {
       const { keyId, key } = knownKey(sts, { behaviour: 'hang' });
@@ -202,8 +212,11 @@ describe('scan --verify against a local STS', () => {
     }
     const dir = tempDir();
     writeTree(dir, files);
+    const n = sts.received.length;
     const { exitCode, findings, ms } = await scanJson(dir, cleanEnv({ AWS_ENDPOINT_URL_STS: sts.url, KEYFENCE_VERIFY_TIMEOUT_MS: '20000', KEYFENCE_VERIFY_DEADLINE_MS: '800' }), '--verify');
     expect(exitCode).toBe(1);
+    // At most 4 requests in flight: the other 6 keys were never sent once the deadline passed.
+    expect(sts.received.slice(n).map((r) => r.answer)).toEqual(['hang', 'hang', 'hang', 'hang']);
     expect(findings).toHaveLength(20);
     for (const f of findings) expect(f.verification).toEqual({ status: 'error', error: 'verification deadline passed' });
     expect(ms).toBeLessThan(4000);

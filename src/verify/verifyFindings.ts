@@ -178,12 +178,14 @@ export async function verifyFindings(findings: Finding[], options: VerifyOptions
       summary.pairs++;
       pending = (async () => {
         let outcome: StsOutcome = { kind: 'error', reason: 'verification deadline passed' };
-        for (let attempt = 0; attempt < opts.attempts && !deadline.signal.aborted; attempt++) {
-          if (attempt > 0) await sleep(opts.backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2), deadline.signal);
+        let attempts = 0;
+        while (attempts < opts.attempts && !deadline.signal.aborted) {
+          if (attempts > 0) await sleep(opts.backoffMs * 2 ** (attempts - 1) * (0.5 + Math.random() / 2), deadline.signal);
+          attempts++;
           outcome = await limit(() => callSts(creds, { endpoint, env: opts.env, timeoutMs: opts.timeoutMs, signal: deadline.signal }));
           if (outcome.kind !== 'retry') return outcome;
         }
-        return outcome.kind === 'retry' ? { kind: 'error', reason: `${outcome.reason} (gave up after ${opts.attempts} attempts)` } : outcome;
+        return outcome.kind === 'retry' ? { kind: 'error', reason: `${outcome.reason} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})` } : outcome;
       })();
       cache.set(key, pending);
     }

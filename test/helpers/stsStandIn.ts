@@ -12,10 +12,11 @@ export interface KnownKey {
   account: string;
   userId: string;
   /**
-   * 'throttle-once': the first correctly signed request gets 400 Throttling. 'hang': never
-   * answers. 'odd-error': 400 with an unexpected error code and `message`.
+   * 'throttle-once': the first correctly signed request gets 400 Throttling ('throttle-always':
+   * every one does). 'hang': never answers. 'odd-error': 400 with an unexpected error code and
+   * `message`.
    */
-  behaviour?: 'ok' | 'throttle-once' | 'hang' | 'odd-error';
+  behaviour?: 'ok' | 'throttle-once' | 'throttle-always' | 'hang' | 'odd-error';
   /** Sent instead of the usual error message (to check that what the endpoint says is redacted). */
   message?: string;
 }
@@ -97,7 +98,7 @@ export async function startStsStandIn(tls?: { key: string; cert: string }): Prom
         return;
       }
       if (key.behaviour === 'odd-error') return answer(400, 'ValidationError', xmlError('ValidationError', key.message ?? 'odd'));
-      if (key.behaviour === 'throttle-once' && !throttled.has(keyId!)) {
+      if ((key.behaviour === 'throttle-once' && !throttled.has(keyId!)) || key.behaviour === 'throttle-always') {
         throttled.add(keyId!);
         return answer(400, 'Throttling', xmlError('Throttling', 'Rate exceeded'));
       }
