@@ -174,24 +174,26 @@ describe('scan --verify against a local STS', () => {
     expect(findings.every((f) => f.verification?.status === 'valid')).toBe(true);
   });
 
-  it('retries when STS throttles, backing off, then reports the answer', async () => {
-    const { keyId, key } = knownKey(sts, { behaviour: 'throttle-once' });
+  /** One key pair with the given stand-in behaviour, scanned with --verify: what STS answered, and the key ID's verification. */
+  async function verifyOne(behaviour: KnownKey['behaviour']) {
+    const { keyId, key } = knownKey(sts, { behaviour });
     const dir = tempDir();
     writeTree(dir, { 'creds.ini': iniPair(keyId, key.secret) });
     const n = sts.received.length;
     const { findings } = await scanJson(dir, cleanEnv({ AWS_ENDPOINT_URL_STS: sts.url }), '--verify');
-    expect(sts.received.slice(n).map((r) => r.answer)).toEqual(['Throttling', 'OK']);
-    expect(byRule(findings, 'creds.ini')['aws-access-key-id']!.verification).toMatchObject({ status: 'valid', arn: key.arn });
+    return { key, answers: sts.received.slice(n).map((r) => r.answer), verification: byRule(findings, 'creds.ini')['aws-access-key-id']!.verification };
+  }
+
+  it('retries when STS throttles, backing off, then reports the answer', async () => {
+    const { key, answers, verification } = await verifyOne('throttle-once');
+    expect(answers).toEqual(['Throttling', 'OK']);
+    expect(verification).toMatchObject({ status: 'valid', arn: key.arn });
   });
 
   it('gives up on a key STS keeps throttling after 4 attempts, saying so', async () => {
-    const { keyId, key } = knownKey(sts, { behaviour: 'throttle-always' });
-    const dir = tempDir();
-    writeTree(dir, { 'creds.ini': iniPair(keyId, key.secret) });
-    const n = sts.received.length;
-    const { findings } = await scanJson(dir, cleanEnv({ AWS_ENDPOINT_URL_STS: sts.url }), '--verify');
-    expect(sts.received.slice(n).map((r) => r.answer)).toEqual(['Throttling', 'Throttling', 'Throttling', 'Throttling']);
-    expect(byRule(findings, 'creds.ini')['aws-access-key-id']!.verification).toEqual({ status: 'error', error: 'HTTP 400 Throttling: Rate exceeded (gave up after 4 attempts)' });
+    const { answers, verification } = await verifyOne('throttle-always');
+    expect(answers).toEqual(['Throttling', 'Throttling', 'Throttling', 'Throttling']);
+    expect(verification).toEqual({ status: 'error', error: 'HTTP 400 Throttling: Rate exceeded (gave up after 4 attempts)' });
   });
 
   it('a request STS never answers is an error after the per-request timeout', async () => {
