@@ -61,12 +61,32 @@ export interface Finding {
   awsAccountId?: string;
   /** Set when the secret was found inside decoded content (e.g. "base64", "percent"). */
   decodedFrom?: string;
+  /**
+   * Fingerprints of the findings that belong with this one (an AWS key ID, the secret key paired
+   * with it, its session token: each lists the others), nearest first. Set by the detector.
+   */
+  related?: string[];
+  /** The live check of an AWS key pair (`scan --verify`), on each finding of the pair it checked. */
+  verification?: Verification;
   /** Present for history findings. */
   commit?: string;
   author?: string;
   email?: string;
   date?: string;
   message?: string;
+}
+
+/**
+ * What STS said of a key pair (`scan --verify`): `valid` (GetCallerIdentity answered; the ARN,
+ * account and user ID it gave), `invalid` (STS rejected the key ID or the signature: `error`
+ * says which), `error` (no usable answer: `error` says why).
+ */
+export interface Verification {
+  status: 'valid' | 'invalid' | 'error';
+  arn?: string;
+  account?: string;
+  userId?: string;
+  error?: string;
 }
 
 /** Why a finding was allowed, kept beside it rather than dropping it. */

@@ -160,6 +160,10 @@ export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): Finishi
 /** `keyfence scan`: plan, source, scan, report. */
 export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult> {
   const plan = await planScan(args, io);
+  // Verification loads only when asked (a hook never pays for it); its environment is checked
+  // before the scan, so a bad endpoint URL fails at once.
+  const verifier = args.verify || args.onlyVerified ? await import('../verify/verifyResult.js') : undefined;
+  verifier?.checkVerifyEnvironment(io.env);
   // Only a TTY's stderr gets a progress bar: hooks and CI never load it.
   const progress = !args.quiet && io.stderrIsTTY ? (await import('../progress.js')).startProgress(args, io) : undefined;
   const source = chooseSource(args, io, plan);
@@ -170,7 +174,11 @@ export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult>
     progress?.stop();
   }
   if (source.finish) result = source.finish(result);
+  // The exit code is the scan's: verification (and --only-verified) never changes it.
+  const exitCode = result.findings.length ? EXIT.findings : EXIT.clean;
+  if (verifier) result = await verifier.verifyResult(result, io.env, args.onlyVerified === true);
   const delivered = await deliver(result, args, io, plan.rules.map((r) => r.spec));
+  delivered.exitCode = exitCode;
   if (!args.quiet) for (const note of plan.notes?.() ?? []) delivered.stderr += `keyfence: ${note}\n`;
   return delivered;
 }

@@ -28,6 +28,10 @@ export interface ScanArgs {
   baseline?: string;
   /** false with --no-inline-allow: inline allow comments are ignored (and what they hid reported). */
   inlineAllow?: boolean;
+  /** --verify: ask AWS STS whether each AWS key pair found works (never by default). */
+  verify?: boolean;
+  /** --only-verified: report only findings whose pair STS accepted (implies --verify). */
+  onlyVerified?: boolean;
 }
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit', 'csv', 'github', 'html'] as const;
@@ -62,6 +66,8 @@ export const SCAN_OPTIONS: Record<string, OptionSpec> = {
   config: { type: 'string', describe: 'Config file (default: .keyfence.json at the repository root, or the scan root outside git)', fast: true },
   baseline: { type: 'string', describe: 'Baseline file (written by keyfence baseline): findings recorded in it are allowed', fast: true },
   'inline-allow': { type: 'boolean', default: true, describe: 'Honour keyfence:allow / pragma: allowlist secret comments (--no-inline-allow reports what they hide)' },
+  verify: { type: 'boolean', default: false, describe: 'Ask AWS STS (GetCallerIdentity, signed: the secret is never sent) whether each AWS key pair found is live, and whose it is' },
+  'only-verified': { type: 'boolean', default: false, describe: 'Report only findings whose AWS key pair STS accepted (implies --verify; the exit code is unchanged)' },
 };
 
 /** The ScanArgs key of an option: `max-file-size` → `maxFileSize` (as yargs camel-cases). */

@@ -5,6 +5,7 @@ import { awsAccountOf } from './awsAccount.js';
 import { decodedLayers, type Layer } from './decoders.js';
 import { shannonEntropy } from './entropy.js';
 import { lastAtOrBelow } from './lastAtOrBelow.js';
+import { linkPairs } from './linkPairs.js';
 
 /** Past this many keyword lines in one fragment, a rule's regex runs over the whole text. */
 const MAX_WINDOWS = 32;
@@ -321,7 +322,8 @@ interface Placed {
  * decoders and `secret` holding the decoded value (so its fingerprint is the same as the
  * plain secret's); its `lineText` is the decoded line, so redacting the secret hides it.
  * A decoded hit that lies inside a plain finding (the session token inside a Bedrock API key)
- * is part of that finding and not reported again.
+ * is part of that finding and not reported again. Findings that belong together (a key ID, its
+ * secret key and session token) list each other in `related` (see ./linkPairs.ts).
  */
 export function detect(fragment: Fragment, rules: readonly CompiledRule[]): Finding[] {
   const { text } = fragment;
@@ -382,5 +384,6 @@ export function detect(fragment: Fragment, rules: readonly CompiledRule[]): Find
     findings.push(finding);
   }
   findings.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+  linkPairs(findings, rules);
   return findings;
 }

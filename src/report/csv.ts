@@ -20,6 +20,9 @@ export const CSV_COLUMNS = [
   'fingerprint',
 ] as const;
 
+/** Columns added after CSV_COLUMNS when the scan ran with --verify (a finding has a verification). */
+export const CSV_VERIFY_COLUMNS = ['verification_status', 'verification_arn', 'verification_account', 'verification_error'] as const;
+
 /**
  * One RFC 4180 field: quoted when it holds a comma, a double quote, CR or LF (quotes doubled).
  * Text that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) gets a
@@ -31,8 +34,10 @@ export function csvField(value: string | number | undefined, text = true): strin
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function row(f: Finding): string[] {
+function row(f: Finding, verified: boolean): string[] {
   const ex = excerptOf(f);
+  const v = f.verification;
+  const verification = verified ? [csvField(v?.status), csvField(v?.arn), csvField(v?.account), csvField(v?.error)] : [];
   return [
     csvField(f.ruleId),
     csvField(f.severity),
@@ -49,13 +54,17 @@ function row(f: Finding): string[] {
     csvField(f.author),
     csvField(f.date),
     csvField(f.fingerprint),
+    ...verification,
   ];
 }
 
 /**
- * CSV per RFC 4180: a header row (CSV_COLUMNS), then one row per finding in report order;
- * CRLF after every row. Suppressed findings are not rows (the JSON and SARIF reports keep them).
+ * CSV per RFC 4180: a header row (CSV_COLUMNS, then CSV_VERIFY_COLUMNS after `scan --verify`),
+ * then one row per finding in report order; CRLF after every row. Suppressed findings are not
+ * rows (the JSON and SARIF reports keep them).
  */
 export function csvReport(result: ScanResult): string {
-  return [CSV_COLUMNS.join(','), ...result.findings.map((f) => row(f).join(','))].map((l) => `${l}\r\n`).join('');
+  const verified = result.findings.some((f) => f.verification);
+  const header = verified ? [...CSV_COLUMNS, ...CSV_VERIFY_COLUMNS] : CSV_COLUMNS;
+  return [header.join(','), ...result.findings.map((f) => row(f, verified).join(','))].map((l) => `${l}\r\n`).join('');
 }

@@ -2,6 +2,7 @@ import type { Finding, ScanResult } from '../types.js';
 import { excerptOf } from './excerpt.js';
 import type { ReportOptions } from './index.js';
 import { countsByRule, formatBytes } from './summary.js';
+import { verificationText } from './verificationText.js';
 
 /** Text made safe inside HTML elements and quoted attributes. */
 export function htmlEscape(s: string): string {
@@ -55,7 +56,13 @@ function excerptHtml(f: Finding): string {
   return `${htmlEscape(ex.before)}<mark>${htmlEscape(ex.secret)}</mark>${htmlEscape(ex.after)}`;
 }
 
-function findingRow(f: Finding): string {
+/** The Verified cell: the status (sort key) and what STS said. */
+function verificationCell(f: Finding): string {
+  const v = f.verification;
+  return v ? `<td data-v="${v.status}" class="verify-${v.status}">${htmlEscape(verificationText(v))}</td>` : '<td data-v=""></td>';
+}
+
+function findingRow(f: Finding, verified = false): string {
   const commit = f.commit ? `<span title="${htmlEscape(`${f.commit} ${f.author ?? ''} ${f.date ?? ''} ${f.message ?? ''}`.trim())}">${htmlEscape(f.commit.slice(0, 12))}</span>` : '';
   const cells = [
     `<td data-v="${htmlEscape(f.ruleId)}"><span class="sev sev-${f.severity}">${htmlEscape(f.severity)}</span> ${htmlEscape(f.ruleId)}</td>`,
@@ -64,6 +71,7 @@ function findingRow(f: Finding): string {
     `<td data-v="${f.column}" class="num">${f.column}</td>`,
     `<td class="code">${excerptHtml(f)}</td>`,
     `<td data-v="${htmlEscape(f.awsAccountId ?? '')}">${htmlEscape(f.awsAccountId ?? '')}</td>`,
+    ...(verified ? [verificationCell(f)] : []),
     `<td data-v="${htmlEscape(f.commit ?? '')}" class="code">${commit}</td>`,
   ];
   return `<tr data-rule="${htmlEscape(f.ruleId)}">${cells.join('')}</tr>`;
@@ -124,7 +132,8 @@ const SCRIPT = `
  * Content-Security-Policy meta tag forbids them; styles, charts and script are inline).
  * Shows the summary (findings, suppressed, files, bytes, commits, time, counts by rule), two
  * inline-SVG bar charts (findings by top-level directory and by rule) and the findings table
- * (rule, path, line, column, the redacted excerpt with the secret marked, AWS account, commit),
+ * (rule, path, line, column, the redacted excerpt with the secret marked, AWS account, what
+ * `--verify` found when it ran, commit),
  * sortable by clicking a column header and filterable by text and by rule; suppressed findings
  * are listed with the reason. Every value is HTML-escaped; the page holds only what the result
  * holds, so secrets are as redacted as the result given.
@@ -133,6 +142,8 @@ export function htmlReport(result: ScanResult, opts: ReportOptions): string {
   const { findings, suppressed, stats } = result;
   const n = findings.length;
   const byRule = countsByRule(result.findings);
+  // The Verified column only after `scan --verify` (when a finding has a verification).
+  const verified = findings.some((f) => f.verification);
   const card = (label: string, value: string, bad = false) => `<div class="card${bad ? ' bad' : ''}"><b>${htmlEscape(value)}</b><span>${htmlEscape(label)}</span></div>`;
   const cards = [
     card('findings', String(n), n > 0),
@@ -151,8 +162,8 @@ export function htmlReport(result: ScanResult, opts: ReportOptions): string {
   const table = n
     ? `<div class="tools"><input id="filter" type="search" placeholder="Filter findings…" aria-label="Filter findings">` +
       `<select id="rule-filter" aria-label="Rule"><option value="">all rules</option>${ruleOptions}</select><span id="shown">${n} of ${n} findings shown</span></div>` +
-      `<table id="findings-table"><thead><tr>${head('Rule', 'text')}${head('Path', 'text')}${head('Line', 'number')}${head('Column', 'number')}${head('Excerpt')}${head('AWS account', 'text')}${head('Commit', 'text')}</tr></thead>` +
-      `<tbody>\n${findings.map(findingRow).join('\n')}\n</tbody></table>`
+      `<table id="findings-table"><thead><tr>${head('Rule', 'text')}${head('Path', 'text')}${head('Line', 'number')}${head('Column', 'number')}${head('Excerpt')}${head('AWS account', 'text')}${verified ? head('Verified', 'text') : ''}${head('Commit', 'text')}</tr></thead>` +
+      `<tbody>\n${findings.map((f) => findingRow(f, verified)).join('\n')}\n</tbody></table>`
     : '<p id="no-findings">No secrets found.</p>';
   const suppressedTable = suppressed.length
     ? `<h2>Suppressed (${suppressed.length})</h2><table id="suppressed-table"><thead><tr><th>Rule</th><th>Path</th><th>Line</th><th>Allowed by</th></tr></thead><tbody>\n` +

@@ -3,6 +3,7 @@ import { excerptOf } from './excerpt.js';
 import type { ReportOptions } from './index.js';
 import { ruleInfos } from './ruleInfo.js';
 import { formatBytes } from './summary.js';
+import { verificationText } from './verificationText.js';
 
 /**
  * Text made safe for an XML attribute or element: the five special characters escaped, and
@@ -42,6 +43,7 @@ function details(f: Finding, help: string): string {
   const lines = [`${f.description} at ${where(f)}`, `  ${ex.before}${ex.secret}${ex.after}`];
   if (f.awsAccountId) lines.push(`AWS account: ${f.awsAccountId}`);
   if (f.decodedFrom) lines.push(`Decoded from: ${f.decodedFrom}`);
+  if (f.verification) lines.push(`Verification: ${verificationText(f.verification)}`);
   if (f.commit) lines.push(`Commit: ${f.commit}${f.author ? ` (${f.author}${f.date ? `, ${f.date}` : ''})` : ''}`);
   lines.push(`Fingerprint: ${f.fingerprint}`, `How to fix: ${help}`);
   return lines.join('\n');

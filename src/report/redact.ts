@@ -1,4 +1,4 @@
-import type { Finding, ScanResult } from '../types.js';
+import type { Finding, ScanResult, Verification } from '../types.js';
 
 /**
  * What is shown of a secret: its first 4 characters (the key type of an AWS key ID, 4 of a
@@ -26,7 +26,8 @@ const GLOBAL_LIMIT = 200;
  * excerpt it is. Each excerpt is cleaned of the secrets found on the same line (same commit,
  * path and line), and, when the result holds at most GLOBAL_LIMIT distinct secrets, of every
  * secret of the result. Linear in the number of findings beyond that. A history finding's
- * commit subject is cleaned the same way (of the secrets found in that commit).
+ * commit subject is cleaned the same way (of the secrets found in that commit), and a
+ * verification's fields of the finding's own secret and its related findings' secrets.
  */
 export function redactResult(result: ScanResult): ScanResult {
   const all = [...result.findings, ...result.suppressed];
@@ -51,6 +52,14 @@ export function redactResult(result: ScanResult): ScanResult {
     if (!commitRes.has(commit)) commitRes.set(commit, anyOf(byCommit.get(commit) ?? []));
     return commitRes.get(commit);
   };
+  // What STS (or whatever answered at the endpoint) said of a pair: cleaned of the pair's secrets.
+  const secretOf = new Map(all.map((f) => [f.fingerprint, f.secret]));
+  const redactVerification = (f: Finding): Verification => {
+    const re = global ?? anyOf([f.secret, ...(f.related ?? []).flatMap((fp) => secretOf.get(fp) ?? [])]);
+    const v = { ...f.verification! };
+    if (re) for (const k of ['arn', 'account', 'userId', 'error'] as const) if (v[k] !== undefined) v[k] = v[k].replace(re, (s) => redactSecret(s));
+    return v;
+  };
   const redactFinding = <T extends Finding>(f: T): T => {
     const k = key(f);
     if (!global && !lineRes.has(k)) lineRes.set(k, anyOf(byLine.get(k)!));
@@ -59,6 +68,7 @@ export function redactResult(result: ScanResult): ScanResult {
     // A history finding shows its commit's subject, which may hold a secret found in it.
     const msgRe = f.message === undefined ? undefined : (global ?? commitRe(f.commit));
     if (msgRe) out.message = f.message!.replace(msgRe, (s) => redactSecret(s));
+    if (f.verification) out.verification = redactVerification(f);
     return out;
   };
   return { ...result, findings: result.findings.map(redactFinding), suppressed: result.suppressed.map(redactFinding) };

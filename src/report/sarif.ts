@@ -60,6 +60,13 @@ export function sarifReport(result: ScanResult, opts: ReportOptions): string {
     if (f.date) props.date = f.date;
     if (f.awsAccountId) props.awsAccountId = f.awsAccountId;
     if (f.decodedFrom) props.decodedFrom = f.decodedFrom;
+    if (f.verification) {
+      props.verificationStatus = f.verification.status;
+      if (f.verification.arn) props.verificationArn = f.verification.arn;
+      if (f.verification.account) props.verificationAccount = f.verification.account;
+      if (f.verification.userId) props.verificationUserId = f.verification.userId;
+      if (f.verification.error) props.verificationError = f.verification.error;
+    }
     if (Object.keys(props).length) r.properties = props;
     if ('suppressedBy' in f) {
       r.suppressions = [{ kind: f.suppressedBy.stage === 'inline' ? 'inSource' : 'external', justification: `${f.suppressedBy.stage}: ${f.suppressedBy.reason}` }];

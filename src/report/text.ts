@@ -1,6 +1,7 @@
 import type { Finding, ScanResult } from '../types.js';
 import { excerptOf } from './excerpt.js';
 import { summaryLine } from './summary.js';
+import { verificationText } from './verificationText.js';
 
 export interface TextOptions {
   color: boolean;
@@ -51,6 +52,7 @@ function block(f: Finding, c: { red: Paint; bold: Paint; dim: Paint; yellow: Pai
   const notes: string[] = [];
   if (f.awsAccountId) notes.push(`account ${f.awsAccountId}`);
   if (f.decodedFrom) notes.push(`decoded from ${f.decodedFrom}`);
+  if (f.verification) notes.push(verificationText(f.verification));
   if (f.commit) {
     let commit = `commit ${c.yellow(f.commit.slice(0, 12))}`;
     if (f.author) commit += ` by ${f.author}`;
