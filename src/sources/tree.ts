@@ -7,7 +7,7 @@ import type { RuleSpec } from '../rules/spec.js';
 import type { Detected } from '../scan.js';
 import type { Fragment, ScanStats } from '../types.js';
 import { decodeBuffer } from './decode.js';
-import { InputError } from '../cli/io.js';
+import { InputError } from '../errors.js';
 
 export interface TreeOptions {
   /** Files or directories to scan, relative to cwd; empty means cwd. */
