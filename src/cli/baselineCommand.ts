@@ -39,7 +39,7 @@ export async function baselineCommand(args: ScanArgs, opts: BaselineOptions, io:
 
   // Exactly the scan command's source (scan() applies its post-pass, e.g. history dedupe).
   const result = await scan(chooseSource(args, io, plan), plan.rules, plan.stages);
-  let stderr = statsNotes(result);
+  const stderr = statsNotes(result);
 
   let text: string;
   let stdout: string;
