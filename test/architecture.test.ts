@@ -13,7 +13,7 @@ const ENGINE_DIRS = ['detect', 'rules', 'sources', 'allow', 'baseline', 'report'
 const ENGINE_FILES = ['errors.ts', 'scan.ts', 'types.ts', 'version.ts'];
 
 /** Module specifiers a file imports: static imports, re-exports, `import type`, dynamic import('…'). */
-export function importsOf(source: string): string[] {
+function importsOf(source: string): string[] {
   const out: string[] = [];
   const re = /(?:^|[\s;])(?:import|export)\s[^'"`;]*?\sfrom\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
   for (const m of source.matchAll(re)) out.push((m[1] ?? m[2] ?? m[3])!);
@@ -36,7 +36,7 @@ function forbidden(file: string): Set<string> {
 }
 
 /** Every rule broken by `file` with this text: "src/x/y.ts imports ../cli/io.js". */
-export function violations(file: string, source: string): string[] {
+function violations(file: string, source: string): string[] {
   const banned = forbidden(file);
   return importsOf(source)
     .filter((spec) => banned.has(targetDir(file, spec) ?? ''))
