@@ -32,7 +32,9 @@ export interface ScanArgs {
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit', 'csv', 'github', 'html'] as const;
 
-export const DEFAULT_MAX_FILE_SIZE = 25 * 1024 * 1024;
+import { DEFAULT_MAX_FILE_SIZE } from '../engine/defaults.js';
+
+export { DEFAULT_MAX_FILE_SIZE };
 
 export interface OptionSpec {
   type: 'boolean' | 'string' | 'number';
