@@ -1,3 +1,5 @@
+import { DEFAULT_MAX_FILE_SIZE } from '../engine/defaults.js';
+
 /**
  * The `scan` command's options: the one table both the yargs parser (src/cli/run.ts) and the
  * hook fast path (src/cli/fastArgs.ts) read, so both always agree.
@@ -31,8 +33,6 @@ export interface ScanArgs {
 }
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit', 'csv', 'github', 'html'] as const;
-
-import { DEFAULT_MAX_FILE_SIZE } from '../engine/defaults.js';
 
 export { DEFAULT_MAX_FILE_SIZE };
 
