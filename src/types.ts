@@ -1,6 +1,7 @@
 /**
- * The types every stage of keyfence speaks. See ../shared/DESIGN.md: Source → Fragment →
- * Detector → Finding → allow stages → ScanResult → Reporter.
+ * The types every stage of keyfence speaks, in pipeline order: a source yields Fragments, the
+ * detector turns them into Findings, allow stages move some into `suppressed` (with their
+ * Suppression), and the ScanResult goes to a reporter.
  */
 
 /** Commit metadata attached to fragments and findings that come from git history. */

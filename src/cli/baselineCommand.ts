@@ -2,8 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { baselineOf, pruneBaseline, readBaselineFile, serializeBaseline, withEntries, type BaselineEntry } from '../baseline/baseline.js';
 import { displayPath } from '../config/loadConfig.js';
-import { scan, type FragmentSource } from '../scan.js';
-import type { ScanResult } from '../types.js';
+import { scan } from '../scan.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import { chooseSource, planScan, statsNotes } from './scanCommand.js';
 import type { ScanArgs } from './scanOptions.js';
@@ -38,11 +37,9 @@ export async function baselineCommand(args: ScanArgs, opts: BaselineOptions, io:
   const shown = displayPath(file, io.cwd);
   const previous = opts.prune ? readBaselineFile(file, shown, true) : undefined;
 
-  // Exactly the scan command's source, including any post-pass a source asks for (history dedupe).
-  const source: FragmentSource & { finish?: (r: ScanResult) => ScanResult } = chooseSource(args, io, plan);
-  let result = await scan(source, plan.rules, plan.stages);
-  if (source.finish) result = source.finish(result);
-  let stderr = statsNotes(result);
+  // Exactly the scan command's source (scan() applies its post-pass, e.g. history dedupe).
+  const result = await scan(chooseSource(args, io, plan), plan.rules, plan.stages);
+  const stderr = statsNotes(result);
 
   let text: string;
   let stdout: string;

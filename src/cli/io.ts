@@ -32,10 +32,5 @@ export class UsageError extends Error {
   }
 }
 
-/** A problem with what a scan was pointed at (a missing path, an unreadable message file): one line, exit 2. */
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
+// InputError is the engine's (src/errors.ts); re-exported for the CLI's importers.
+export { InputError } from '../errors.js';

@@ -1,26 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { errorText } from '../errors.js';
+import { version } from '../version.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import { fastScanArgs } from './fastArgs.js';
 import { SCAN_OPTIONS, scanArgsFrom } from './scanOptions.js';
 
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+export { version };
 
 /** Scan options that mean nothing for `keyfence baseline` (its --output is the baseline file). */
 const BASELINE_SKIPS = new Set(['format', 'output', 'redact', 'quiet', 'color', 'baseline', 'staged', 'commit-msg', 'pre-push']);
 
-/**
- * Known failures print one line and exit 2; anything else is a bug, still one line. A message
- * that spans lines (JSON.parse quotes the text it choked on) is joined into one.
- */
+/** Known failures print one line and exit 2; anything else is a bug, still one line (see errorText). */
 export function errorResult(err: unknown, io: RunIO): RunResult {
-  const e = err as Error;
-  const known = ['UsageError', 'InputError', 'RuleError', 'GitError', 'ConfigError'].includes(e?.name);
-  const message = (known ? e.message : `internal error: ${e?.message ?? String(err)}`).replace(/\s*\n\s*/g, ' ').trim();
-  const stack = io.env.KEYFENCE_DEBUG && e?.stack ? `${e.stack}\n` : '';
-  return { exitCode: EXIT.error, stdout: '', stderr: `keyfence: ${message}\n${stack}` };
+  return { exitCode: EXIT.error, stdout: '', stderr: errorText(err, io.env) };
 }
 
 /**

@@ -1,13 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConfiguredPlan } from '../config/configuredPlan.js';
+import { planScan as plan } from '../engine/plan.js';
 import type { CompiledRule } from '../rules/compile.js';
 import type { RuleSpec } from '../rules/spec.js';
 import { scan, type AllowStage, type Detected, type FragmentSource } from '../scan.js';
 import type { Fragment, ScanResult, ScanStats } from '../types.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import type { ScanArgs } from './scanOptions.js';
-import { version } from './run.js';
+import { version } from '../version.js';
 
 /** Colors on a TTY unless NO_COLOR is set or --color/--no-color says otherwise. */
 export function useColor(args: { color?: boolean }, io: RunIO, tty: boolean | undefined): boolean {
@@ -89,26 +90,14 @@ export interface ScanPlan {
 }
 
 /**
- * The rules and allow stages for this scan: the built-ins, the config (.keyfence.json at the
- * repo root, or the scan root outside git, or --config), .gitallowed, --baseline and inline
- * comments (unless --no-inline-allow), and the repository's git-secrets setup. `useBaseline`
- * false (`keyfence baseline`) leaves the baseline out, so recorded findings do not hide
- * themselves. See src/config/configuredPlan.ts.
+ * The engine's plan (src/engine/plan.ts) for these arguments: built-in and configured rules,
+ * allowlists, --baseline, inline comments (unless --no-inline-allow), the git-secrets setup.
+ * `useBaseline` false (`keyfence baseline`) leaves the baseline out, so recorded findings do not
+ * hide themselves.
  */
-export async function planScan(args: ScanArgs, io: RunIO, useBaseline = true): Promise<ConfiguredPlan> {
-  // A repository's git-secrets setup (secrets.patterns as rules, secrets.allowed as an allow
-  // stage): its `git config` read runs while the config loads; the drop-in's modules load only
-  // when there is something to apply.
-  const secrets = args.git ? import('../gitsecrets/secretsConfig.js').then((m) => m.readSecretsConfig(io.cwd, io.env)) : undefined;
-  const { configuredPlan } = await import('../config/configuredPlan.js');
-  const plan = await configuredPlan({ cwd: io.cwd, paths: args.paths, config: args.config, baseline: args.baseline, inlineAllow: args.inlineAllow !== false, useBaseline });
-  const cfg = await secrets;
-  if (cfg && (cfg.patterns.length || cfg.allowed.length)) (await import('../gitsecrets/setup.js')).addGitSecretsSetup(plan, cfg);
-  return plan;
+export function planScan(args: ScanArgs, io: RunIO, useBaseline = true): Promise<ConfiguredPlan> {
+  return plan({ cwd: io.cwd, env: io.env, paths: args.paths, config: args.config, baseline: args.baseline, inlineAllow: args.inlineAllow !== false, useBaseline, git: args.git });
 }
-
-/** A source that also reworks the scan's result once every fragment is scanned (history dedupe). */
-type FinishingSource = FragmentSource & { finish?: (result: ScanResult) => ScanResult };
 
 /** Sources are loaded on demand so the pre-commit path never loads the tree walker (fast-glob). */
 function lazy<M>(load: () => Promise<M>, fragments: (m: M, stats: ScanStats) => AsyncIterable<Fragment | Detected>): FragmentSource {
@@ -122,7 +111,7 @@ function lazy<M>(load: () => Promise<M>, fragments: (m: M, stats: ScanStats) => 
  * message (--commit-msg), stdin for "-", else the tree under the paths. Throws UsageError when
  * sources are combined.
  */
-export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): FinishingSource {
+export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): FragmentSource {
   const gitModes = [args.staged && '--staged', args.history !== undefined && '--history', args.commitMsg !== undefined && '--commit-msg', args.prePush !== undefined && '--pre-push'].filter(Boolean);
   if (gitModes.length > 1) throw new UsageError(`${gitModes.join(' and ')} cannot be combined`);
   if (gitModes.length && args.paths.length) throw new UsageError(`${gitModes[0]} takes no paths (got ${args.paths[0]})`);
@@ -140,7 +129,7 @@ export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): Finishi
   if (args.history !== undefined || args.prePush !== undefined) {
     const order = new Map<string, number>();
     let finish: ((r: ScanResult) => ScanResult) | undefined;
-    const source: FinishingSource = lazy(() => import('../sources/history.js'), async function* (m, stats) {
+    const source: FragmentSource = lazy(() => import('../sources/history.js'), async function* (m, stats) {
       finish = (r) => m.keepIntroducing(r, order);
       let revs: string[] | undefined;
       if (args.prePush !== undefined) {
@@ -173,7 +162,6 @@ export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult>
   } finally {
     progress?.stop();
   }
-  if (source.finish) result = source.finish(result);
   // The exit code is the scan's: verification (and --only-verified) never changes it.
   const exitCode = result.findings.length ? EXIT.findings : EXIT.clean;
   if (verifier) result = await verifier.verifyResult(result, io.env, args.onlyVerified === true);

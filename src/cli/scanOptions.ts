@@ -1,3 +1,5 @@
+import { DEFAULT_MAX_FILE_SIZE } from '../engine/defaults.js';
+
 /**
  * The `scan` command's options: the one table both the yargs parser (src/cli/run.ts) and the
  * hook fast path (src/cli/fastArgs.ts) read, so both always agree.
@@ -36,7 +38,7 @@ export interface ScanArgs {
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit', 'csv', 'github', 'html'] as const;
 
-export const DEFAULT_MAX_FILE_SIZE = 25 * 1024 * 1024;
+export { DEFAULT_MAX_FILE_SIZE };
 
 export interface OptionSpec {
   type: 'boolean' | 'string' | 'number';

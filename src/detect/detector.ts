@@ -309,8 +309,8 @@ interface Placed {
 }
 
 /**
- * Finds secrets in one fragment. Pure: `(fragment, rules) → findings`, the only place regexes
- * run. Per rule: keyword prefilter (the regex then runs only over the lines that hold a keyword,
+ * Finds secrets in one fragment. Pure: `(fragment, rules) → findings`, where the rules'
+ * patterns run (allow stages and the git-secrets drop-in run regexes of their own). Per rule: keyword prefilter (the regex then runs only over the lines that hold a keyword,
  * so a rule's match must lie within one line; a rule without keywords runs over the whole
  * text), then entropy, gates and the rule's own allow list. Rules with `near` then look for
  * their unnamed form around the findings of the rule they pair with. Findings come back in text

@@ -1,5 +1,6 @@
 import { resolveGates, type Gate } from '../detect/gates.js';
 import type { RuleSpec } from './spec.js';
+import { RuleError } from '../errors.js';
 
 export interface CompiledNear {
   rule: string;
@@ -25,13 +26,7 @@ export interface CompiledRule {
   stopwords: string[];
 }
 
-/** A rule that cannot be used; the message names the rule and the field. */
-export class RuleError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RuleError';
-  }
-}
+export { RuleError };
 
 function compileRegex(ruleId: string, field: string, source: string, flags = ''): RegExp {
   const all = [...new Set(`gd${flags}`.split(''))].join('');

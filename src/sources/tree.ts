@@ -7,7 +7,7 @@ import type { RuleSpec } from '../rules/spec.js';
 import type { Detected } from '../scan.js';
 import type { Fragment, ScanStats } from '../types.js';
 import { decodeBuffer } from './decode.js';
-import { InputError } from '../cli/io.js';
+import { InputError } from '../errors.js';
 
 export interface TreeOptions {
   /** Files or directories to scan, relative to cwd; empty means cwd. */
@@ -117,7 +117,10 @@ export async function* walkTree(opts: TreeOptions, stats: ScanStats): AsyncGener
   }
 }
 
-/** Above this many files a tree scan spreads reading and detection over worker threads. */
+/**
+ * Above this many files, on a machine with more than one CPU, a tree scan spreads reading and
+ * detection over worker threads.
+ */
 export const PARALLEL_MIN_FILES = 400;
 
 /** The read buffer, reused from file to file: the text decoded from it is a copy. */
@@ -179,11 +182,12 @@ export function readFragment(f: Listed, maxFileSize: number, stats: ScanStats): 
 }
 
 /**
- * Fragments of a tree scan. Small trees: one fragment per text file, read here. Large trees
- * (PARALLEL_MIN_FILES or more, and `rules` given): files are read and scanned by worker threads,
- * which yield their findings already detected, each with the lines around it as context. The
- * workers start as soon as the listing has found PARALLEL_MIN_FILES files, and scan while it
- * goes on; `stats.filesTotal` is set when the listing ends.
+ * Fragments of a tree scan. Small trees, or one CPU: one fragment per text file, read here.
+ * Large trees (PARALLEL_MIN_FILES or more, `rules` given, more than one CPU available): files
+ * are read and scanned by worker threads, which yield their findings already detected, each
+ * with the lines around it as context. The workers start as soon as the listing has found
+ * PARALLEL_MIN_FILES files, and scan while it goes on; `stats.filesTotal` is set when the
+ * listing ends.
  */
 export async function* treeFragments(opts: TreeOptions, stats: ScanStats, rules?: readonly RuleSpec[]): AsyncGenerator<Fragment | Detected> {
   const walk = walkTree(opts, stats);
