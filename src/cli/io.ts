@@ -11,6 +11,8 @@ export interface RunIO {
   stdinBytes?: () => Promise<Buffer>;
   stdoutIsTTY?: boolean;
   stderrIsTTY?: boolean;
+  /** The arguments keyfence was run with (after the command name), for reports that show the command line. */
+  argv?: readonly string[];
   /** Live stderr for progress bars; absent in tests and when output is captured. */
   stderrStream?: NodeJS.WritableStream;
 }

@@ -21,14 +21,16 @@ export const CSV_COLUMNS = [
 ] as const;
 
 /**
- * One RFC 4180 field: quoted when it holds a comma, a double quote, CR or LF (quotes doubled).
- * Text that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) gets a
- * leading apostrophe, so opening an audit of a hostile repository in a spreadsheet is safe.
+ * One RFC 4180 field: quoted when it holds a comma, a semicolon, a double quote, CR or LF
+ * (quotes doubled). Text that a spreadsheet would run as a formula (starting with =, +, -, @,
+ * tab, CR or LF) gets a leading apostrophe, and so does each `;`-separated part that does (a
+ * spreadsheet in a semicolon locale splits `a;=cmd()` into two cells), so opening an audit of
+ * a hostile repository in a spreadsheet is safe.
  */
 export function csvField(value: string | number | undefined, text = true): string {
   let s = value === undefined ? '' : String(value);
-  if (text && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  if (text) s = s.replace(/(^|;)(?=[=+\-@\t\r\n])/g, "$1'");
+  return /[",;\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 function row(f: Finding): string[] {
@@ -53,9 +55,21 @@ function row(f: Finding): string[] {
 }
 
 /**
- * CSV per RFC 4180: a header row (CSV_COLUMNS), then one row per finding in report order;
+ * The UTF-8 byte order mark every CSV report starts with: without it Excel reads the file as
+ * the machine's ANSI code page and shows the redaction marker "…" as "â€¦".
+ */
+export const CSV_BOM = '\ufeff';
+
+/**
+ * CSV per RFC 4180, starting with a UTF-8 BOM (CSV_BOM): a header row (CSV_COLUMNS), then one row per finding in report order;
  * CRLF after every row. Suppressed findings are not rows (the JSON and SARIF reports keep them).
  */
 export function csvReport(result: ScanResult): string {
-  return [CSV_COLUMNS.join(','), ...result.findings.map((f) => row(f).join(','))].map((l) => `${l}\r\n`).join('');
+  return [...csvReportChunks(result)].join('');
+}
+
+/** The CSV report in pieces, one per row (csvReport joins them). */
+export function* csvReportChunks(result: ScanResult): Generator<string> {
+  yield `${CSV_BOM}${CSV_COLUMNS.join(',')}\r\n`;
+  for (const f of result.findings) yield `${row(f).join(',')}\r\n`;
 }
