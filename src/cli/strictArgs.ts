@@ -83,7 +83,7 @@ export function checkArgs(argv: readonly string[], options: Record<string, Optio
     if (!spec.repeatable) {
       const before = seen.get(name);
       const shown = spec.type === 'boolean' ? token : (value ?? argv[i + 1] ?? '');
-      if (before !== undefined) throw new UsageError(`--${name} is given more than once (${before}, ${shown})${name === 'format' || name === 'output' ? '; for several reports use --report FORMAT[:PATH], once per report' : ''}`);
+      if (before !== undefined) throw new UsageError(`--${name} is given more than once (${before}, ${shown})${(name === 'format' || name === 'output') && options.report ? '; for several reports use --report FORMAT[:PATH], once per report' : ''}`);
       seen.set(name, shown);
     }
   }
