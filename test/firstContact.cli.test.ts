@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fakeKeyId, fakeSecretKey } from '../src/rules/examples.js';
+import { fakeKeyId } from '../src/rules/examples.js';
 import { spawnSync } from 'node:child_process';
 import { BIN, bin, commit, git, secretFile, tempDir, tempRepo, write } from './gitRepo.js';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import { fastScanArgs } from './fastArgs.js';
 import { SCAN_OPTIONS, scanArgsFrom, type OptionSpec } from './scanOptions.js';
-import { checkArgs, takeRedact } from './strictArgs.js';
+import { escapeControl } from '../report/escapeControl.js';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -35,7 +35,8 @@ const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
 export function errorResult(err: unknown, io: RunIO): RunResult {
   const e = err as Error;
   const known = ['UsageError', 'InputError', 'RuleError', 'GitError', 'ConfigError'].includes(e?.name);
-  const message = (known ? e.message : `internal error: ${e?.message ?? String(err)}`).replace(/\s*\n\s*/g, ' ').trim();
+  // One line, and a path or value quoted from scanned data cannot drive the terminal.
+  const message = escapeControl((known ? e.message : `internal error: ${e?.message ?? String(err)}`).replace(/\s*\n\s*/g, ' ').trim());
   const stack = io.env.KEYFENCE_DEBUG && e?.stack ? `${e.stack}\n` : '';
   return { exitCode: EXIT.error, stdout: '', stderr: `keyfence: ${message}\n${stack}` };
 }
@@ -60,7 +61,7 @@ export async function run(argv: string[], io: RunIO): Promise<RunResult> {
 
 /** The CLI with yargs parsing every argv (run() first tries the hook fast path). */
 export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
-  const { default: yargs } = await import('yargs');
+  const [{ default: yargs }, { checkArgs, takeRedact }] = await Promise.all([import('yargs'), import('./strictArgs.js')]);
   // yargs drops a lone "-"; carry it through as a token it keeps.
   const STDIN = '\u0000stdin';
   argv = argv.map((a) => (a === '-' ? STDIN : a));
