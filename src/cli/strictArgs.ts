@@ -32,8 +32,8 @@ export function closest(word: string, candidates: Iterable<string>): string | un
  *
  * - a boolean flag given a value it does not take: `--staged=1` (yargs: false), `--color=always`
  *   (yargs: false), `--no-color=x`. Only `=true` and `=false` are accepted;
- * - an option given twice (`--format json --format sarif`; yargs makes an array), unless it is
- *   `repeatable`;
+ * - an option given twice with different values (`--format json --format sarif`; yargs makes
+ *   an array, `--color --no-color`), unless it is `repeatable` (the same value twice is harmless);
  * - a number option with no value (`--exit-code` alone; yargs drops it);
  * - an unknown long option close to a known one: "did you mean --format?".
  *
@@ -83,7 +83,7 @@ export function checkArgs(argv: readonly string[], options: Record<string, Optio
     if (!spec.repeatable) {
       const before = seen.get(name);
       const shown = spec.type === 'boolean' ? token : (value ?? argv[i + 1] ?? '');
-      if (before !== undefined) throw new UsageError(`--${name} is given more than once (${before}, ${shown})${(name === 'format' || name === 'output') && options.report ? '; for several reports use --report FORMAT[:PATH], once per report' : ''}`);
+      if (before !== undefined && before !== shown) throw new UsageError(`--${name} is given more than once (${before}, ${shown})${(name === 'format' || name === 'output') && options.report ? '; for several reports use --report FORMAT[:PATH], once per report' : ''}`);
       seen.set(name, shown);
     }
   }
@@ -98,14 +98,15 @@ export function checkArgs(argv: readonly string[], options: Record<string, Optio
  * - `--redact=N`: N percent of each secret hidden; N must be a whole number 0–100;
  * - `--redact=0` or `--no-redact`: secrets in clear (the only two ways to get them).
  *
- * Anything else (`--redact=yes`, `--redact=-1`, `--no-redact=1`, the flag twice) is a UsageError.
+ * Anything else (`--redact=yes`, `--redact=-1`, `--no-redact=1`, two different values) is a
+ * UsageError.
  */
 export function takeRedact(argv: readonly string[]): { argv: string[]; redact: boolean; percent?: number } {
   const rest: string[] = [];
   let found: { redact: boolean; percent?: number } | undefined;
   let ended = false;
   const set = (v: { redact: boolean; percent?: number }, token: string) => {
-    if (found) throw new UsageError(`--redact is given more than once (${token})`);
+    if (found && (found.redact !== v.redact || found.percent !== v.percent)) throw new UsageError(`--redact is given more than once with different values (${token})`);
     found = v;
   };
   for (let i = 0; i < argv.length; i++) {
