@@ -6,6 +6,7 @@ import { scan, type AllowStage, type Detected, type FragmentSource } from '../sc
 import type { Fragment, ScanResult, ScanStats } from '../types.js';
 import { escapeControl } from '../report/escapeControl.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
+import type { ReportTarget } from './reportTargets.js';
 import type { ScanArgs } from './scanOptions.js';
 import { version } from './run.js';
 
@@ -67,6 +68,8 @@ export interface DeliverContext {
   baseline?: string;
   /** When the scan started (the HTML report says so). */
   startedAt?: Date;
+  /** More lines for stderr, after the scan's own notes (the plan's notes). */
+  notes?: readonly string[];
 }
 
 /**
@@ -76,15 +79,15 @@ export interface DeliverContext {
  * stdout is returned. When no report goes to stdout, stderr gets the summary line.
  */
 export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO, ctx: DeliverContext | readonly RuleSpec[]): Promise<RunResult> {
-  const { rules, baseline, startedAt } = Array.isArray(ctx) ? { rules: ctx as readonly RuleSpec[], baseline: undefined, startedAt: undefined } : (ctx as DeliverContext);
+  const { rules, baseline, startedAt, notes = [] } = Array.isArray(ctx) ? { rules: ctx as readonly RuleSpec[] } : (ctx as DeliverContext);
   const n = result.findings.length;
   const exitCode = n ? (args.exitCode ?? EXIT.findings) : EXIT.clean;
   const single = args.output === undefined && !args.report?.length;
   // --quiet and clean: a text report would be thrown away (every commit's hook takes this path).
   if (single && args.quiet && args.format === 'text' && n === 0) return { exitCode, stdout: '', stderr: '' };
-  const targets = single ? [{ format: args.format }] : (await import('./reportTargets.js')).reportTargets(args, io.cwd);
+  const targets: ReportTarget[] = single ? [{ format: args.format }] : (await import('./reportTargets.js')).reportTargets(args, io.cwd);
   const github = targets.some((t) => t.format === 'github');
-  let stderr = args.quiet ? '' : statsNotes(result, github);
+  let stderr = args.quiet ? '' : statsNotes(result, github) + notes.map((note) => `${logLine(`keyfence: ${note}`, github)}\n`).join('');
   // Reporters load only when a report is rendered (not on a quiet, clean hook run).
   const [{ reportChunks }, { redactResult }] = await Promise.all([import('../report/index.js'), import('../report/redact.js')]);
   const shown = args.redact ? redactResult(result, args.redactPercent) : result;
@@ -93,7 +96,12 @@ export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO, ctx
   let stdout = '';
   for (const t of targets) {
     const chunks = await reportChunks(t.format, shown, { ...opts, color: t.path === undefined && useColor(args, io, io.stdoutIsTTY) });
-    if (t.path === undefined) {
+    if (t.path === undefined && io.stdoutStream) {
+      // Straight to the process's stdout, after what stderr has so far (the order it had).
+      if (stderr) io.stderrStream?.write(stderr);
+      if (io.stderrStream) stderr = '';
+      await (await import('./writeAll.js')).writeChunks(io.stdoutStream, chunks);
+    } else if (t.path === undefined) {
       for await (const chunk of chunks) stdout += chunk;
     } else {
       const { writeReportFile } = await import('./reportFile.js');
@@ -203,8 +211,5 @@ export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult>
     progress?.stop();
   }
   if (source.finish) result = source.finish(result);
-  const delivered = await deliver(result, args, io, { rules: plan.rules.map((r) => r.spec), ...(plan.baselineApplied ? { baseline: plan.baselineApplied } : {}), startedAt });
-  const github = args.format === 'github' || Boolean(args.report?.some((r) => r.startsWith('github')));
-  if (!args.quiet) for (const note of plan.notes?.() ?? []) delivered.stderr += `${logLine(`keyfence: ${note}`, github)}\n`;
-  return delivered;
+  return deliver(result, args, io, { rules: plan.rules.map((r) => r.spec), ...(plan.baselineApplied ? { baseline: plan.baselineApplied } : {}), startedAt, notes: plan.notes?.() ?? [] });
 }
