@@ -106,6 +106,10 @@ for ((i = 0; i < ${#extra[@]}; i++)); do
     { [ "$a" = --redact ] && [[ "${extra[$((i + 1))]:-}" =~ ^0+$ ]]; }; then
     fail "args: $a would print secrets in clear in the workflow log; the Action always redacts"
   fi
+  case "$a" in
+    --exit-code | --exit-code=*) fail "args: $a: use the fail-on-findings input instead" ;;
+    --format | --format=* | -f | -o | --output | --output=*) fail "args: $a: the Action chooses the reports (annotations, upload-sarif)" ;;
+  esac
 done
 
 work=$(mktemp -d)

@@ -200,6 +200,11 @@ describe('scripts/action.sh against a temporary repository (tree scan, the real 
       expect(r.code, args).toBe(2);
       expect(r.stdout, args).not.toContain(key);
     }
+    for (const args of ['--exit-code 0', '--format json', '-o x.txt']) {
+      const r = runAction(dir, 'workflow_dispatch', {}, { args });
+      expect(r.code, args).toBe(2);
+      expect(r.stdout, args).toMatch(/::error title=keyfence::args: (--exit-code|--format|-o): /);
+    }
     const hidden = runAction(dir, 'workflow_dispatch', {}, { args: '--redact=100' });
     expect(hidden.code).toBe(1);
     expect(hidden.stdout).toContain('found: …(redacted)');

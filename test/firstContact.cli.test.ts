@@ -180,6 +180,8 @@ describe('errors a person understands (10.11)', () => {
       [['scan', '-o', 'no/such/dir/r.sarif'], 'keyfence: cannot write report to no/such/dir/r.sarif: directory no/such/dir does not exist\n'],
       [['scan', '-o', 'config'], 'keyfence: cannot write report to config: it is a directory\n'],
       [['rules', '--format', 'json', '--format', 'text'], 'keyfence: --format is given more than once (json, text)\n'],
+      [['baseline', '-o', 'nowhere/b.json'], 'keyfence: cannot write baseline to nowhere/b.json: directory nowhere does not exist\n'],
+      [['baseline', '--prun'], 'keyfence: unknown option --prun; did you mean --prune?\n'],
     ] as const) {
       const r = bin(dir, [...argv]);
       expect(r.status, argv.join(' ')).toBe(2);
@@ -232,6 +234,11 @@ describe('scanned data cannot drive the terminal or forge output (11.14)', () =>
     const h = bin(dir, ['scan', '--history']);
     expect(h.stdout).toContain('by Eve \\x1b[31mRed');
     expect(h.stdout).toContain('subject \\x1b]0;owned\\x1b\\ here');
+    // C1 controls (0x9b: CSI on some terminals) and bidi overrides in the scanned line itself.
+    write(dir, 'c1.env', `AWS_ACCESS_KEY_ID=${fakeKeyId()} \u009b2J \u202e tail\n`);
+    const c1 = bin(dir, ['scan', 'c1.env']);
+    expect(c1.stdout).toMatch(/AKIA…\(redacted\) {2}2J {3}tail/);
+    expect(c1.stdout).not.toMatch(/[\u0080-\u009f\u202e]/);
     // A skipped file's name on stderr too.
     write(dir, `big\n::error::fake.txt`, 'x'.repeat(100));
     const s = bin(dir, ['scan', '--no-git', '.', '--max-file-size', '10']);

@@ -62,7 +62,8 @@ export async function baselineCommand(args: ScanArgs, opts: BaselineOptions, io:
   try {
     await writeFile(file, text);
   } catch (err) {
-    throw new UsageError(`cannot write baseline to ${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot write baseline to ${shown}: ${code === 'ENOENT' ? `directory ${path.dirname(shown) || '.'} does not exist` : (code ?? (err as Error).message)}`);
   }
   return { exitCode: EXIT.clean, stdout, stderr };
 }
