@@ -61,7 +61,7 @@ export const SCAN_OPTIONS: Record<string, OptionSpec> = {
   format: { type: 'string', alias: 'f', choices: FORMATS, describe: 'Report format: text for people, json, sarif (code scanning), junit (CI test tabs), csv, github (PR annotations), html (audit page). Default: from the --output file\'s extension (.json .sarif .xml .csv .html), else text', fast: true },
   output: { type: 'string', alias: 'o', describe: 'Write the report to this file instead of stdout', fast: true },
   report: { type: 'string', repeatable: true, describe: 'Also write FORMAT to PATH (stdout without :PATH) from the same scan; repeat for several reports' },
-  redact: { type: 'string', describe: '--redact[=PERCENT]: how much of each secret to hide, 1-100 (--redact alone: 100; default: the first 4 characters of long secrets shown). Only --no-redact or --redact=0 shows secrets' },
+  redact: { type: 'string', describe: '--redact=PERCENT: how much of each secret to hide, 1-100 (--redact alone: 100). Default: the first 4 characters of a long secret shown. Only --no-redact or --redact=0 shows secrets in clear' },
   'exit-code': { type: 'number', describe: 'Exit code when anything is found (default 1; 0 to report without failing)' },
   'max-file-size': { type: 'number', default: DEFAULT_MAX_FILE_SIZE, describe: 'Skip files larger than this many bytes (with a note)' },
   quiet: { type: 'boolean', alias: 'q', default: false, describe: 'Print only findings and errors: no summary when clean, no notes', fast: true },
@@ -74,7 +74,7 @@ export const SCAN_OPTIONS: Record<string, OptionSpec> = {
   'commit-msg': { type: 'string', describe: 'Scan this commit message file, comment lines skipped (the commit-msg hook)', fast: true },
   'pre-push': { type: 'string', describe: 'Scan the commits being pushed to REMOTE, refs read from stdin (the pre-push hook)', fast: true },
   config: { type: 'string', describe: 'Config file (default: .keyfence.json at the repository root, or the scan root outside git)', fast: true },
-  baseline: { type: 'string', describe: 'Baseline file (written by keyfence baseline): findings recorded in it are allowed', fast: true },
+  baseline: { type: 'string', describe: 'Baseline file (written by keyfence baseline): findings recorded in it are allowed (default: the config\'s "baseline", else .keyfence-baseline.json at the root when it exists)', fast: true },
   'inline-allow': { type: 'boolean', default: true, describe: 'Honour keyfence:allow / pragma: allowlist secret comments (--no-inline-allow reports what they hide)' },
 };
 
