@@ -1,7 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { baselineOf, pruneBaseline, readBaselineFile, serializeBaseline, withEntries, type BaselineEntry } from '../baseline/baseline.js';
+import { DEFAULT_BASELINE_NAME } from '../config/configuredPlan.js';
 import { displayPath } from '../config/loadConfig.js';
+import { escapeControl } from '../report/escapeControl.js';
 import { scan } from '../scan.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import { chooseSource, planScan, statsNotes } from './scanCommand.js';
@@ -9,7 +11,7 @@ import type { ScanArgs } from './scanOptions.js';
 import { countsByRule } from '../report/summary.js';
 
 /** The default baseline file name, at the repository root (or the scan root outside git). */
-export const DEFAULT_BASELINE = '.keyfence-baseline.json';
+export const DEFAULT_BASELINE = DEFAULT_BASELINE_NAME;
 
 export interface BaselineOptions {
   /** --output FILE (relative to cwd). */
@@ -46,7 +48,7 @@ export async function baselineCommand(args: ScanArgs, opts: BaselineOptions, io:
   if (previous) {
     const { kept, stale } = pruneBaseline(previous, [...result.findings, ...result.suppressed]);
     text = serializeBaseline(withEntries(previous, kept));
-    stdout = stale.map((e) => `stale  ${e.path}  ${e.ruleId}  ${e.redactedSecret}  ${e.fingerprint}\n`).join('');
+    stdout = stale.map((e) => escapeControl(`stale  ${e.path}  ${e.ruleId}  ${e.redactedSecret}  ${e.fingerprint}`) + '\n').join('');
     stdout += `keyfence: ${stale.length ? `pruned ${stale.length} of ${previous.entries.length} entries (no longer found) from` : `all ${kept.length} entries still match in`} ${shown}\n`;
   } else {
     const baseline = baselineOf(result.findings);
@@ -57,7 +59,8 @@ export async function baselineCommand(args: ScanArgs, opts: BaselineOptions, io:
   try {
     await writeFile(file, text);
   } catch (err) {
-    throw new UsageError(`cannot write baseline to ${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot write baseline to ${shown}: ${code === 'ENOENT' ? `directory ${path.dirname(shown) || '.'} does not exist` : (code ?? (err as Error).message)}`);
   }
   return { exitCode: EXIT.clean, stdout, stderr };
 }

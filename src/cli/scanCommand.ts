@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConfiguredPlan } from '../config/configuredPlan.js';
 import { planScan as plan } from '../engine/plan.js';
@@ -6,7 +5,9 @@ import type { CompiledRule } from '../rules/compile.js';
 import type { RuleSpec } from '../rules/spec.js';
 import { scan, type AllowStage, type Detected, type FragmentSource } from '../scan.js';
 import type { Fragment, ScanResult, ScanStats } from '../types.js';
+import { escapeControl } from '../report/escapeControl.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
+import type { ReportTarget } from './reportTargets.js';
 import type { ScanArgs } from './scanOptions.js';
 import { version } from '../version.js';
 
@@ -42,43 +43,77 @@ function stdinSource(io: RunIO): FragmentSource {
   };
 }
 
+/**
+ * A line for stderr made safe: control characters escaped (scanned file names and notes must not
+ * drive the terminal or forge lines); with a github report, also escaped as workflow-command
+ * data, so a note cannot start a command (`::stop-commands::`, a fake `::error`).
+ */
+export function logLine(line: string, github = false): string {
+  const safe = escapeControl(line);
+  return github ? safe.replace(/%/g, '%25') : safe;
+}
+
 /** The stderr lines about how a scan went: its notes and every skipped file, with the reason. */
-export function statsNotes(result: ScanResult): string {
+export function statsNotes(result: ScanResult, github = false): string {
   let out = '';
-  for (const note of result.stats.notes ?? []) out += `keyfence: note: ${note}\n`;
-  for (const s of result.stats.skipped) out += `keyfence: skipped ${s.path}: ${s.reason}\n`;
+  for (const note of result.stats.notes ?? []) out += `${logLine(`keyfence: note: ${note}`, github)}\n`;
+  for (const s of result.stats.skipped) out += `${logLine(`keyfence: skipped ${s.path}: ${s.reason}`, github)}\n`;
   return out;
 }
 
+/** What deliver() needs besides the result and the arguments. */
+export interface DeliverContext {
+  /** The rules that ran (reports describe them: SARIF, help text). */
+  rules: readonly RuleSpec[];
+  /** The baseline applied, as shown to the user (the summary says how many findings it allowed). */
+  baseline?: string;
+  /** When the scan started (the HTML report says so). */
+  startedAt?: Date;
+  /** More lines for stderr, after the scan's own notes (the plan's notes). */
+  notes?: readonly string[];
+}
+
 /**
- * Writes the report where asked and chooses the exit code: 1 when anything is found. `rules`
- * (the rules that ran) lets reports describe them (SARIF, help text).
+ * Writes every report asked for (--format/--output and each --report: see reportTargets), all
+ * from this one result, and chooses the exit code: --exit-code (default 1) when anything is
+ * found. A report to a file is written piece by piece (writeReportFile); the one report to
+ * stdout is returned. When no report goes to stdout, stderr gets the summary line.
  */
-export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO, rules: readonly RuleSpec[]): Promise<RunResult> {
-  const toFile = args.output !== undefined;
-  const exitCode = result.findings.length ? EXIT.findings : EXIT.clean;
-  let stderr = args.quiet ? '' : statsNotes(result);
+export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO, ctx: DeliverContext | readonly RuleSpec[]): Promise<RunResult> {
+  const { rules, baseline, startedAt, notes = [] } = Array.isArray(ctx) ? { rules: ctx as readonly RuleSpec[] } : (ctx as DeliverContext);
+  const n = result.findings.length;
+  const exitCode = n ? (args.exitCode ?? EXIT.findings) : EXIT.clean;
+  const single = args.output === undefined && !args.report?.length;
   // --quiet and clean: a text report would be thrown away (every commit's hook takes this path).
-  if (!toFile && args.quiet && args.format === 'text' && result.findings.length === 0) return { exitCode, stdout: '', stderr };
+  if (single && args.quiet && args.format === 'text' && n === 0) return { exitCode, stdout: '', stderr: '' };
+  const targets: ReportTarget[] = single ? [{ format: args.format }] : (await import('./reportTargets.js')).reportTargets(args, io.cwd);
+  const github = targets.some((t) => t.format === 'github');
+  let stderr = args.quiet ? '' : statsNotes(result, github) + notes.map((note) => `${logLine(`keyfence: ${note}`, github)}\n`).join('');
   // Reporters load only when a report is rendered (not on a quiet, clean hook run).
-  const [{ renderReport }, { redactResult }] = await Promise.all([import('../report/index.js'), import('../report/redact.js')]);
-  const report = await renderReport(args.format, args.redact ? redactResult(result) : result, {
-    color: !toFile && useColor(args, io, io.stdoutIsTTY),
-    rules,
-    version: version(),
-    redacted: args.redact,
-  });
-  if (!toFile) return { exitCode, stdout: report, stderr };
-  try {
-    await writeFile(path.resolve(io.cwd, args.output!), report);
-  } catch (err) {
-    throw new UsageError(`cannot write report to ${args.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  const [{ reportChunks }, { redactResult }] = await Promise.all([import('../report/index.js'), import('../report/redact.js')]);
+  const shown = args.redact ? redactResult(result, args.redactPercent) : result;
+  const meta = targets.some((t) => t.format === 'html') ? await (await import('./reportMeta.js')).reportMeta(args, io, startedAt ?? new Date()) : undefined;
+  const opts = { rules, version: version(), redacted: args.redact, ...(baseline ? { baseline } : {}), ...(meta ? { meta } : {}) };
+  let stdout = '';
+  for (const t of targets) {
+    const chunks = await reportChunks(t.format, shown, { ...opts, color: t.path === undefined && useColor(args, io, io.stdoutIsTTY) });
+    if (t.path === undefined && io.stdoutStream) {
+      // Straight to the process's stdout, after what stderr has so far (the order it had).
+      if (stderr) io.stderrStream?.write(stderr);
+      if (io.stderrStream) stderr = '';
+      await (await import('./writeAll.js')).writeChunks(io.stdoutStream, chunks);
+    } else if (t.path === undefined) {
+      for await (const chunk of chunks) stdout += chunk;
+    } else {
+      const { writeReportFile } = await import('./reportFile.js');
+      await writeReportFile(path.resolve(io.cwd, t.path), t.path, chunks);
+    }
   }
-  if (!args.quiet || result.findings.length) {
+  if (!targets.some((t) => t.path === undefined) && (!args.quiet || n)) {
     const { summaryLine } = await import('../report/summary.js');
-    stderr += `${summaryLine(result)}\n`;
+    stderr += `${logLine(summaryLine(result, baseline), github)}\n`;
   }
-  return { exitCode, stdout: '', stderr };
+  return { exitCode, stdout, stderr };
 }
 
 /** What a scan runs: the rules and the allow stages, from the built-ins and the config. */
@@ -148,6 +183,12 @@ export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): Fragmen
 
 /** `keyfence scan`: plan, source, scan, report. */
 export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult> {
+  const startedAt = new Date();
+  // Report files that cannot be written are found before the scan, not after it.
+  if (args.output !== undefined || args.report?.length) {
+    const [{ reportTargets }, { checkReportPath }] = await Promise.all([import('./reportTargets.js'), import('./reportFile.js')]);
+    for (const t of reportTargets(args, io.cwd)) if (t.path !== undefined) await checkReportPath(path.resolve(io.cwd, t.path), t.path);
+  }
   const plan = await planScan(args, io);
   // Verification loads only when asked (a hook never pays for it); its environment is checked
   // before the scan, so a bad endpoint URL fails at once.
@@ -163,10 +204,9 @@ export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult>
     progress?.stop();
   }
   // The exit code is the scan's: verification (and --only-verified) never changes it.
-  const exitCode = result.findings.length ? EXIT.findings : EXIT.clean;
+  const exitCode = result.findings.length ? (args.exitCode ?? EXIT.findings) : EXIT.clean;
   if (verifier) result = await verifier.verifyResult(result, io.env, args.onlyVerified === true);
-  const delivered = await deliver(result, args, io, plan.rules.map((r) => r.spec));
+  const delivered = await deliver(result, args, io, { rules: plan.rules.map((r) => r.spec), ...(plan.baselineApplied ? { baseline: plan.baselineApplied } : {}), startedAt, notes: plan.notes?.() ?? [] });
   delivered.exitCode = exitCode;
-  if (!args.quiet) for (const note of plan.notes?.() ?? []) delivered.stderr += `keyfence: ${note}\n`;
   return delivered;
 }

@@ -2,10 +2,12 @@ import type { Finding, ScanResult, Verification } from '../types.js';
 
 /**
  * What is shown of a secret: its first 4 characters (the key type of an AWS key ID, 4 of a
- * secret key's 40) when it is 20 characters or longer, a fifth of a shorter one.
+ * secret key's 40) when it is 20 characters or longer, a fifth of a shorter one. With `percent`
+ * (--redact=PERCENT, 1–100, gitleaks' meaning): that share of the secret is hidden, rounded up,
+ * so at least one character always is; 100 shows none of it.
  */
-export function redactSecret(secret: string): string {
-  const keep = secret.length >= 20 ? 4 : Math.floor(secret.length / 5);
+export function redactSecret(secret: string, percent?: number): string {
+  const keep = percent !== undefined ? Math.floor((secret.length * (100 - percent)) / 100) : secret.length >= 20 ? 4 : Math.floor(secret.length / 5);
   return `${secret.slice(0, keep)}…(redacted)`;
 }
 
@@ -28,8 +30,9 @@ const GLOBAL_LIMIT = 200;
  * secret of the result. Linear in the number of findings beyond that. A history finding's
  * commit subject is cleaned the same way (of the secrets found in that commit), and a
  * verification's fields of the finding's own secret and its related findings' secrets.
+ * `percent`: see redactSecret.
  */
-export function redactResult(result: ScanResult): ScanResult {
+export function redactResult(result: ScanResult, percent?: number): ScanResult {
   const all = [...result.findings, ...result.suppressed];
   const key = (f: Finding) => `${f.commit ?? ''}\0${f.path}\0${f.line}`;
   const byLine = new Map<string, string[]>();
@@ -57,17 +60,17 @@ export function redactResult(result: ScanResult): ScanResult {
   const redactVerification = (f: Finding): Verification => {
     const re = global ?? anyOf([f.secret, ...(f.related ?? []).flatMap((fp) => secretOf.get(fp) ?? [])]);
     const v = { ...f.verification! };
-    if (re) for (const k of ['arn', 'account', 'userId', 'error'] as const) if (v[k] !== undefined) v[k] = v[k].replace(re, (s) => redactSecret(s));
+    if (re) for (const k of ['arn', 'account', 'userId', 'error'] as const) if (v[k] !== undefined) v[k] = v[k].replace(re, (s) => redactSecret(s, percent));
     return v;
   };
   const redactFinding = <T extends Finding>(f: T): T => {
     const k = key(f);
     if (!global && !lineRes.has(k)) lineRes.set(k, anyOf(byLine.get(k)!));
     const re = global ?? lineRes.get(k);
-    const out = { ...f, secret: redactSecret(f.secret), lineText: re ? f.lineText.replace(re, (s) => redactSecret(s)) : f.lineText };
+    const out = { ...f, secret: redactSecret(f.secret, percent), lineText: re ? f.lineText.replace(re, (s) => redactSecret(s, percent)) : f.lineText };
     // A history finding shows its commit's subject, which may hold a secret found in it.
     const msgRe = f.message === undefined ? undefined : (global ?? commitRe(f.commit));
-    if (msgRe) out.message = f.message!.replace(msgRe, (s) => redactSecret(s));
+    if (msgRe) out.message = f.message!.replace(msgRe, (s) => redactSecret(s, percent));
     if (f.verification) out.verification = redactVerification(f);
     return out;
   };

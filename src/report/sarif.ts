@@ -1,6 +1,7 @@
 import type * as Sarif from 'sarif';
 import type { Finding, ScanResult, Severity, SuppressedFinding } from '../types.js';
 import type { ReportOptions } from './index.js';
+import { jsonChunks } from './jsonChunks.js';
 import { findingMessage, ruleInfos } from './ruleInfo.js';
 
 /** Where people learn about keyfence (SARIF's tool.driver.informationUri). */
@@ -39,6 +40,11 @@ function message(f: Finding): string {
  * commit, author and date in `properties`.
  */
 export function sarifReport(result: ScanResult, opts: ReportOptions): string {
+  return [...sarifReportChunks(result, opts)].join('');
+}
+
+/** The SARIF report in pieces, one per result (sarifReport joins them). */
+export function* sarifReportChunks(result: ScanResult, opts: ReportOptions): Generator<string> {
   const all: (Finding | SuppressedFinding)[] = [...result.findings, ...result.suppressed];
   const rules = ruleInfos(opts.rules, all);
   const index = new Map(rules.map((r, i) => [r.id, i]));
@@ -96,7 +102,7 @@ export function sarifReport(result: ScanResult, opts: ReportOptions): string {
         },
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The root of the scan: the repository root inside a git work tree.' } } },
         columnKind: 'utf16CodeUnits',
-        results: all.map(toResult),
+        results: [],
         properties: {
           filesScanned: result.stats.filesScanned,
           bytesScanned: result.stats.bytesScanned,
@@ -106,5 +112,8 @@ export function sarifReport(result: ScanResult, opts: ReportOptions): string {
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  yield* jsonChunks(log, { results: (function* () {
+    for (const f of all) yield toResult(f);
+  })() });
+  yield '\n';
 }
