@@ -29,8 +29,8 @@ export default defineConfig({
       include: ['src/**/*.ts'],
       exclude: ['src/config/configValidator.generated.ts'],
       reporter: ['text-summary'],
-      // The floor: the whole suite's figures when coverage was added (statements 88.1%, branches
-      // 80.8%, functions 90.2%, lines 90.2%; code the built bin runs in child processes is not
+      // The floor: the whole suite's figures when coverage was added (statements 88.2%, branches
+      // 81.0%, functions 90.3%, lines 90.3%; code the built bin runs in child processes is not
       // counted), less a point for work in flight. Raise it as tests grow; never lower it.
       thresholds: { statements: 87, branches: 79, functions: 89, lines: 89 },
     },
