@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { baselineOf, pruneBaseline, readBaselineFile, serializeBaseline, withEntries, type BaselineEntry } from '../baseline/baseline.js';
 import { displayPath } from '../config/loadConfig.js';
@@ -57,10 +56,12 @@ export async function baselineCommand(args: ScanArgs, opts: BaselineOptions, io:
     const n = baseline.entries.length;
     stdout = `keyfence: wrote ${n} ${n === 1 ? 'entry' : 'entries'} to ${shown}${n ? ` (${countByRule(baseline.entries)})` : ''}\n`;
   }
+  // --output may name any path; the config's "baseline" and the default stay inside the repository.
+  const { writeFileSafely } = await import('../io/writeFileSafely.js');
   try {
-    await writeFile(file, text);
+    await writeFileSafely(file, text, opts.output !== undefined ? { root: io.cwd, named: true } : { root: plan.location.root });
   } catch (err) {
-    throw new UsageError(`cannot write baseline to ${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`cannot write baseline to ${shown}: ${(err as Error).message}`);
   }
   return { exitCode: EXIT.clean, stdout, stderr };
 }

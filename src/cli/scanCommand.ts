@@ -1,5 +1,3 @@
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { ConfiguredPlan } from '../config/configuredPlan.js';
 import type { CompiledRule } from '../rules/compile.js';
 import type { RuleSpec } from '../rules/spec.js';
@@ -68,10 +66,12 @@ export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO, rul
     redacted: args.redact,
   });
   if (!toFile) return { exitCode, stdout: report, stderr };
+  // Named on the command line: may be anywhere, but never through a symlink; 0600 when it shows secrets.
+  const { writeFileSafely } = await import('../io/writeFileSafely.js');
   try {
-    await writeFile(path.resolve(io.cwd, args.output!), report);
+    await writeFileSafely(args.output!, report, { root: io.cwd, named: true, ...(args.redact ? {} : { mode: 0o600 }) });
   } catch (err) {
-    throw new UsageError(`cannot write report to ${args.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`cannot write report to ${args.output}: ${(err as Error).message}`);
   }
   if (!args.quiet || result.findings.length) {
     const { summaryLine } = await import('../report/summary.js');
