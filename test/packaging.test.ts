@@ -44,6 +44,25 @@ describe('the npm package', () => {
     expect(scan.stdout).toContain('creds.ini:2:');
     const gs = run(path.join(project, 'node_modules', '.bin', 'git-secrets'), ['--scan', 'creds.ini'], project);
     expect(gs.status).toBe(0); // no patterns registered: git-secrets finds nothing
+
+    // README "Moving from git-secrets": a global bin dir that already has a git-secrets makes
+    // `npm install -g` fail with EEXIST; a prefix of one's own first on PATH works.
+    const taken = tempDir('keyfence-global-');
+    write(taken, 'bin/git-secrets', '#!/bin/sh\necho another git-secrets\n');
+    const clash = run('npm', ['install', '-g', '--prefer-offline', '--no-audit', '--no-fund', '--prefix', taken, tarball], project);
+    expect(clash.status).not.toBe(0);
+    expect(clash.stderr).toContain('EEXIST');
+    const own = tempDir('keyfence-prefix-');
+    const ok = run('npm', ['install', '-g', '--prefer-offline', '--no-audit', '--no-fund', '--prefix', own, tarball], project);
+    expect(ok.status, ok.stderr).toBe(0);
+    const repo = tempRepo();
+    const env = { PATH: `${path.join(own, 'bin')}:${path.join(taken, 'bin')}:${process.env.PATH}` };
+    expect(run('sh', ['-c', 'command -v git-secrets'], repo, env).stdout.trim()).toBe(path.join(own, 'bin', 'git-secrets'));
+    expect(run('git', ['secrets', '--register-aws'], repo, env).stdout).toBe('OK\n');
+    write(repo, 'creds.ini', secretFile().text);
+    const viaGit = run('git', ['secrets', '--scan', 'creds.ini'], repo, env);
+    expect(viaGit.status).toBe(1);
+    expect(viaGit.stderr).toContain('creds.ini:2:');
   }, 120_000);
 });
 
