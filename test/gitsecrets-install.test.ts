@@ -25,6 +25,17 @@ function dropInRepo(): string {
   return repo;
 }
 
+/** Stages a file with a fresh key and commits with `env`: the hook must block it as git-secrets does. */
+function expectKeyBlocked(repo: string, env: NodeJS.ProcessEnv): void {
+  const id = fakeKeyId();
+  write(repo, 'bad.txt', `key = ${id}\n`);
+  git(repo, 'add', 'bad.txt');
+  const blocked = gitTry(repo, ['commit', '-q', '-m', 'bad'], env);
+  expect(blocked.status).toBe(1);
+  expect(blocked.stderr).toContain(`bad.txt:1:key = ${id}\n`);
+  expect(blocked.stderr).toContain('[ERROR] Matched one or more prohibited patterns');
+}
+
 describe('keyfence git-secrets --install: the hooks run keyfence, not `git secrets`', () => {
   it('works where git-secrets is not installed: a clean commit passes, a key is blocked with git-secrets\' output', () => {
     const repo = dropInRepo();
@@ -34,14 +45,7 @@ describe('keyfence git-secrets --install: the hooks run keyfence, not `git secre
     const clean = gitTry(repo, ['commit', '-q', '-m', 'clean'], env);
     expect(clean.stderr).toBe('');
     expect(clean.status).toBe(0);
-
-    const id = fakeKeyId();
-    write(repo, 'bad.txt', `key = ${id}\n`);
-    git(repo, 'add', 'bad.txt');
-    const blocked = gitTry(repo, ['commit', '-q', '-m', 'bad'], env);
-    expect(blocked.status).toBe(1);
-    expect(blocked.stderr).toContain(`bad.txt:1:key = ${id}\n`);
-    expect(blocked.stderr).toContain('[ERROR] Matched one or more prohibited patterns');
+    expectKeyBlocked(repo, env);
   });
 
   it('where the real git-secrets is first on PATH, it is not what the hooks run', () => {
@@ -51,13 +55,7 @@ describe('keyfence git-secrets --install: the hooks run keyfence, not `git secre
     // The real git-secrets (Debian's), wrapped to leave a mark when it runs.
     writeFileSync(path.join(dir, 'git-secrets'), `#!/bin/sh\ntouch '${marker}'\nexec /usr/bin/git-secrets "$@"\n`);
     chmodSync(path.join(dir, 'git-secrets'), 0o755);
-    const env = { PATH: `${dir}:${PATH_WITHOUT_KEYFENCE.PATH}` };
-    const id = fakeKeyId();
-    write(repo, 'bad.txt', `key = ${id}\n`);
-    git(repo, 'add', 'bad.txt');
-    const blocked = gitTry(repo, ['commit', '-q', '-m', 'bad'], env);
-    expect(blocked.status).toBe(1);
-    expect(blocked.stderr).toContain(`bad.txt:1:key = ${id}\n`);
+    expectKeyBlocked(repo, { PATH: `${dir}:${PATH_WITHOUT_KEYFENCE.PATH}` });
     expect(existsSync(marker)).toBe(false);
   });
 

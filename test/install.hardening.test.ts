@@ -5,7 +5,7 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync,
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, bin, commit, git, gitTry, secretFile, tempDir, tempRepo, write } from './gitRepo.js';
-import { asDevDependency, huskyInit, installed } from './installHelpers.js';
+import { asDevDependency, expectPushBlocked, huskyInit, installed } from './installHelpers.js';
 
 const hookFile = (repo: string, hook = 'pre-commit') => path.join(repo, '.git', 'hooks', hook);
 
@@ -108,9 +108,7 @@ describe('install --pre-push shares git\'s stdin with the rest of the hook chain
     write(repo, 'creds.ini', secretFile().text);
     git(repo, 'add', '.');
     commit(repo, 'key');
-    const blocked = gitTry(repo, ['push', '-q', 'origin', 'main']);
-    expect(blocked.status).not.toBe(0);
-    expect(blocked.stderr).toContain('keyfence: push blocked');
+    expectPushBlocked(repo);
   });
 
   it('husky: keyfence sees the refs even though the user\'s line reads stdin (its block goes first)', () => {
@@ -127,9 +125,6 @@ describe('install --pre-push shares git\'s stdin with the rest of the hook chain
     write(repo, 'creds.ini', secretFile().text);
     git(repo, 'add', 'creds.ini');
     commit(repo, 'key');
-    const blocked = gitTry(repo, ['push', '-q', 'origin', 'main']);
-    expect(blocked.status).not.toBe(0);
-    expect(blocked.stdout + blocked.stderr).toContain('creds.ini:2:');
-    expect(blocked.stderr).toContain('keyfence: push blocked');
+    expectPushBlocked(repo);
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeKeyId } from '../src/rules/examples.js';
 import { BIN, WORKTREE, bin, commit, git, gitTry, secretFile, tempDir, tempRepo, write } from './gitRepo.js';
-import { asDevDependency, commits, installed, tryCommit } from './installHelpers.js';
+import { asDevDependency, commits, expectPushBlocked, installed, tryCommit } from './installHelpers.js';
 
 describe('keyfence install: the hooks block commits that add secrets', () => {
   it('installs pre-commit and commit-msg in .git/hooks; blocks a staged key, lets a clean commit through', () => {
@@ -230,11 +230,7 @@ describe('keyfence install: the hooks block commits that add secrets', () => {
     write(repo, 'b.txt', 'b\n');
     git(repo, 'add', '.');
     commit(repo, 'more work');
-    const blocked = gitTry(repo, ['push', '-q', 'origin', 'main']);
-    expect(blocked.status).not.toBe(0);
-    expect(blocked.stdout + blocked.stderr).toContain('creds.ini:2:');
-    expect(blocked.stderr).toContain('keyfence: push blocked: the commits being pushed add the secret(s) listed above.');
-    expect(blocked.stderr).toContain('git push --no-verify');
+    expect(expectPushBlocked(repo).stderr).toContain('git push --no-verify');
     expect(git(remote, 'rev-list', '--count', 'main').trim()).toBe('1');
 
     git(repo, 'checkout', '-q', '-b', 'clean', 'origin/main');

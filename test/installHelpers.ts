@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { bin, commit, git, gitTry, tempRepo, WORKTREE, write } from './gitRepo.js';
 
 /** A repo with one clean commit and keyfence's hooks installed by the built bin. */
@@ -49,4 +50,13 @@ export const PATH_WITHOUT_KEYFENCE = { PATH: `${path.dirname(process.execPath)}:
 export function huskyInit(repo: string): void {
   const hr = spawnSync(process.execPath, [path.join(WORKTREE, 'node_modules', 'husky', 'bin.js')], { cwd: repo, encoding: 'utf8' });
   if (hr.status !== 0) throw new Error(hr.stderr);
+}
+
+/** `git push origin main` must be refused by keyfence's pre-push hook, naming creds.ini:2. */
+export function expectPushBlocked(repo: string): { stdout: string; stderr: string } {
+  const blocked = gitTry(repo, ['push', '-q', 'origin', 'main']);
+  expect(blocked.status).not.toBe(0);
+  expect(blocked.stdout + blocked.stderr).toContain('creds.ini:2:');
+  expect(blocked.stderr).toContain('keyfence: push blocked: the commits being pushed add the secret(s) listed above.');
+  return blocked;
 }
