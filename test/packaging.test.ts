@@ -66,6 +66,20 @@ describe('the npm package', () => {
   }, 120_000);
 });
 
+describe('installing from this repository by git URL (README Quick start)', () => {
+  it('npm clones it, builds dist/ (postprepare) and installs it with no install script left in the package', () => {
+    const head = git(WORKTREE, 'rev-parse', 'HEAD').trim();
+    const project = tempDir('keyfence-consumer-');
+    expect(run('npm', ['init', '-y'], project).status).toBe(0);
+    const inst = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--save-dev', `git+file://${WORKTREE}#${head}`], project);
+    expect(inst.status, inst.stderr).toBe(0);
+    expect(inst.stdout + inst.stderr).not.toMatch(/install.scripts/i);
+    const version = run(path.join(project, 'node_modules', '.bin', 'keyfence'), ['--version'], project);
+    expect(version.status, version.stderr).toBe(0);
+    expect(readdirSync(path.join(project, 'node_modules', 'keyfence', 'dist', 'cli'))).toContain('main.js');
+  }, 300_000);
+});
+
 const hasPreCommit = spawnSync('pre-commit', ['--version']).status === 0;
 
 describe.runIf(hasPreCommit)('the pre-commit framework installs the hooks from a clone (language: node)', () => {
