@@ -5,8 +5,6 @@ import { writeFileSafely } from '../io/writeFileSafely.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import { keyfenceFunction, removeBlockCommand, selfPaths, shq, type SelfPaths } from './keyfenceFunction.js';
 
-export { selfPaths } from './keyfenceFunction.js';
-
 export const BEGIN = '# >>> keyfence >>>';
 export const END = '# <<< keyfence <<<';
 const BACKUP = '.keyfence-backup';
@@ -54,7 +52,7 @@ export interface BlockPlace {
  * stdin once, hands keyfence a copy and gives the rest of the hook the same lines on its
  * stdin. Safe under `sh -e` (husky runs hooks that way).
  */
-export function hookBlock(hook: HookName, place: BlockPlace = { shown: `.git/hooks/${hook}`, self: selfPaths() }): string {
+export function hookBlock(hook: HookName, place: BlockPlace): string {
   const h = HOOKS[hook];
   const what = hook === 'pre-push' ? 'the commits being pushed' : hook === 'commit-msg' ? 'the commit message' : 'the staged changes';
   const verb = hook === 'pre-push' ? 'push' : 'commit';
@@ -142,8 +140,7 @@ function afterShebang(text: string): number {
  * through one, it may point into a committed file) — is refused unless `force`, which keeps it
  * as <hook>.keyfence-backup (restored by uninstall).
  */
-export function planHook(file: string, found: Found | string | undefined, block: string, husky: boolean, force: boolean, hook: HookName = 'pre-commit'): Plan {
-  const f: Found = typeof found === 'string' || found === undefined ? { text: found } : found;
+export function planHook(file: string, f: Found, block: string, husky: boolean, force: boolean, hook: HookName): Plan {
   if (f.symlink !== undefined) {
     if (force) return { action: 'replace', file, text: `${husky ? '' : `${SHEBANG}\n`}${block}\n` };
     return { action: 'refuse', file, why: `a symbolic link (to ${f.symlink}), and keyfence never writes through one` };
