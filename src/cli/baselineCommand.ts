@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { baselineOf, pruneBaseline, readBaselineFile, serializeBaseline, withEntries, type BaselineEntry } from '../baseline/baseline.js';
 import { DEFAULT_BASELINE_NAME } from '../config/configuredPlan.js';
@@ -56,11 +55,12 @@ export async function baselineCommand(args: ScanArgs, opts: BaselineOptions, io:
     const n = baseline.entries.length;
     stdout = `keyfence: wrote ${n} ${n === 1 ? 'entry' : 'entries'} to ${shown}${n ? ` (${countByRule(baseline.entries)})` : ''}\n`;
   }
+  // --output may name any path; the config's "baseline" and the default stay inside the repository.
+  const { writeFileSafely } = await import('../io/writeFileSafely.js');
   try {
-    await writeFile(file, text);
+    await writeFileSafely(file, text, opts.output !== undefined ? { root: io.cwd, named: true } : { root: plan.location.root });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot write baseline to ${shown}: ${code === 'ENOENT' ? `directory ${path.dirname(shown) || '.'} does not exist` : (code ?? (err as Error).message)}`);
+    throw new UsageError(`cannot write baseline to ${shown}: ${(err as Error).message}`);
   }
   return { exitCode: EXIT.clean, stdout, stderr };
 }

@@ -1,6 +1,5 @@
-import { constants } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { stat } from 'node:fs/promises';
 import { UsageError } from './io.js';
 
 /**
@@ -16,33 +15,22 @@ export async function checkReportPath(file: string, shown: string): Promise<void
 }
 
 /**
- * Writes a report to `file` piece by piece (a huge report is never one string), replacing the
- * file; never through a symlink at `file` (O_NOFOLLOW). The one place reports are written to
- * disk. Throws UsageError with one line when the file cannot be written.
+ * Writes a report to `file` (named on the command line, relative to `cwd`) piece by piece, so a
+ * huge report is never one string, through writeFileSafely: never through a symlink, atomically,
+ * mode 0600 when `secretsInClear` (--no-redact). Throws UsageError with one line when the file
+ * cannot be written.
  */
-export async function writeReportFile(file: string, shown: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<void> {
-  let handle;
+export async function writeReportFile(
+  file: string,
+  shown: string,
+  chunks: Iterable<string> | AsyncIterable<string>,
+  opts: { cwd: string; secretsInClear: boolean },
+): Promise<void> {
+  const { writeFileSafely } = await import('../io/writeFileSafely.js');
   try {
-    handle = await open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0), 0o666);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? `directory ${path.dirname(shown) || '.'} does not exist` : code === 'ELOOP' ? 'it is a symbolic link' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? (err as Error).message);
-    throw new UsageError(`cannot write report to ${shown}: ${why}`);
-  }
-  try {
-    let buffered = '';
-    for await (const chunk of chunks) {
-      buffered += chunk;
-      if (buffered.length >= 1 << 16) {
-        await handle.write(buffered);
-        buffered = '';
-      }
-    }
-    if (buffered) await handle.write(buffered);
+    await writeFileSafely(file, chunks, { root: opts.cwd, named: true, ...(opts.secretsInClear ? { mode: 0o600 } : {}) });
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    throw new UsageError(`cannot write report to ${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  } finally {
-    await handle.close();
+    throw new UsageError(`cannot write report to ${shown}: ${(err as Error).message}`);
   }
 }

@@ -106,7 +106,7 @@ export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO, ctx
       for await (const chunk of chunks) stdout += chunk;
     } else {
       const { writeReportFile } = await import('./reportFile.js');
-      await writeReportFile(path.resolve(io.cwd, t.path), t.path, chunks);
+      await writeReportFile(path.resolve(io.cwd, t.path), t.path, chunks, { cwd: io.cwd, secretsInClear: !args.redact });
     }
   }
   if (!targets.some((t) => t.path === undefined) && (!args.quiet || n)) {
@@ -142,20 +142,47 @@ function lazy<M>(load: () => Promise<M>, fragments: (m: M, stats: ScanStats) => 
 }
 
 /**
- * Where the fragments come from: the index (--staged), history (--history, --pre-push), a commit
- * message (--commit-msg), stdin for "-", else the tree under the paths. Throws UsageError when
- * sources are combined.
+ * The pre-commit framework (it sets PRE_COMMIT=1 for its hooks) running outside a commit:
+ * `pre-commit run --all-files` or `--files …`. In a commit git sets GIT_INDEX_FILE for its hooks
+ * (and the framework passes it on); then the index is what counts.
+ */
+function frameworkOutsideCommit(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.PRE_COMMIT) && !env.GIT_INDEX_FILE;
+}
+
+/** A test for repository-relative paths: at or under one of `paths` (relative to `cwd`). */
+async function underPaths(cwd: string, paths: string[]): Promise<(p: string) => boolean> {
+  const { repoRoot } = await import('../git/exec.js');
+  const root = (await repoRoot(cwd)) ?? cwd;
+  const wanted = paths.map((p) => path.resolve(cwd, p));
+  return (p) => {
+    const abs = path.resolve(root, p);
+    return wanted.some((w) => abs === w || abs.startsWith(w + path.sep));
+  };
+}
+
+/**
+ * Where the fragments come from: the index (--staged; with paths, only their staged changes,
+ * except under the pre-commit framework outside a commit, where the named files are scanned as
+ * they are), history (--history, --pre-push), a commit message (--commit-msg), stdin for "-",
+ * else the tree under the paths. Throws UsageError when sources are combined.
  */
 export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): FragmentSource {
   const gitModes = [args.staged && '--staged', args.history !== undefined && '--history', args.commitMsg !== undefined && '--commit-msg', args.prePush !== undefined && '--pre-push'].filter(Boolean);
   if (gitModes.length > 1) throw new UsageError(`${gitModes.join(' and ')} cannot be combined`);
-  if (gitModes.length && args.paths.length) throw new UsageError(`${gitModes[0]} takes no paths (got ${args.paths[0]})`);
+  if (gitModes.length && !args.staged && args.paths.length) throw new UsageError(`${gitModes[0]} takes no paths (got ${args.paths[0]})`);
   if (args.history === undefined && args.prePush === undefined) {
     for (const [flag, v] of [['--since', args.since], ['--until', args.until], ['--branch', args.branch]] as const) {
       if (v !== undefined) throw new UsageError(`${flag} only applies to --history`);
     }
   }
-  if (args.staged) return lazy(() => import('../sources/staged.js'), (m, stats) => m.stagedFragments({ cwd: io.cwd, env: io.env }, stats));
+  if (args.staged && !(args.paths.length && frameworkOutsideCommit(io.env))) {
+    const only = args.paths.length ? args.paths : undefined;
+    return lazy(() => import('../sources/staged.js'), async function* (m, stats) {
+      const keep = only ? await underPaths(io.cwd, only) : undefined;
+      for await (const f of m.stagedFragments({ cwd: io.cwd, env: io.env }, stats)) if (!keep || keep(f.path)) yield f;
+    });
+  }
   if (args.commitMsg !== undefined) {
     const file = args.commitMsg;
     if (!file) throw new UsageError('--commit-msg needs the message file (git passes it to the commit-msg hook as $1)');
