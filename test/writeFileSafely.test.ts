@@ -91,6 +91,6 @@ describe('files keyfence writes stay where they belong (baseline, scan -o)', () 
     const { repo } = setup();
     const r = bin(repo, ['scan', '-o', 'missing/report.txt']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('keyfence: cannot write report to missing/report.txt: its directory does not exist\n');
+    expect(r.stderr).toBe('keyfence: cannot write report to missing/report.txt: directory missing does not exist\n');
   });
 });

@@ -77,6 +77,8 @@ export async function writeFileSafely(
   try {
     dir = await realpath(path.dirname(abs));
   } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new WriteRefused(`directory ${path.relative(root, path.dirname(abs)) || '.'} does not exist`);
     throw new WriteRefused(reasonOf(err as NodeJS.ErrnoException));
   }
   if (lexicallyInside) {
