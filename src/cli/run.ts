@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import { fastScanArgs } from './fastArgs.js';
-import { SCAN_OPTIONS, scanArgsFrom } from './scanOptions.js';
+import { FORMATS, SCAN_OPTIONS, scanArgsFrom } from './scanOptions.js';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -72,6 +72,13 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
         .example('$0 baseline', 'record today\'s findings in .keyfence-baseline.json')
         .example('$0 scan --baseline .keyfence-baseline.json', 'then: only new findings fail');
     }, () => { command = 'baseline'; })
+    .command('merge <reports..>', 'Merge shard reports (scan --shard K/N --format json) into one report, as one unsharded scan gives', (y) =>
+      y.positional('reports', { type: 'string', array: true, describe: 'JSON shard reports: every shard of each scan, once' })
+        .option('format', { alias: 'f', choices: [...FORMATS], default: 'text', describe: 'Report format' })
+        .option('output', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
+        .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No summary line when clean' })
+        .option('color', { type: 'boolean', describe: 'Force colors on or off' }),
+      () => { command = 'merge'; })
     .command('rules', 'List the rules (id, whether scans here run it, description), built-in and from the config', (y) =>
       y.option('format', { alias: 'f', choices: ['text', 'json'], default: 'text', describe: 'Output format' })
         .option('config', { type: 'string', describe: 'Config file (default: .keyfence.json at the repository root)' }),
@@ -108,6 +115,8 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
       const { baselineCommand } = await import('./baselineCommand.js');
       return baselineCommand({ ...scanArgs, output: undefined }, { output: (args as { output?: string }).output, prune: Boolean((args as { prune?: boolean }).prune) }, io);
     }
+    case 'merge':
+      return (await import('./mergeCommand.js')).mergeCommand(args as unknown as import('./mergeCommand.js').MergeArgs, io);
     case 'rules':
       return (await import('./rulesCommand.js')).rulesCommand((args as unknown as { format: string }).format, io, (args as { config?: string }).config);
     case 'install':

@@ -107,8 +107,11 @@ export async function planScan(args: ScanArgs, io: RunIO, useBaseline = true): P
   return plan;
 }
 
-/** A source that also reworks the scan's result once every fragment is scanned (history dedupe). */
-type FinishingSource = FragmentSource & { finish?: (result: ScanResult) => ScanResult };
+/**
+ * A source that also reworks the scan's result once every fragment is scanned (history dedupe,
+ * shard facts), and may have something to do once the report is delivered (--since-state).
+ */
+export type FinishingSource = FragmentSource & { finish?: (result: ScanResult) => ScanResult; delivered?: () => void };
 
 /** Sources are loaded on demand so the pre-commit path never loads the tree walker (fast-glob). */
 function lazy<M>(load: () => Promise<M>, fragments: (m: M, stats: ScanStats) => AsyncIterable<Fragment | Detected>): FragmentSource {
@@ -131,6 +134,7 @@ export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): Finishi
       if (v !== undefined) throw new UsageError(`${flag} only applies to --history`);
     }
   }
+  if (args.shard !== undefined || args.sinceState !== undefined) return shardedSource(args, io, plan);
   if (args.staged) return lazy(() => import('../sources/staged.js'), (m, stats) => m.stagedFragments({ cwd: io.cwd, env: io.env }, stats));
   if (args.commitMsg !== undefined) {
     const file = args.commitMsg;
@@ -157,6 +161,26 @@ export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): Finishi
   return lazy(() => import('../sources/tree.js'), (m, stats) => m.treeFragments({ paths: args.paths, cwd: io.cwd, noGit: !args.git, maxFileSize: args.maxFileSize }, stats, specs));
 }
 
+/** `--shard` and `--since-state` sources (src/shard/shardSources.ts), loaded only when asked for. */
+function shardedSource(args: ScanArgs, io: RunIO, plan: ScanPlan): FinishingSource {
+  const history = args.history !== undefined;
+  if (args.sinceState !== undefined && !history) throw new UsageError('--since-state only applies to --history');
+  if (args.prePush !== undefined || args.staged || args.commitMsg !== undefined || (args.paths.length === 1 && args.paths[0] === '-')) {
+    throw new UsageError('--shard and --since-state apply to --history and tree scans');
+  }
+  let inner: FinishingSource | undefined;
+  const source: FinishingSource = async function* (stats) {
+    const [m, { parseShard }] = await Promise.all([import('../shard/shardSources.js'), import('../shard/shardSpec.js')]);
+    const shard = args.shard === undefined ? undefined : parseShard(args.shard);
+    if (typeof shard === 'string') throw new UsageError(shard);
+    inner = history ? m.selectedHistorySource(args, io, plan, shard) : m.shardedTreeSource(args, io, plan, shard!);
+    yield* inner(stats);
+  };
+  source.finish = (r) => (inner?.finish ? inner.finish(r) : r);
+  source.delivered = () => inner?.delivered?.();
+  return source;
+}
+
 /** `keyfence scan`: plan, source, scan, report. */
 export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult> {
   const plan = await planScan(args, io);
@@ -171,6 +195,7 @@ export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult>
   }
   if (source.finish) result = source.finish(result);
   const delivered = await deliver(result, args, io, plan.rules.map((r) => r.spec));
+  source.delivered?.();
   if (!args.quiet) for (const note of plan.notes?.() ?? []) delivered.stderr += `keyfence: ${note}\n`;
   return delivered;
 }

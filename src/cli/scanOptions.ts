@@ -28,6 +28,12 @@ export interface ScanArgs {
   baseline?: string;
   /** false with --no-inline-allow: inline allow comments are ignored (and what they hid reported). */
   inlineAllow?: boolean;
+  /** --shard K/N: scan only shard K of N (commits by id, files by path), for `keyfence merge`. */
+  shard?: string;
+  /** --since-state FILE: with --history, scan only commits new since the tips recorded in FILE. */
+  sinceState?: string;
+  /** --repository NAME: the repository's name in a shard report. */
+  repository?: string;
 }
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit', 'csv', 'github', 'html'] as const;
@@ -61,6 +67,9 @@ export const SCAN_OPTIONS: Record<string, OptionSpec> = {
   'pre-push': { type: 'string', describe: 'Scan the commits being pushed to REMOTE, refs read from stdin (the pre-push hook)', fast: true },
   config: { type: 'string', describe: 'Config file (default: .keyfence.json at the repository root, or the scan root outside git)', fast: true },
   baseline: { type: 'string', describe: 'Baseline file (written by keyfence baseline): findings recorded in it are allowed', fast: true },
+  shard: { type: 'string', describe: 'Scan only shard K of N (K/N): --history commits split by id, tree files by path; merge the JSON reports with keyfence merge' },
+  'since-state': { type: 'string', describe: 'With --history: scan only the commits new since the ref tips recorded in FILE, then record the tips (a rewritten ref is scanned in full)' },
+  repository: { type: 'string', describe: 'The repository\'s name in a --shard report (default: the repository directory\'s name)' },
   'inline-allow': { type: 'boolean', default: true, describe: 'Honour keyfence:allow / pragma: allowlist secret comments (--no-inline-allow reports what they hide)' },
 };
 

@@ -55,7 +55,7 @@ function excerptHtml(f: Finding): string {
   return `${htmlEscape(ex.before)}<mark>${htmlEscape(ex.secret)}</mark>${htmlEscape(ex.after)}`;
 }
 
-function findingRow(f: Finding): string {
+function findingRow(f: Finding, byRepository = false): string {
   const commit = f.commit ? `<span title="${htmlEscape(`${f.commit} ${f.author ?? ''} ${f.date ?? ''} ${f.message ?? ''}`.trim())}">${htmlEscape(f.commit.slice(0, 12))}</span>` : '';
   const cells = [
     `<td data-v="${htmlEscape(f.ruleId)}"><span class="sev sev-${f.severity}">${htmlEscape(f.severity)}</span> ${htmlEscape(f.ruleId)}</td>`,
@@ -66,6 +66,7 @@ function findingRow(f: Finding): string {
     `<td data-v="${htmlEscape(f.awsAccountId ?? '')}">${htmlEscape(f.awsAccountId ?? '')}</td>`,
     `<td data-v="${htmlEscape(f.commit ?? '')}" class="code">${commit}</td>`,
   ];
+  if (byRepository) cells.unshift(`<td data-v="${htmlEscape(f.repository ?? '')}" class="path">${htmlEscape(f.repository ?? '')}</td>`);
   return `<tr data-rule="${htmlEscape(f.ruleId)}">${cells.join('')}</tr>`;
 }
 
@@ -132,6 +133,13 @@ const SCRIPT = `
 export function htmlReport(result: ScanResult, opts: ReportOptions): string {
   const { findings, suppressed, stats } = result;
   const n = findings.length;
+  // A merge of several repositories' reports (keyfence merge): findings grouped by repository.
+  const byRepository = [...findings, ...suppressed].some((f) => f.repository !== undefined);
+  const repoCounts = byRepository ? tally(findings.map((f) => f.repository ?? ''), Infinity).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) : [];
+  const repoTable = byRepository
+    ? `<h2>Repositories</h2><table id="repo-counts" style="width:auto"><thead><tr><th>Repository</th><th>Findings</th></tr></thead><tbody>${repoCounts.map(([r, c]) => `<tr><td>${htmlEscape(r)}</td><td class="num">${c}</td></tr>`).join('')}</tbody></table>`
+    : '';
+  const where = byRepository ? 'repository' : 'top-level directory';
   const byRule = countsByRule(result.findings);
   const card = (label: string, value: string, bad = false) => `<div class="card${bad ? ' bad' : ''}"><b>${htmlEscape(value)}</b><span>${htmlEscape(label)}</span></div>`;
   const cards = [
@@ -151,13 +159,13 @@ export function htmlReport(result: ScanResult, opts: ReportOptions): string {
   const table = n
     ? `<div class="tools"><input id="filter" type="search" placeholder="Filter findings…" aria-label="Filter findings">` +
       `<select id="rule-filter" aria-label="Rule"><option value="">all rules</option>${ruleOptions}</select><span id="shown">${n} of ${n} findings shown</span></div>` +
-      `<table id="findings-table"><thead><tr>${head('Rule', 'text')}${head('Path', 'text')}${head('Line', 'number')}${head('Column', 'number')}${head('Excerpt')}${head('AWS account', 'text')}${head('Commit', 'text')}</tr></thead>` +
-      `<tbody>\n${findings.map(findingRow).join('\n')}\n</tbody></table>`
+      `<table id="findings-table"><thead><tr>${byRepository ? head('Repository', 'text') : ''}${head('Rule', 'text')}${head('Path', 'text')}${head('Line', 'number')}${head('Column', 'number')}${head('Excerpt')}${head('AWS account', 'text')}${head('Commit', 'text')}</tr></thead>` +
+      `<tbody>\n${findings.map((f) => findingRow(f, byRepository)).join('\n')}\n</tbody></table>`
     : '<p id="no-findings">No secrets found.</p>';
   const suppressedTable = suppressed.length
-    ? `<h2>Suppressed (${suppressed.length})</h2><table id="suppressed-table"><thead><tr><th>Rule</th><th>Path</th><th>Line</th><th>Allowed by</th></tr></thead><tbody>\n` +
+    ? `<h2>Suppressed (${suppressed.length})</h2><table id="suppressed-table"><thead><tr>${byRepository ? '<th>Repository</th>' : ''}<th>Rule</th><th>Path</th><th>Line</th><th>Allowed by</th></tr></thead><tbody>\n` +
       suppressed
-        .map((f) => `<tr><td>${htmlEscape(f.ruleId)}</td><td class="path">${htmlEscape(f.path)}</td><td class="num">${f.line}</td><td>${htmlEscape(`${f.suppressedBy.stage}: ${f.suppressedBy.reason}`)}</td></tr>`)
+        .map((f) => `<tr>${byRepository ? `<td class="path">${htmlEscape(f.repository ?? '')}</td>` : ''}<td>${htmlEscape(f.ruleId)}</td><td class="path">${htmlEscape(f.path)}</td><td class="num">${f.line}</td><td>${htmlEscape(`${f.suppressedBy.stage}: ${f.suppressedBy.reason}`)}</td></tr>`)
         .join('\n') +
       '\n</tbody></table>'
     : '';
@@ -175,9 +183,9 @@ export function htmlReport(result: ScanResult, opts: ReportOptions): string {
 <body>
 <header><h1>${htmlEscape(title)}</h1><p class="sub">Secrets are ${opts.redacted === false ? 'shown in clear (--no-redact): keep this page private' : 'redacted'}. Rotate every credential listed: removing it from the code does not un-leak it.</p></header>
 <section id="summary"><h2>Summary</h2><div class="cards">${cards.join('')}</div>
-${byRule.length ? `<table id="rule-counts" style="width:auto"><thead><tr><th>Rule</th><th>Findings</th></tr></thead><tbody>${ruleRows}</tbody></table>` : ''}</section>
+${byRule.length ? `<table id="rule-counts" style="width:auto"><thead><tr><th>Rule</th><th>Findings</th></tr></thead><tbody>${ruleRows}</tbody></table>` : ''}${repoTable}</section>
 <section id="charts"><h2>Where</h2><div class="charts">
-<figure><figcaption>Findings by top-level directory</figcaption>${barChart('chart-dirs', 'Findings by top-level directory', tally(findings.map((f) => topLevelDir(f.path))))}</figure>
+<figure><figcaption>Findings by ${where}</figcaption>${barChart(byRepository ? 'chart-repos' : 'chart-dirs', `Findings by ${where}`, tally(findings.map((f) => (byRepository ? (f.repository ?? '') : topLevelDir(f.path)))))}</figure>
 <figure><figcaption>Findings by rule</figcaption>${barChart('chart-rules', 'Findings by rule', tally(findings.map((f) => f.ruleId)))}</figure>
 </div></section>
 <section id="findings"><h2>Findings</h2>
