@@ -1,11 +1,10 @@
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { fakeKeyId, fakeSecretKey } from '../src/rules/examples.js';
 import { shardOfCommit } from '../src/shard/shardSpec.js';
 import type { Finding, ScanResult } from '../src/types.js';
+import { sarifErrors } from './helpers/sarifSchema.js';
 import { cli, commit, git, gitTry, tempDir, tempRepo, write } from './gitRepo.js';
 
 // Sharded scans (`scan --shard K/N`) merged with `keyfence merge` give exactly what one
@@ -169,14 +168,10 @@ describe('scan --shard K/N then keyfence merge', () => {
   });
 
   it('merged SARIF validates against SARIF 2.1.0 and keeps the rules that ran', async () => {
-    const raw = JSON.parse(readFileSync(path.join(import.meta.dirname, 'fixtures/sarif/sarif-schema-2.1.0.json'), 'utf8'));
-    const { id, $schema: _draft04, ...rest } = raw;
-    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-    addFormats.default(ajv);
-    const validate = ajv.compile({ $id: id, ...rest });
     const m = await merged(await shards(history, 3, '--history'), '--format', 'sarif');
     const log = JSON.parse(m.stdout);
-    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    expect(sarifErrors(log)).toEqual([]);
+    expect(log.runs[0].results.length).toBeGreaterThan(8);
     const whole = JSON.parse((await cli(history, 'scan', '--history', '--format', 'sarif')).stdout);
     expect(log.runs[0].tool.driver.rules).toEqual(whole.runs[0].tool.driver.rules);
     expect(log.runs[0].results).toEqual(whole.runs[0].results);
