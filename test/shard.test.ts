@@ -130,9 +130,12 @@ describe('scan --shard K/N then keyfence merge', () => {
     const whole = json((await cli(history, 'scan', '--history', '--format', 'json')).stdout);
     const shared = whole.findings.filter((f) => f.path === 'shared.env');
     expect(shared).toHaveLength(1);
-    // Oldest: the commit no other commit adding it precedes (git log's topological order).
-    const adders = git(history, 'log', '--topo-order', '--format=%H', '--all', '--', 'shared.env').trim().split('\n');
-    expect(shared[0]!.commit).toBe(adders.at(-1));
+    // Two sibling commits add it; the oldest is the later of the two in the scan's order, a
+    // plain `git rev-list --topo-order --all` (a commit always after its descendants).
+    const order = git(history, 'rev-list', '--topo-order', '--all').trim().split('\n');
+    const subjects = new Map(git(history, 'log', '--all', '--format=%H %s').trim().split('\n').map((l) => [l.slice(41), l.slice(0, 40)]));
+    const adders = [subjects.get('feature: shared')!, subjects.get('main: shared too')!];
+    expect(shared[0]!.commit).toBe(adders.sort((a, b) => order.indexOf(a) - order.indexOf(b)).at(-1));
     // An N that puts the two commits adding it in different shards: each shard reports it.
     const n = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].find((k) => shardOfCommit(adders[0]!, k) !== shardOfCommit(adders[1]!, k))!;
     const files = await shards(history, n, '--history');
