@@ -1,4 +1,4 @@
-// Sharded history scans: a long history (the fixture repo: 2,000 files, 10,000 commits) scanned
+// Sharded history scans: a long history (the fixture repo: 2,000 files, 40,000 commits) scanned
 // once, then as 4 shards run one after another (`--shard 1/4` … `4/4`), each shard listing the
 // commits with `git rev-list` and having git generate diffs for its own commits only.
 // Target: the 4 shards together cost at most 1.2x the unsharded scan (sharding must not
@@ -9,7 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { loadavg, availableParallelism } from 'node:os';
 import { BIN, fixtureRepo, fmt, usage } from './gitFixture.js';
 
-const repo = await fixtureRepo({ files: 2000, commits: 10000 });
+const COMMITS = 40000;
+const repo = await fixtureRepo({ files: 2000, commits: COMMITS });
 const scanArgs = ['scan', '--history', '--quiet', '--format', 'json', '--output', '/dev/null'];
 const shardArgs = (k) => [...scanArgs, '--shard', `${k}/4`];
 const time = (args) => {
@@ -20,7 +21,7 @@ const time = (args) => {
 };
 
 const load = loadavg()[0];
-const runs = 5;
+const runs = 3;
 const whole = [];
 const sharded = [];
 for (let round = 0; round <= runs; round++) {
@@ -34,7 +35,7 @@ for (let round = 0; round <= runs; round++) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ratios = whole.map((w, i) => sharded[i] / w);
-console.log(`history, 10000 commits / 2000 files (${runs} interleaved rounds, median; load average ${load.toFixed(2)} on ${availableParallelism()} CPUs at start, ${loadavg()[0].toFixed(2)} at end):`);
+console.log(`history, ${COMMITS} commits / 2000 files (${runs} interleaved rounds, median; load average ${load.toFixed(2)} on ${availableParallelism()} CPUs at start, ${loadavg()[0].toFixed(2)} at end):`);
 console.log(`  unsharded scan --history          ${fmt(median(whole)).padStart(10)}`);
 console.log(`  4 shards one after another        ${fmt(median(sharded)).padStart(10)}`);
 console.log(`  wall ratio ${median(ratios).toFixed(2)}x (median of per-round ratios; target <= 1.2x)`);

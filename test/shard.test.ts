@@ -2,7 +2,7 @@ import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeKeyId, fakeSecretKey } from '../src/rules/examples.js';
-import { shardOfCommit } from '../src/shard/shardSpec.js';
+import { shardRange } from '../src/shard/shardSpec.js';
 import type { Finding, ScanResult } from '../src/types.js';
 import { sarifErrors } from './helpers/sarifSchema.js';
 import { cli, commit, git, gitTry, tempDir, tempRepo, write } from './gitRepo.js';
@@ -137,7 +137,8 @@ describe('scan --shard K/N then keyfence merge', () => {
     const adders = [subjects.get('feature: shared')!, subjects.get('main: shared too')!];
     expect(shared[0]!.commit).toBe(adders.sort((a, b) => order.indexOf(a) - order.indexOf(b)).at(-1));
     // An N that puts the two commits adding it in different shards: each shard reports it.
-    const n = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].find((k) => shardOfCommit(adders[0]!, k) !== shardOfCommit(adders[1]!, k))!;
+    const shardOf = (id: string, n: number) => [...Array(n).keys()].find((k) => order.indexOf(id) < shardRange(order.length, { index: k + 1, count: n })[1])!;
+    const n = [2, 3, 4, 5].find((k) => shardOf(adders[0]!, k) !== shardOf(adders[1]!, k))!;
     const files = await shards(history, n, '--history');
     const perShard = files.map((f) => json(readFileSync(f, 'utf8')).findings.filter((x) => x.path === 'shared.env'));
     expect(perShard.flat().map((f) => f.commit).sort()).toEqual([...adders].sort());

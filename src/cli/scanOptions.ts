@@ -28,7 +28,7 @@ export interface ScanArgs {
   baseline?: string;
   /** false with --no-inline-allow: inline allow comments are ignored (and what they hid reported). */
   inlineAllow?: boolean;
-  /** --shard K/N: scan only shard K of N (commits by id, files by path), for `keyfence merge`. */
+  /** --shard K/N: scan only shard K of N (a run of the commits, files by path hash), for `keyfence merge`. */
   shard?: string;
   /** --since-state FILE: with --history, scan only commits new since the tips recorded in FILE. */
   sinceState?: string;
@@ -67,7 +67,7 @@ export const SCAN_OPTIONS: Record<string, OptionSpec> = {
   'pre-push': { type: 'string', describe: 'Scan the commits being pushed to REMOTE, refs read from stdin (the pre-push hook)', fast: true },
   config: { type: 'string', describe: 'Config file (default: .keyfence.json at the repository root, or the scan root outside git)', fast: true },
   baseline: { type: 'string', describe: 'Baseline file (written by keyfence baseline): findings recorded in it are allowed', fast: true },
-  shard: { type: 'string', describe: 'Scan only shard K of N (K/N): --history commits split by id, tree files by path; merge the JSON reports with keyfence merge', fast: true },
+  shard: { type: 'string', describe: 'Scan only shard K of N (K/N): --history commits in N runs of the history, tree files by path hash; merge the JSON reports with keyfence merge', fast: true },
   'since-state': { type: 'string', describe: 'With --history: scan only the commits new since the ref tips recorded in FILE, then record the tips (a rewritten ref is scanned in full)', fast: true },
   repository: { type: 'string', describe: 'The repository\'s name in a --shard report (default: the repository directory\'s name)', fast: true },
   'inline-allow': { type: 'boolean', default: true, describe: 'Honour keyfence:allow / pragma: allowlist secret comments (--no-inline-allow reports what they hide)' },

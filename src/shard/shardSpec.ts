@@ -21,12 +21,15 @@ export function parseShard(text: string): ShardSpec | string {
 }
 
 /**
- * The shard (1-based) a commit belongs to, from its id alone: the first 32 bits of the hex id
- * modulo N. Commit ids are uniformly distributed, so shards get about the same number of
- * commits, and the answer is the same on every machine.
+ * The positions [start, end) of shard K's commits in the whole selection of `total` commits
+ * (topological order): N contiguous runs of equal length. Contiguous because git reads
+ * neighbouring commits' trees and blobs from the same delta chains: a shard of every 4th
+ * commit made git do a third more work in total than one walk (delta bases re-inflated in every
+ * shard), contiguous runs about none. The selection is the same on every machine that has the
+ * same history (the merge checks its digest), so each commit is in exactly one shard.
  */
-export function shardOfCommit(id: string, count: number): number {
-  return (parseInt(id.slice(0, 8), 16) % count) + 1;
+export function shardRange(total: number, shard: ShardSpec): [number, number] {
+  return [Math.floor(((shard.index - 1) * total) / shard.count), Math.floor((shard.index * total) / shard.count)];
 }
 
 /** The SHA-1 of a path as the tree shard split and the listing digest use it. */
