@@ -255,8 +255,8 @@ describe('scan --shard K/N then keyfence merge', () => {
 });
 
 describe('scan --history --since-state FILE', () => {
-  const audit = async (repo: string, state: string, ...extra: string[]) => {
-    const r = await cli(repo, 'scan', '--history', '--since-state', state, '--format', 'json', ...extra);
+  const audit = async (repo: string, state: string, range = '') => {
+    const r = await cli(repo, 'scan', '--history', range, '--since-state', state, '--format', 'json');
     expect(r.exitCode, r.stderr).toBeLessThan(2);
     return { ...json(r.stdout), stderr: r.stderr };
   };
@@ -284,6 +284,24 @@ describe('scan --history --since-state FILE', () => {
     const next = await audit(repo, state);
     expect(next.stats.commitsScanned).toBe(2); // the new commit on main, the new branch's own commit
     expect(commitsOf(next.findings)).toEqual(new Set([added, fresh]));
+  });
+
+  it('follows the refs named instead of all refs; a range is refused', async () => {
+    const repo = historyRepo();
+    const state = path.join(tempDir('keyfence-state-'), 'state.json');
+    const first = await audit(repo, state, 'side');
+    expect(first.stats.commitsScanned).toBe(Number(git(repo, 'rev-list', '--count', 'side').trim()));
+    expect(Object.keys(JSON.parse(readFileSync(state, 'utf8')).refs)).toEqual(['refs/heads/side']);
+    git(repo, 'checkout', '-q', 'side');
+    write(repo, 'side.env', pair());
+    git(repo, 'add', '-A');
+    const added = commit(repo, 'side: new');
+    git(repo, 'checkout', '-q', 'main');
+    const next = await audit(repo, state, 'side');
+    expect(next.findings.map((f) => f.commit)).toEqual([added, added]);
+    const range = await cli(repo, 'scan', '--history', 'main..side', '--since-state', state);
+    expect(range.exitCode).toBe(2);
+    expect(range.stderr).toMatch(/main\.\.side is not a branch or ref name/);
   });
 
   it('a ref whose history was rewritten (force-push) is scanned in full', async () => {

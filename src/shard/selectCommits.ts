@@ -61,10 +61,12 @@ async function refTips(opts: SelectOptions): Promise<Record<string, string>> {
   const tips: Record<string, string> = {};
   const named = userRevs(opts);
   if (named.length) {
+    // userRevs refused anything starting with "-": no revision here can be taken for an option.
     for (const rev of named) {
-      const full = lines(await git(['rev-parse', '--symbolic-full-name', '--end-of-options', rev], opts.cwd).catch(() => Buffer.alloc(0)))[0];
+      const out = lines(await git(['rev-parse', '--symbolic-full-name', rev], opts.cwd).catch(() => Buffer.alloc(0)));
+      const full = out.length === 1 ? out[0] : undefined; // a range prints two
       if (!full || !full.startsWith('refs/')) throw new GitError(`--since-state follows refs: ${rev} is not a branch or ref name`);
-      tips[full] = lines(await git(['rev-parse', '--verify', '--end-of-options', `${full}^{commit}`], opts.cwd))[0]!;
+      tips[full] = lines(await git(['rev-parse', '--verify', `${full}^{commit}`], opts.cwd))[0]!;
     }
     return tips;
   }
