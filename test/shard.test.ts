@@ -160,6 +160,11 @@ describe('scan --shard K/N then keyfence merge', () => {
       expect(got.stats.filesScanned).toBe(expected.stats.filesScanned);
       expect(got.stats.bytesScanned).toBe(expected.stats.bytesScanned);
     }
+    // Outside git's listing too (a file system walk, in whatever order it finds files).
+    const walked = json((await cli(tree, 'scan', '--no-git', '--format', 'json')).stdout);
+    const got = json((await merged(await shards(tree, 3, '--no-git'), '--format', 'json')).stdout);
+    expect(got.findings).toEqual(walked.findings);
+    expect(got.stats.filesScanned).toBe(walked.stats.filesScanned);
   });
 
   it('the same split on every machine: a shard of a clone holds the same commits', async () => {
@@ -187,6 +192,9 @@ describe('scan --shard K/N then keyfence merge', () => {
     const repos = got.findings.map((f) => f.repository);
     expect(new Set(repos)).toEqual(new Set(['acme/history', 'acme/tree']));
     expect(repos).toEqual([...repos].sort()); // grouped
+    const sarif = JSON.parse((await merged(files, '--format', 'sarif')).stdout);
+    expect(sarifErrors(sarif)).toEqual([]);
+    expect(new Set(sarif.runs[0].results.map((r: { properties: { repository: string } }) => r.properties.repository))).toEqual(new Set(['acme/history', 'acme/tree']));
     const alone = json((await cli(tree, 'scan', '--format', 'json')).stdout);
     expect(got.findings.filter((f) => f.repository === 'acme/tree').map(({ repository: _r, ...f }) => f)).toEqual(alone.findings);
     const out = path.join(reports, 'page.html');

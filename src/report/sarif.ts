@@ -36,7 +36,8 @@ function message(f: Finding): string {
  * given both under keyfence's own key and as `primaryLocationLineHash`, the key GitHub matches
  * alerts on. Suppressed findings are results too, with a `suppressions` entry giving the reason
  * (inline comments are `inSource`, everything else `external`). History findings carry their
- * commit, author and date in `properties`.
+ * commit, author and date in `properties`; a merge of several repositories' findings, each
+ * finding's repository.
  */
 export function sarifReport(result: ScanResult, opts: ReportOptions): string {
   const all: (Finding | SuppressedFinding)[] = [...result.findings, ...result.suppressed];
@@ -60,6 +61,7 @@ export function sarifReport(result: ScanResult, opts: ReportOptions): string {
     if (f.date) props.date = f.date;
     if (f.awsAccountId) props.awsAccountId = f.awsAccountId;
     if (f.decodedFrom) props.decodedFrom = f.decodedFrom;
+    if (f.repository) props.repository = f.repository;
     if (Object.keys(props).length) r.properties = props;
     if ('suppressedBy' in f) {
       r.suppressions = [{ kind: f.suppressedBy.stage === 'inline' ? 'inSource' : 'external', justification: `${f.suppressedBy.stage}: ${f.suppressedBy.reason}` }];
