@@ -292,6 +292,17 @@ describe('scan --history --since-state FILE', () => {
     const next = await audit(repo, state);
     expect(next.stats.commitsScanned).toBe(2); // the new commit on main, the new branch's own commit
     expect(commitsOf(next.findings)).toEqual(new Set([added, fresh]));
+
+    // A branch deleted, then a new one from where it was: only the new commit is new.
+    git(repo, 'branch', '-q', '-m', 'fresh', 'renamed');
+    git(repo, 'checkout', '-q', 'renamed');
+    write(repo, 'renamed.env', pair());
+    git(repo, 'add', '-A');
+    const onRenamed = commit(repo, 'on the renamed branch');
+    git(repo, 'checkout', '-q', 'main');
+    const third = await audit(repo, state);
+    expect(third.stats.commitsScanned).toBe(1);
+    expect(commitsOf(third.findings)).toEqual(new Set([onRenamed]));
   });
 
   it('follows the refs named instead of all refs; a range is refused', async () => {

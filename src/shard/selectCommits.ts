@@ -112,7 +112,8 @@ async function revList(cwd: string, args: string[], revs?: string[]): Promise<st
  * from the refs now but not from the tips recorded last time; a ref whose recorded tip is no
  * longer its ancestor (history rewritten by a force-push, or the old tip gone) is scanned in
  * full, every commit reachable from it. A ref not in the state is new: its commits that no
- * recorded tip reaches are scanned.
+ * recorded tip reaches are scanned (the tips of refs deleted since count: what they reached
+ * was scanned).
  */
 export async function selectCommits(opts: SelectOptions): Promise<CommitSelection> {
   let whole: string[];
@@ -125,14 +126,14 @@ export async function selectCommits(opts: SelectOptions): Promise<CommitSelectio
     tips = await refTips(opts);
     rewritten = [];
     const olds: string[] = [];
-    for (const [ref, tip] of Object.entries(tips)) {
-      const old = opts.state.refs[ref];
-      if (!old) continue;
-      if (old === tip || (await isAncestor(opts.cwd, old, tip))) olds.push(old);
+    for (const [ref, old] of Object.entries(opts.state.refs)) {
+      const tip = tips[ref];
+      // A ref deleted since: what its recorded tip reached was scanned then (if still here).
+      if (tip === undefined || old === tip || (await isAncestor(opts.cwd, old, tip))) olds.push(old);
       else rewritten.push(ref);
     }
     const all = await revList(opts.cwd, ['--topo-order', ...dateArgs(opts)], [...new Set(Object.values(tips))]);
-    const seen = new Set(await revList(opts.cwd, [], [...new Set(olds)]));
+    const seen = new Set(await revList(opts.cwd, ['--ignore-missing'], [...new Set(olds)]));
     const again = new Set(await revList(opts.cwd, [], rewritten.map((r) => tips![r]!)));
     whole = seen.size ? all.filter((id) => !seen.has(id) || again.has(id)) : all;
   }
