@@ -258,6 +258,8 @@ describe('scan --shard K/N then keyfence merge', () => {
         expect(r.stderr).toMatch(/--shard/);
       }
       expect((await cli(history, 'scan', '--staged', '--shard', '1/2')).stderr).toMatch(/apply to --history and tree scans/);
+      // A baseline records every finding: a shard's share of them would hide nothing it should.
+      expect((await cli(history, 'baseline', '--history', '--shard', '1/2')).exitCode).toBe(2);
     });
   });
 });

@@ -9,7 +9,7 @@ export function version(): string {
 }
 
 /** Scan options that mean nothing for `keyfence baseline` (its --output is the baseline file). */
-const BASELINE_SKIPS = new Set(['format', 'output', 'redact', 'quiet', 'color', 'baseline', 'staged', 'commit-msg', 'pre-push']);
+const BASELINE_SKIPS = new Set(['format', 'output', 'redact', 'quiet', 'color', 'baseline', 'staged', 'commit-msg', 'pre-push', 'shard', 'since-state', 'repository']);
 
 /**
  * Known failures print one line and exit 2; anything else is a bug, still one line. A message
