@@ -192,6 +192,9 @@ describe('scan --shard K/N then keyfence merge', () => {
     const repos = got.findings.map((f) => f.repository);
     expect(new Set(repos)).toEqual(new Set(['acme/history', 'acme/tree']));
     expect(repos).toEqual([...repos].sort()); // grouped
+    const text = (await merged(files)).stdout;
+    expect(text).toContain('repository acme/history');
+    expect(text).toContain('repository acme/tree');
     const sarif = JSON.parse((await merged(files, '--format', 'sarif')).stdout);
     expect(sarifErrors(sarif)).toEqual([]);
     expect(new Set(sarif.runs[0].results.map((r: { properties: { repository: string } }) => r.properties.repository))).toEqual(new Set(['acme/history', 'acme/tree']));

@@ -49,6 +49,7 @@ function block(f: Finding, c: { red: Paint; bold: Paint; dim: Paint; yellow: Pai
     lines.push(`    ${c.red(`secret: ${f.secret}`)}`);
   }
   const notes: string[] = [];
+  if (f.repository !== undefined) notes.push(`repository ${f.repository}`); // a merge of several
   if (f.awsAccountId) notes.push(`account ${f.awsAccountId}`);
   if (f.decodedFrom) notes.push(`decoded from ${f.decodedFrom}`);
   if (f.commit) {
