@@ -75,6 +75,8 @@ export interface Finding {
   email?: string;
   date?: string;
   message?: string;
+  /** The repository it was found in, set by `keyfence merge` when it merges several repositories. */
+  repository?: string;
 }
 
 /**
@@ -125,4 +127,43 @@ export interface ScanResult {
   findings: Finding[];
   suppressed: SuppressedFinding[];
   stats: ScanStats;
+  /** Set by `scan --shard K/N`: what `keyfence merge` needs (the JSON report carries it). */
+  shard?: ShardInfo;
+}
+
+/**
+ * Who a shard report is and what the merge must check and know (src/shard/mergeReports.ts).
+ * Shards of one scan share everything here except `index` and `commits`.
+ */
+export interface ShardInfo {
+  format: 'keyfence-shard/1';
+  /** `history`: commits split by id; `tree`: files split by path. */
+  kind: 'history' | 'tree';
+  /** K of `--shard K/N`, 1-based. */
+  index: number;
+  /** N of `--shard K/N`. */
+  count: number;
+  /** --repository, else the repository's (or scan root's) directory name. */
+  repository: string;
+  /** What was scanned as given: the history range/branch/since/until, or the tree paths. */
+  input: string;
+  keyfenceVersion: string;
+  /** SHA-256 of the rules that ran (their full specs): shards of different rule sets do not merge. */
+  rulesHash: string;
+  /** The rules that ran, as reports describe them (SARIF's rule list). */
+  rules: { id: string; description: string; help?: string; severity?: Severity }[];
+  /** False when the findings hold secrets in clear (--no-redact). */
+  redacted: boolean;
+  /**
+   * SHA-256 of the whole input every shard derived the same way: the ordered commit list
+   * (history) or the listed paths (tree). Shards that saw different inputs do not merge.
+   */
+  digest: string;
+  /** Commits (history) or files (tree) of the whole input, every shard's. */
+  total: number;
+  /**
+   * History: the position, in the whole selection's topological order (larger is older), of
+   * each commit a finding of this shard names; the merge keeps each fingerprint's oldest.
+   */
+  commits?: Record<string, number>;
 }

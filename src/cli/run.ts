@@ -2,13 +2,13 @@ import { errorText } from '../errors.js';
 import { version } from '../version.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import { fastScanArgs } from './fastArgs.js';
-import { SCAN_OPTIONS, scanArgsFrom, type OptionSpec } from './scanOptions.js';
+import { FORMATS, SCAN_OPTIONS, scanArgsFrom, type OptionSpec } from './scanOptions.js';
 import { escapeControl } from '../report/escapeControl.js';
 
 export { version };
 
 /** Scan options that mean nothing for `keyfence baseline` (its --output is the baseline file). */
-const BASELINE_SKIPS = new Set(['format', 'output', 'report', 'redact', 'exit-code', 'quiet', 'color', 'baseline', 'staged', 'commit-msg', 'pre-push']);
+const BASELINE_SKIPS = new Set(['format', 'output', 'report', 'redact', 'exit-code', 'quiet', 'color', 'baseline', 'staged', 'commit-msg', 'pre-push', 'shard', 'since-state', 'repository']);
 
 /** The options of `keyfence baseline`: the scan's, less BASELINE_SKIPS, plus its own. */
 const BASELINE_OPTIONS: Record<string, OptionSpec> = {
@@ -85,6 +85,13 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
         .example('$0 baseline', 'record today\'s findings in .keyfence-baseline.json')
         .example('$0 scan --baseline .keyfence-baseline.json', 'then: only new findings fail');
     }, () => { command = 'baseline'; })
+    .command('merge <reports..>', 'Merge shard reports (scan --shard K/N --format json) into one report, as one unsharded scan gives', (y) =>
+      y.positional('reports', { type: 'string', array: true, describe: 'JSON shard reports: every shard of each scan, once' })
+        .option('format', { alias: 'f', choices: [...FORMATS], default: 'text', describe: 'Report format' })
+        .option('output', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
+        .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No summary line when clean' })
+        .option('color', { type: 'boolean', describe: 'Force colors on or off' }),
+      () => { command = 'merge'; })
     .command('rules', 'List the rules (id, whether scans here run it, description), built-in and from the config', (y) =>
       y.option('format', { alias: 'f', choices: ['text', 'json'], default: 'text', describe: 'Output format' })
         .option('config', { type: 'string', describe: 'Config file (default: .keyfence.json at the repository root)' }),
@@ -128,6 +135,8 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
       const { baselineCommand } = await import('./baselineCommand.js');
       return baselineCommand({ ...scanArgs, output: undefined }, { output: (args as { output?: string }).output, prune: Boolean((args as { prune?: boolean }).prune) }, io);
     }
+    case 'merge':
+      return (await import('./mergeCommand.js')).mergeCommand(args as unknown as import('./mergeCommand.js').MergeArgs, io);
     case 'rules':
       return (await import('./rulesCommand.js')).rulesCommand((args as unknown as { format: string }).format, io, (args as { config?: string }).config);
     case 'install':

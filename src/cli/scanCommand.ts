@@ -134,6 +134,12 @@ export function planScan(args: ScanArgs, io: RunIO, useBaseline = true): Promise
   return plan({ cwd: io.cwd, env: io.env, paths: args.paths, config: args.config, baseline: args.baseline, inlineAllow: args.inlineAllow !== false, useBaseline, git: args.git });
 }
 
+/**
+ * A source that also reworks the scan's result once every fragment is scanned (history dedupe,
+ * shard facts), and may have something to do once the report is delivered (--since-state).
+ */
+export type FinishingSource = FragmentSource & { delivered?: () => void };
+
 /** Sources are loaded on demand so the pre-commit path never loads the tree walker (fast-glob). */
 function lazy<M>(load: () => Promise<M>, fragments: (m: M, stats: ScanStats) => AsyncIterable<Fragment | Detected>): FragmentSource {
   return async function* (stats) {
@@ -167,7 +173,7 @@ async function underPaths(cwd: string, paths: string[]): Promise<(p: string) => 
  * they are), history (--history, --pre-push), a commit message (--commit-msg), stdin for "-",
  * else the tree under the paths. Throws UsageError when sources are combined.
  */
-export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): FragmentSource {
+export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): FinishingSource {
   const gitModes = [args.staged && '--staged', args.history !== undefined && '--history', args.commitMsg !== undefined && '--commit-msg', args.prePush !== undefined && '--pre-push'].filter(Boolean);
   if (gitModes.length > 1) throw new UsageError(`${gitModes.join(' and ')} cannot be combined`);
   if (gitModes.length && !args.staged && args.paths.length) throw new UsageError(`${gitModes[0]} takes no paths (got ${args.paths[0]})`);
@@ -176,6 +182,7 @@ export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): Fragmen
       if (v !== undefined) throw new UsageError(`${flag} only applies to --history`);
     }
   }
+  if (args.shard !== undefined || args.sinceState !== undefined) return shardedSource(args, io, plan);
   if (args.staged && !(args.paths.length && frameworkOutsideCommit(io.env))) {
     const only = args.paths.length ? args.paths : undefined;
     return lazy(() => import('../sources/staged.js'), async function* (m, stats) {
@@ -208,6 +215,26 @@ export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): Fragmen
   return lazy(() => import('../sources/tree.js'), (m, stats) => m.treeFragments({ paths: args.paths, cwd: io.cwd, noGit: !args.git, maxFileSize: args.maxFileSize }, stats, specs));
 }
 
+/** `--shard` and `--since-state` sources (src/shard/shardSources.ts), loaded only when asked for. */
+function shardedSource(args: ScanArgs, io: RunIO, plan: ScanPlan): FinishingSource {
+  const history = args.history !== undefined;
+  if (args.sinceState !== undefined && !history) throw new UsageError('--since-state only applies to --history');
+  if (args.prePush !== undefined || args.staged || args.commitMsg !== undefined || (args.paths.length === 1 && args.paths[0] === '-')) {
+    throw new UsageError('--shard and --since-state apply to --history and tree scans');
+  }
+  let inner: FinishingSource | undefined;
+  const source: FinishingSource = async function* (stats) {
+    const [m, { parseShard }] = await Promise.all([import('../shard/shardSources.js'), import('../shard/shardSpec.js')]);
+    const shard = args.shard === undefined ? undefined : parseShard(args.shard);
+    if (typeof shard === 'string') throw new UsageError(shard);
+    inner = history ? m.selectedHistorySource(args, io, plan, shard) : m.shardedTreeSource(args, io, plan, shard!);
+    yield* inner(stats);
+  };
+  source.finish = (r) => (inner?.finish ? inner.finish(r) : r);
+  source.delivered = () => inner?.delivered?.();
+  return source;
+}
+
 /** `keyfence scan`: plan, source, scan, report. */
 export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult> {
   const startedAt = new Date();
@@ -235,5 +262,6 @@ export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult>
   if (verifier) result = await verifier.verifyResult(result, io.env, args.onlyVerified === true);
   const delivered = await deliver(result, args, io, { rules: plan.rules.map((r) => r.spec), ...(plan.baselineApplied ? { baseline: plan.baselineApplied } : {}), startedAt, notes: plan.notes?.() ?? [] });
   delivered.exitCode = exitCode;
+  source.delivered?.();
   return delivered;
 }

@@ -44,6 +44,12 @@ export interface ScanArgs {
   verify?: boolean;
   /** --only-verified: report only findings whose pair STS accepted (implies --verify). */
   onlyVerified?: boolean;
+  /** --shard K/N: scan only shard K of N (a run of the commits, files by path hash), for `keyfence merge`. */
+  shard?: string;
+  /** --since-state FILE: with --history, scan only commits new since the tips recorded in FILE. */
+  sinceState?: string;
+  /** --repository NAME: the repository's name in a shard report. */
+  repository?: string;
 }
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit', 'csv', 'github', 'html'] as const;
@@ -81,6 +87,9 @@ export const SCAN_OPTIONS: Record<string, OptionSpec> = {
   'pre-push': { type: 'string', describe: 'Scan the commits being pushed to REMOTE, refs read from stdin (the pre-push hook)', fast: true },
   config: { type: 'string', describe: 'Config file (default: .keyfence.json at the repository root, or the scan root outside git)', fast: true },
   baseline: { type: 'string', describe: 'Baseline file (written by keyfence baseline): findings recorded in it are allowed (default: the config\'s "baseline", else .keyfence-baseline.json at the root when it exists)', fast: true },
+  shard: { type: 'string', describe: 'Scan only shard K of N (K/N): --history commits in N runs of the history, tree files by path hash; merge the JSON reports with keyfence merge', fast: true },
+  'since-state': { type: 'string', describe: 'With --history: scan only the commits new since the ref tips recorded in FILE, then record the tips (a rewritten ref is scanned in full)', fast: true },
+  repository: { type: 'string', describe: 'The repository\'s name in a --shard report (default: the repository directory\'s name)', fast: true },
   'inline-allow': { type: 'boolean', default: true, describe: 'Honour keyfence:allow / pragma: allowlist secret comments (--no-inline-allow reports what they hide)' },
   verify: { type: 'boolean', default: false, describe: 'Ask AWS STS (GetCallerIdentity, signed: the secret is never sent) whether each AWS key pair found is live, and whose it is' },
   'only-verified': { type: 'boolean', default: false, describe: 'Report only findings whose AWS key pair STS accepted (implies --verify; the exit code is unchanged)' },

@@ -88,7 +88,7 @@ function commitHtml(f: Finding): string {
   );
 }
 
-function findingRow(f: Finding, help: string, verified = false): string {
+function findingRow(f: Finding, help: string, verified = false, byRepository = false): string {
   const cells = [
     `<td data-v="${htmlEscape(f.ruleId)}"><span class="sev sev-${f.severity}">${htmlEscape(f.severity)}</span> ${htmlEscape(f.ruleId)}</td>`,
     `<td data-v="${htmlEscape(f.path)}" class="path">${pathHtml(f.path)}</td>`,
@@ -100,6 +100,7 @@ function findingRow(f: Finding, help: string, verified = false): string {
     `<td data-v="${htmlEscape(f.date ?? f.commit ?? '')}" class="commit">${commitHtml(f)}</td>`,
     `<td class="fix">${htmlEscape(help)}</td>`,
   ];
+  if (byRepository) cells.unshift(`<td data-v="${htmlEscape(f.repository ?? '')}" class="path">${htmlEscape(f.repository ?? '')}</td>`);
   return `<tr data-rule="${htmlEscape(f.ruleId)}">${cells.join('')}</tr>`;
 }
 
@@ -192,6 +193,13 @@ export function* htmlReportChunks(result: ScanResult, opts: ReportOptions): Gene
   const { findings, suppressed, stats } = result;
   const help = new Map(ruleInfos(opts.rules, findings).map((r) => [r.id, r.help]));
   const n = findings.length;
+  // A merge of several repositories' reports (keyfence merge): findings grouped by repository.
+  const byRepository = [...findings, ...suppressed].some((f) => f.repository !== undefined);
+  const repoCounts = byRepository ? tally(findings.map((f) => f.repository ?? ''), Infinity).top.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) : [];
+  const repoTable = byRepository
+    ? `<h2>Repositories</h2><table id="repo-counts" style="width:auto"><thead><tr><th>Repository</th><th>Findings</th></tr></thead><tbody>${repoCounts.map(([r, c]) => `<tr><td>${htmlEscape(r)}</td><td class="num">${c}</td></tr>`).join('')}</tbody></table>`
+    : '';
+  const where = byRepository ? 'repository' : 'top-level directory';
   const byRule = countsByRule(result.findings);
   // The Verified column only after `scan --verify` (when a finding has a verification).
   const verified = findings.some((f) => f.verification);
@@ -213,13 +221,13 @@ export function* htmlReportChunks(result: ScanResult, opts: ReportOptions): Gene
   const tableHead = n
     ? `<div class="tools"><input id="filter" type="search" placeholder="Filter findings…" aria-label="Filter findings">` +
       `<select id="rule-filter" aria-label="Rule"><option value="">all rules</option>${ruleOptions}</select><span id="shown">${n} of ${n} findings shown</span></div>` +
-      `<table id="findings-table"><thead><tr>${head('Rule', 'text')}${head('Path', 'text')}${head('Line', 'number')}${head('Column', 'number')}${head('Excerpt')}${head('AWS account', 'text')}${verified ? head('Verified', 'text') : ''}${head('Commit', 'text')}${head('How to rotate')}</tr></thead>` +
+      `<table id="findings-table"><thead><tr>${byRepository ? head('Repository', 'text') : ''}${head('Rule', 'text')}${head('Path', 'text')}${head('Line', 'number')}${head('Column', 'number')}${head('Excerpt')}${head('AWS account', 'text')}${verified ? head('Verified', 'text') : ''}${head('Commit', 'text')}${head('How to rotate')}</tr></thead>` +
       `<tbody>\n`
     : '<p id="no-findings">No secrets found.</p>';
   const suppressedTable = suppressed.length
-    ? `<h2>Suppressed (${suppressed.length})</h2><table id="suppressed-table"><thead><tr><th>Rule</th><th>Path</th><th>Line</th><th>Allowed by</th></tr></thead><tbody>\n` +
+    ? `<h2>Suppressed (${suppressed.length})</h2><table id="suppressed-table"><thead><tr>${byRepository ? '<th>Repository</th>' : ''}<th>Rule</th><th>Path</th><th>Line</th><th>Allowed by</th></tr></thead><tbody>\n` +
       suppressed
-        .map((f) => `<tr><td>${htmlEscape(f.ruleId)}</td><td class="path">${htmlEscape(f.path)}</td><td class="num">${f.line}</td><td>${htmlEscape(`${f.suppressedBy.stage}: ${f.suppressedBy.reason}`)}</td></tr>`)
+        .map((f) => `<tr>${byRepository ? `<td class="path">${htmlEscape(f.repository ?? '')}</td>` : ''}<td>${htmlEscape(f.ruleId)}</td><td class="path">${htmlEscape(f.path)}</td><td class="num">${f.line}</td><td>${htmlEscape(`${f.suppressedBy.stage}: ${f.suppressedBy.reason}`)}</td></tr>`)
         .join('\n') +
       '\n</tbody></table>'
     : '';
@@ -238,14 +246,14 @@ export function* htmlReportChunks(result: ScanResult, opts: ReportOptions): Gene
 <body>
 <header><h1>${htmlEscape(title + about)}</h1><p class="sub">Secrets are ${opts.redacted === false ? 'shown in clear (--no-redact): keep this page private' : 'redacted'}. Rotate every credential listed: removing it from the code does not un-leak it.</p></header>
 ${scanDetails(opts)}<section id="summary"><h2>Summary</h2><div class="cards">${cards.join('')}</div>
-${byRule.length ? `<table id="rule-counts" style="width:auto"><thead><tr><th>Rule</th><th>Findings</th></tr></thead><tbody>${ruleRows}</tbody></table>` : ''}</section>
+${byRule.length ? `<table id="rule-counts" style="width:auto"><thead><tr><th>Rule</th><th>Findings</th></tr></thead><tbody>${ruleRows}</tbody></table>` : ''}${repoTable}</section>
 <section id="charts"><h2>Where</h2><div class="charts">
-<figure><figcaption>Findings by top-level directory</figcaption>${tallyChart('chart-dirs', 'Findings by top-level directory', 'directories', tally(findings.map((f) => topLevelDir(f.path))))}</figure>
+<figure><figcaption>Findings by ${where}</figcaption>${tallyChart(byRepository ? 'chart-repos' : 'chart-dirs', `Findings by ${where}`, byRepository ? 'repositories' : 'directories', tally(findings.map((f) => (byRepository ? (f.repository ?? '') : topLevelDir(f.path)))))}</figure>
 <figure><figcaption>Findings by rule</figcaption>${tallyChart('chart-rules', 'Findings by rule', 'rules', tally(findings.map((f) => f.ruleId)))}</figure>
 </div></section>
 <section id="findings"><h2>Findings</h2>
 ${tableHead}`;
-  for (const f of findings) yield `${findingRow(f, help.get(f.ruleId)!, verified)}\n`;
+  for (const f of findings) yield `${findingRow(f, help.get(f.ruleId)!, verified, byRepository)}\n`;
   yield `${n ? '</tbody></table>' : ''}
 ${suppressedTable}
 </section>

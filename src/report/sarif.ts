@@ -37,7 +37,8 @@ function message(f: Finding): string {
  * given both under keyfence's own key and as `primaryLocationLineHash`, the key GitHub matches
  * alerts on. Suppressed findings are results too, with a `suppressions` entry giving the reason
  * (inline comments are `inSource`, everything else `external`). History findings carry their
- * commit, author and date in `properties`.
+ * commit, author and date in `properties`; a merge of several repositories' findings, each
+ * finding's repository.
  */
 export function sarifReport(result: ScanResult, opts: ReportOptions): string {
   return [...sarifReportChunks(result, opts)].join('');
@@ -73,6 +74,7 @@ export function* sarifReportChunks(result: ScanResult, opts: ReportOptions): Gen
       if (f.verification.userId) props.verificationUserId = f.verification.userId;
       if (f.verification.error) props.verificationError = f.verification.error;
     }
+    if (f.repository) props.repository = f.repository;
     if (Object.keys(props).length) r.properties = props;
     if ('suppressedBy' in f) {
       r.suppressions = [{ kind: f.suppressedBy.stage === 'inline' ? 'inSource' : 'external', justification: `${f.suppressedBy.stage}: ${f.suppressedBy.reason}` }];

@@ -72,6 +72,7 @@ function block(finding: Finding, c: { red: Paint; bold: Paint; dim: Paint; yello
     lines.push(`    ${c.red(`secret: ${escapeControl(f.secret)}`)}`);
   }
   const notes: string[] = [];
+  if (f.repository !== undefined) notes.push(`repository ${f.repository}`); // a merge of several
   if (f.awsAccountId) notes.push(`account ${f.awsAccountId}`);
   if (f.decodedFrom) notes.push(`decoded from ${f.decodedFrom}`);
   if (f.verification) notes.push(verificationText(f.verification));

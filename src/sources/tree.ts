@@ -17,6 +17,11 @@ export interface TreeOptions {
   noGit: boolean;
   /** Files larger than this many bytes are skipped with a note. */
   maxFileSize: number;
+  /**
+   * Called with every listed file's reported path; only files it returns true for are read
+   * (a shard's share: src/shard/shardSources.ts). Absent: every file.
+   */
+  keep?: (rel: string) => boolean;
 }
 
 export interface Listed {
@@ -190,7 +195,7 @@ export function readFragment(f: Listed, maxFileSize: number, stats: ScanStats): 
  * listing ends.
  */
 export async function* treeFragments(opts: TreeOptions, stats: ScanStats, rules?: readonly RuleSpec[]): AsyncGenerator<Fragment | Detected> {
-  const walk = walkTree(opts, stats);
+  const walk = opts.keep ? kept(walkTree(opts, stats), opts.keep) : walkTree(opts, stats);
   const head: Listed[] = [];
   const parallel = rules !== undefined && availableParallelism() > 1;
   let ended = false;
@@ -209,6 +214,10 @@ export async function* treeFragments(opts: TreeOptions, stats: ScanStats, rules?
     const fragment = readFragment(f, opts.maxFileSize, stats);
     if (fragment) yield fragment;
   }
+}
+
+async function* kept(listed: AsyncIterable<Listed>, keep: (rel: string) => boolean): AsyncGenerator<Listed> {
+  for await (const f of listed) if (keep(f.rel)) yield f;
 }
 
 async function* concat<T>(first: readonly T[], rest: AsyncIterable<T>): AsyncGenerator<T> {
