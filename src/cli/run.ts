@@ -24,6 +24,12 @@ const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   rules: { format: { type: 'string', alias: 'f', describe: '' }, config: { type: 'string', describe: '' } },
   install: { force: { type: 'boolean', describe: '' }, 'pre-push': { type: 'boolean', describe: '' } },
   uninstall: {},
+  merge: {
+    format: { type: 'string', alias: 'f', describe: '' },
+    output: { type: 'string', alias: 'o', describe: '' },
+    quiet: { type: 'boolean', alias: 'q', describe: '' },
+    color: { type: 'boolean', describe: '' },
+  },
 };
 
 /** Known failures print one line and exit 2; anything else is a bug, still one line (see errorText). */
