@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RuleSpec } from '../rules/spec.js';
 import { EXIT, InputError, UsageError, type RunIO, type RunResult } from './io.js';
@@ -46,11 +46,8 @@ export async function mergeCommand(args: MergeArgs, io: RunIO): Promise<RunResul
   });
   const exitCode = result.findings.length ? EXIT.findings : EXIT.clean;
   if (!toFile) return { exitCode, stdout: report, stderr: '' };
-  try {
-    await writeFile(path.resolve(io.cwd, args.output!), report);
-  } catch (err) {
-    throw new UsageError(`cannot write report to ${args.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
+  const { writeReportFile } = await import('./reportFile.js');
+  await writeReportFile(path.resolve(io.cwd, args.output!), args.output!, [report], { cwd: io.cwd, secretsInClear: !redacted });
   const { summaryLine } = await import('../report/summary.js');
   const shards = `merged ${reports.length} shard report${reports.length === 1 ? '' : 's'}`;
   return { exitCode, stdout: '', stderr: args.quiet && !result.findings.length ? '' : `${summaryLine(result)}; ${shards}\n` };
