@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RuleSpec } from '../rules/spec.js';
-import { EXIT, InputError, UsageError, type RunIO, type RunResult } from './io.js';
+import { EXIT, InputError, type RunIO, type RunResult } from './io.js';
 import { version } from './run.js';
 import { useColor } from './scanCommand.js';
 
