@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gitExitError, gitSpawnError } from '../git/exec.js';
+import { gitExitError, gitSpawnError, simpleGitAt } from '../git/exec.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 
 export const BEGIN = '# >>> keyfence >>>';
@@ -165,12 +165,6 @@ async function locate(cwd: string): Promise<HookLocation> {
   const huskyDir = path.join(root, '.husky');
   const husky = await isDir(huskyDir);
   return { root, dir: husky ? huskyDir : gitDir, husky, gitDir };
-}
-
-/** simple-git for install's few, non-hot-path git calls (loaded only here). */
-async function simpleGitAt(cwd: string) {
-  const { simpleGit } = await import('simple-git');
-  return simpleGit({ baseDir: cwd, config: ['color.ui=false', 'core.quotepath=false'] });
 }
 
 /** simple-git's errors carry git's whole stderr; ours are one line (see GitError). */

@@ -131,7 +131,7 @@ export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): Finishi
       if (v !== undefined) throw new UsageError(`${flag} only applies to --history`);
     }
   }
-  if (args.staged) return lazy(() => import('../sources/staged.js'), (m, stats) => m.stagedFragments({ cwd: io.cwd, env: io.env }, stats));
+  if (args.staged) return lazy(() => import('../sources/staged.js'), (m, stats) => m.stagedFragments({ cwd: io.cwd, env: io.env, maxFileSize: args.maxFileSize }, stats));
   if (args.commitMsg !== undefined) {
     const file = args.commitMsg;
     if (!file) throw new UsageError('--commit-msg needs the message file (git passes it to the commit-msg hook as $1)');
@@ -147,7 +147,7 @@ export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): Finishi
         if (!io.stdin) throw new UsageError('--pre-push reads the refs being pushed from standard input');
         revs = m.prePushRevs(await io.stdin(), args.prePush || 'origin');
       }
-      yield* m.historyFragments({ cwd: io.cwd, range: args.history, branch: args.branch, since: args.since, until: args.until, revs }, stats, order);
+      yield* m.historyFragments({ cwd: io.cwd, range: args.history, branch: args.branch, since: args.since, until: args.until, revs, maxFileSize: args.maxFileSize }, stats, order);
     });
     source.finish = (r) => (finish ? finish(r) : r);
     return source;

@@ -1,17 +1,15 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { locateRepo } from '../git/locateRepo.js';
 import { ConfigError } from './configError.js';
 import type { KeyfenceConfig } from './keyfenceConfig.js';
 
 /** The config file keyfence looks for. */
 export const CONFIG_FILE = '.keyfence.json';
 
-/** The top of the git work tree holding `dir` (a `.git` directory or file), or undefined. */
+/** The top of the git work tree holding `dir` (see locateRepo: $GIT_DIR/$GIT_WORK_TREE, worktrees, submodules), or undefined. */
 export function findRepoRoot(dir: string): string | undefined {
-  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    if (existsSync(path.join(d, '.git'))) return d;
-    if (path.dirname(d) === d) return undefined;
-  }
+  return locateRepo(dir)?.workTree;
 }
 
 /**

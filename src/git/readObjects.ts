@@ -1,0 +1,39 @@
+import { git } from './exec.js';
+
+/** One object read by readObjects: its bytes, or only its size when it was over the cap. */
+export interface ReadObject {
+  size: number;
+  /** Undefined when `size` is over the `maxSize` readObjects was given (the bytes were not kept). */
+  bytes?: Buffer;
+}
+
+/**
+ * Reads objects (ids or `rev:path` names) with ONE `git cat-file --batch` (never a process per
+ * object). Missing objects are left out of the map; objects larger than `maxSize` bytes are
+ * listed with their size only.
+ *
+ * Output format, per object:
+ * ```
+ * <oid> SP <type> SP <size> LF <contents> LF
+ * <name> SP missing LF
+ * ```
+ * Keys of the map are the names as given (one line each: a name holding a newline cannot be asked).
+ */
+export async function readObjects(names: readonly string[], cwd: string, maxSize = Infinity): Promise<Map<string, ReadObject>> {
+  const map = new Map<string, ReadObject>();
+  const asked = names.filter((n) => !n.includes('\n'));
+  if (asked.length === 0) return map;
+  const buf = await git(['cat-file', '--batch'], cwd, `${asked.join('\n')}\n`);
+  let pos = 0;
+  for (const name of asked) {
+    const nl = buf.indexOf(10, pos);
+    if (nl < 0) break;
+    const header = buf.toString('latin1', pos, nl).split(' ');
+    pos = nl + 1;
+    if (header.length < 3 || header[header.length - 1] === 'missing' || header[1] === 'ambiguous') continue;
+    const size = Number(header[2]);
+    map.set(name, size > maxSize ? { size } : { size, bytes: buf.subarray(pos, pos + size) });
+    pos += size + 1;
+  }
+  return map;
+}
