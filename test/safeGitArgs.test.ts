@@ -69,7 +69,7 @@ describe('safe git arguments (one place for every git process keyfence starts)',
     expect(safeGitArgs({ plainOutput: false }).join(' ')).not.toContain('quotePath');
   });
 
-  it('scan DIR, --staged, baseline, --history and --commit-msg run none of the repository\'s commands', () => {
+  it('scan DIR, --staged, baseline, --history and --pre-push run none of the repository\'s commands', () => {
     const marker = path.join(tempDir(), 'ran');
     const repo = hostileRepo(marker);
     const s = secretFile();
