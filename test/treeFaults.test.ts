@@ -1,7 +1,7 @@
 // Tree scans under faults: names git lists as bytes, sparse checkouts, files too large for one
 // string, Ctrl-C while the progress bar shows. Real git, the real binary.
 import { spawn } from 'node:child_process';
-import { closeSync, ftruncateSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../src/types.js';
@@ -43,8 +43,9 @@ describe('tree scan faults', () => {
     const dir = tempDir();
     const s = secretFile();
     write(dir, 'small.env', s.text);
-    // 600 MB, sparse on disk: never read, its size alone decides.
+    // 600 MB of text (no NUL in the first 8000 bytes: not binary), sparse on disk.
     const fd = openSync(path.join(dir, 'huge.log'), 'w');
+    writeSync(fd, 'log line\n'.repeat(1000));
     ftruncateSync(fd, 600 * 1024 * 1024);
     closeSync(fd);
     const r = scan(dir, '.', '--no-git', '--max-file-size', String(2 * 1024 * 1024 * 1024));
