@@ -101,7 +101,9 @@ export async function planScan(args: ScanArgs, io: RunIO, useBaseline = true): P
   // when there is something to apply.
   const secrets = args.git ? import('../gitsecrets/secretsConfig.js').then((m) => m.readSecretsConfig(io.cwd, io.env)) : undefined;
   const { configuredPlan } = await import('../config/configuredPlan.js');
-  const plan = await configuredPlan({ cwd: io.cwd, paths: args.paths, config: args.config, baseline: args.baseline, inlineAllow: args.inlineAllow !== false, useBaseline });
+  // A range scan (--history A..B) is judged by the configuration as of its base, not the one it brings.
+  const range = args.history !== undefined && args.git ? await (await import('../sources/configChanges.js')).rangeEnds(args.history, io.cwd) : undefined;
+  const plan = await configuredPlan({ cwd: io.cwd, paths: args.paths, config: args.config, baseline: args.baseline, inlineAllow: args.inlineAllow !== false, useBaseline, ...(range ? { revision: range.base } : {}) });
   const cfg = await secrets;
   if (cfg && (cfg.patterns.length || cfg.allowed.length)) (await import('../gitsecrets/setup.js')).addGitSecretsSetup(plan, cfg);
   return plan;
@@ -148,6 +150,11 @@ export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): Finishi
         revs = m.prePushRevs(await io.stdin(), args.prePush || 'origin');
       }
       yield* m.historyFragments({ cwd: io.cwd, range: args.history, branch: args.branch, since: args.since, until: args.until, revs, maxFileSize: args.maxFileSize }, stats, order);
+      if (args.prePush === undefined) {
+        const changes = await import('../sources/configChanges.js');
+        const ends = await changes.rangeEnds(args.history, io.cwd);
+        if (ends) yield* await changes.configChangeFindings(io.cwd, ends.base, ends.head);
+      }
     });
     source.finish = (r) => (finish ? finish(r) : r);
     return source;

@@ -20,6 +20,12 @@ export interface PlanInput {
   inlineAllow: boolean;
   /** false when writing a baseline: recorded findings must not hide themselves. */
   useBaseline?: boolean;
+  /**
+   * A range scan's base revision: the repository's `.keyfence.json`, `.gitallowed` and the
+   * config's baseline are read as of this revision, so the range cannot loosen its own scan.
+   * Files named on the command line (--config, --baseline) are read as given.
+   */
+  revision?: string;
 }
 
 export interface ConfiguredPlan {
@@ -57,7 +63,9 @@ async function listStages(list: AllowList, field: string, ruleId?: string): Prom
  * .gitallowed, baseline. Throws ConfigError for anything invalid, naming file and field.
  */
 export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> {
-  const location = await loadConfig({ cwd: input.cwd, paths: input.paths, configPath: input.config });
+  const location = await loadConfig({ cwd: input.cwd, paths: input.paths, configPath: input.config, revision: input.revision });
+  const { revision } = location;
+  const atRevision = async (rel: string) => (await import('./readAtRevision.js')).readAtRevision(location.root, revision!, [rel]).then((m) => m.get(rel));
   const { loaded } = location;
   const stages: AllowStage[] = [];
   const hidden = { count: 0 };
@@ -76,7 +84,12 @@ export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> 
 
   if (location.inRepo) {
     const file = path.join(location.root, '.gitallowed');
-    if (existsSync(file)) {
+    const fromRevision = revision !== undefined ? await atRevision('.gitallowed') : undefined;
+    if (fromRevision !== undefined) {
+      const { gitallowedStage, parseGitallowed } = await import('../allow/gitallowed.js');
+      const shown = `${revision}:.gitallowed`;
+      stages.push(gitallowedStage(parseGitallowed(fromRevision, shown), shown));
+    } else if (revision === undefined && existsSync(file)) {
       const { gitallowedStage, parseGitallowed } = await import('../allow/gitallowed.js');
       const shown = displayPath(file, input.cwd);
       let text: string;
@@ -98,10 +111,19 @@ export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> 
     baselineFile = path.resolve(path.dirname(loaded.file), loaded.config.baseline);
   }
   if (baselineFile && input.useBaseline !== false) {
-    const shown = displayPath(baselineFile, input.cwd);
-    const { baselineStage, readBaselineFile } = await import('../baseline/baseline.js');
-    const baseline = readBaselineFile(baselineFile, shown, required);
-    if (baseline) stages.push(baselineStage(baseline, shown));
+    const rel = path.relative(location.root, baselineFile).split(path.sep).join('/');
+    if (revision !== undefined && !required && !rel.startsWith('..')) {
+      // The config's baseline, as of the range's base like the config that names it.
+      const text = await atRevision(rel);
+      const { baselineStage, parseBaseline } = await import('../baseline/baseline.js');
+      const shown = `${revision}:${rel}`;
+      if (text !== undefined) stages.push(baselineStage(parseBaseline(text, shown), shown));
+    } else {
+      const shown = displayPath(baselineFile, input.cwd);
+      const { baselineStage, readBaselineFile } = await import('../baseline/baseline.js');
+      const baseline = readBaselineFile(baselineFile, shown, required);
+      if (baseline) stages.push(baselineStage(baseline, shown));
+    }
   }
 
   // Last, so it counts only what is now reported because inline comments were ignored.
