@@ -70,3 +70,17 @@ describe('--history A..B reads the configuration as of A', () => {
     expect(all.result.findings.filter((f) => f.path === 'deploy.env')).toEqual([]);
   });
 });
+
+describe('--no-git audits', () => {
+  it('say which configuration was applied and what it turns off', () => {
+    const dir = tempRepo();
+    write(dir, '.keyfence.json', JSON.stringify({ disabledRules: ['aws-secret-access-key'], allow: { paths: ['vendor/**'] } }));
+    write(dir, '.gitallowed', 'EXAMPLE\n');
+    write(dir, 'a.txt', 'hello\n');
+    const r = bin(dir, ['scan', '--no-git', '.']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('configuration applied: .keyfence.json, which turns off rules "aws-secret-access-key"; findings in paths "vendor/**"; also applied: .gitallowed');
+    const none = bin(tempRepo(), ['scan', '--no-git', '.']);
+    expect(none.stderr).toContain('configuration: none applied');
+  });
+});

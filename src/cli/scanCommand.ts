@@ -103,7 +103,7 @@ export async function planScan(args: ScanArgs, io: RunIO, useBaseline = true): P
   const { configuredPlan } = await import('../config/configuredPlan.js');
   // A range scan (--history A..B) is judged by the configuration as of its base, not the one it brings.
   const range = args.history !== undefined && args.git ? await (await import('../sources/configChanges.js')).rangeEnds(args.history, io.cwd) : undefined;
-  const plan = await configuredPlan({ cwd: io.cwd, paths: args.paths, config: args.config, baseline: args.baseline, inlineAllow: args.inlineAllow !== false, useBaseline, ...(range ? { revision: range.base } : {}) });
+  const plan = await configuredPlan({ cwd: io.cwd, paths: args.paths, config: args.config, baseline: args.baseline, inlineAllow: args.inlineAllow !== false, useBaseline, describeConfig: !args.git, ...(range ? { revision: range.base } : {}) });
   const cfg = await secrets;
   if (cfg && (cfg.patterns.length || cfg.allowed.length)) (await import('../gitsecrets/setup.js')).addGitSecretsSetup(plan, cfg);
   return plan;

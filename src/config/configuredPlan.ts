@@ -26,6 +26,8 @@ export interface PlanInput {
    * Files named on the command line (--config, --baseline) are read as given.
    */
   revision?: string;
+  /** Add a note naming the configuration applied and what it turns off (`--no-git` audits). */
+  describeConfig?: boolean;
 }
 
 export interface ConfiguredPlan {
@@ -69,6 +71,8 @@ export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> 
   const { loaded } = location;
   const stages: AllowStage[] = [];
   const hidden = { count: 0 };
+  /** The files in force, as messages name them (for describeConfig). */
+  const applied: string[] = loaded ? [loaded.shown] : [];
   if (input.inlineAllow) stages.push(inlineAllowStage());
 
   let rules: CompiledRule[];
@@ -89,6 +93,7 @@ export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> 
       const { gitallowedStage, parseGitallowed } = await import('../allow/gitallowed.js');
       const shown = `${revision}:.gitallowed`;
       stages.push(gitallowedStage(parseGitallowed(fromRevision, shown), shown));
+      applied.push(shown);
     } else if (revision === undefined && existsSync(file)) {
       const { gitallowedStage, parseGitallowed } = await import('../allow/gitallowed.js');
       const shown = displayPath(file, input.cwd);
@@ -99,6 +104,7 @@ export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> 
         throw new ConfigError(`${shown}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
       }
       stages.push(gitallowedStage(parseGitallowed(text, shown), shown));
+      applied.push(shown);
     }
   }
 
@@ -117,18 +123,27 @@ export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> 
       const text = await atRevision(rel);
       const { baselineStage, parseBaseline } = await import('../baseline/baseline.js');
       const shown = `${revision}:${rel}`;
-      if (text !== undefined) stages.push(baselineStage(parseBaseline(text, shown), shown));
+      if (text !== undefined) {
+        stages.push(baselineStage(parseBaseline(text, shown), shown));
+        applied.push(shown);
+      }
     } else {
       const shown = displayPath(baselineFile, input.cwd);
       const { baselineStage, readBaselineFile } = await import('../baseline/baseline.js');
       const baseline = readBaselineFile(baselineFile, shown, required);
-      if (baseline) stages.push(baselineStage(baseline, shown));
+      if (baseline) {
+        stages.push(baselineStage(baseline, shown));
+        applied.push(shown);
+      }
     }
   }
 
   // Last, so it counts only what is now reported because inline comments were ignored.
   if (!input.inlineAllow) stages.push(inlineAuditStage(hidden));
-  const notes = () =>
-    hidden.count ? [`--no-inline-allow: reporting ${hidden.count} finding${hidden.count === 1 ? '' : 's'} that inline allow comments would hide`] : [];
+  const summary = input.describeConfig ? (await import('./configSummary.js')).configSummary(applied, loaded?.config) : undefined;
+  const notes = () => [
+    ...(hidden.count ? [`--no-inline-allow: reporting ${hidden.count} finding${hidden.count === 1 ? '' : 's'} that inline allow comments would hide`] : []),
+    ...(summary ? [summary] : []),
+  ];
   return { rules, stages, location, ...(baselineFile ? { baselineFile } : {}), notes };
 }
