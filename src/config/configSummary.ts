@@ -6,10 +6,10 @@ const list = (xs: readonly string[]) => xs.map((x) => JSON.stringify(x)).join(',
  * One line saying which configuration a scan applied and what it turns off, for audits where
  * the reader must know (`--no-git`: a directory whose config came with it). `applied` names
  * the files in force (the config first when there is one, then .gitallowed, baseline), `config`
- * is the parsed config if any.
+ * is the parsed config if any. Undefined when nothing was applied (built-in rules, no allow lists).
  */
-export function configSummary(applied: readonly string[], config: KeyfenceConfig | undefined): string {
-  if (applied.length === 0) return 'configuration: none applied (built-in rules, no allow lists)';
+export function configSummary(applied: readonly string[], config: KeyfenceConfig | undefined): string | undefined {
+  if (applied.length === 0) return undefined;
   if (!config) return `configuration applied: ${applied.join(', ')} (no .keyfence.json: built-in rules)`;
   const off: string[] = [];
   if (config?.extends === 'none') off.push('every built-in rule (extends: "none")');

@@ -64,7 +64,7 @@ export interface AddedLines {
    * what came before the cap, and `bytes` counts them all.
    */
   oversized?: boolean;
-  /** Characters of added lines seen (with their newlines). */
+  /** With `oversized`: characters of added lines seen (with their newlines). */
   bytes?: number;
 }
 
@@ -121,6 +121,8 @@ export class DiffParser {
   /** Lines left per parent in a combined (merge) hunk; empty outside one. */
   private parentsLeft: number[] = [];
   private blob: string | undefined;
+  /** Characters of the current file's added lines so far. */
+  private bytes = 0;
 
   /** `maxBytes`: a file's added lines beyond this many characters are counted, not kept (see AddedLines.oversized). */
   constructor(
@@ -132,13 +134,15 @@ export class DiffParser {
   /** Keeps one added line of the current file (counted only, past maxBytes). */
   private add(text: string, lineNumber: number): void {
     if (!this.current) {
-      this.current = { path: this.path ?? '', lines: [], lineNumbers: [], bytes: 0 };
+      this.current = { path: this.path ?? '', lines: [], lineNumbers: [] };
       if (this.blob) this.current.blob = this.blob;
+      this.bytes = 0;
     }
     const c = this.current;
-    c.bytes! += text.length + 1;
-    if (c.bytes! > this.maxBytes) {
+    this.bytes += text.length + 1;
+    if (this.bytes > this.maxBytes) {
       c.oversized = true;
+      c.bytes = this.bytes;
       c.lines = [];
       c.lineNumbers = [];
       return;
