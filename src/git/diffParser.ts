@@ -3,7 +3,8 @@ import { StringDecoder } from 'node:string_decoder';
 /**
  * Parses unified diffs with zero context (`git diff -U0`, `git log -p -U0`) into the lines each
  * file gains. The format, as git prints it with the options keyfence passes (`--no-color
- * --no-ext-diff --no-textconv --src-prefix=a/ --dst-prefix=b/`, `core.quotepath=false`):
+ * --no-ext-diff --no-textconv --full-index --src-prefix=a/ --dst-prefix=b/`, and
+ * `core.quotePath=true` from src/git/safeGitArgs.ts, so every name with a byte ≥ 0x80 is quoted):
  *
  * ```
  * diff --git a/my file.txt b/my file.txt
@@ -11,7 +12,7 @@ import { StringDecoder } from 'node:string_decoder';
  * index 0000000..7898192
  * --- /dev/null
  * +++ b/my file.txt<TAB>                     ← a TAB is appended when the name has a space
- * +++ "b/w\303\251ird \"dir\"/my file.txt"<TAB>  ← (quoted too: octal bytes unless core.quotepath=false)
+ * +++ "b/w\303\251ird \"dir\"/my file.txt"<TAB>  ← (quoted too: octal bytes)
  * @@ -0,0 +1,2 @@                            ← -oldStart[,oldCount] +newStart[,newCount]; count 1 when absent
  * +first added line
  * +second added line
