@@ -5,12 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { fakeKeyId, fakeSecretKey } from '../src/rules/examples.js';
 import type { ScanResult } from '../src/types.js';
-import { bin, commit, git, secretFile, tempRepo, write } from './gitRepo.js';
+import { bin, binScan, commit, git, secretFile, tempRepo, write } from './gitRepo.js';
 
-function scan(repo: string, ...args: string[]): { status: number; result: ScanResult; stderr: string } {
-  const r = bin(repo, ['scan', ...args, '--format', 'json', '--no-redact']);
-  return { status: r.status, result: r.stdout ? (JSON.parse(r.stdout) as ScanResult) : ({ findings: [] } as unknown as ScanResult), stderr: r.stderr };
-}
 
 const paths = (r: ScanResult) => [...new Set(r.findings.map((f) => f.path))].sort();
 
@@ -39,9 +35,9 @@ function repoHidingFiles(): { repo: string; keyIds: string[] } {
 describe('the hook (--staged) sees what a tree scan sees', () => {
   it('files marked -diff or binary, UTF-16 files and files over core.bigFileThreshold', () => {
     const { repo, keyIds } = repoHidingFiles();
-    const tree = scan(repo, '.');
+    const tree = binScan(repo, '.');
     expect(paths(tree.result)).toEqual(['a.nd', 'b.bn', 'c.txt', 'd.big']);
-    const staged = scan(repo, '--staged');
+    const staged = binScan(repo, '--staged');
     expect(staged.status).toBe(1);
     expect(paths(staged.result)).toEqual(['a.nd', 'b.bn', 'c.txt', 'd.big']);
     expect(staged.result.findings.filter((f) => f.ruleId === 'aws-access-key-id').map((f) => f.secret).sort()).toEqual([...keyIds].sort());
@@ -56,7 +52,7 @@ describe('the hook (--staged) sees what a tree scan sees', () => {
     write(repo, '.gitattributes', '*.bin filter=lfs diff=lfs merge=lfs -text\n');
     write(repo, 'model.bin', `version https://git-lfs.github.com/spec/v1\noid sha256:${'ab'.repeat(32)}\nsize 12345\n`);
     git(repo, 'add', '.');
-    const r = scan(repo, '--staged');
+    const r = binScan(repo, '--staged');
     expect(r.status).toBe(0);
     expect(r.result.stats.skipped).toEqual([{ path: 'model.bin', reason: expect.stringMatching(/LFS pointer/) }]);
   });
@@ -70,10 +66,10 @@ describe('the hook (--staged) sees what a tree scan sees', () => {
     commit(repo, 'client');
     write(repo, 'client.go', `package main\n\nvar creds = credentials.NewStaticCredentials(\n\t"${keyId}",\n\t"${secret}",\n\t"")\n`);
     // The tree scan pairs them …
-    expect(scan(repo, '.').result.findings.map((f) => [f.ruleId, f.line])).toEqual([['aws-access-key-id', 4], ['aws-secret-access-key', 5]]);
+    expect(binScan(repo, '.').result.findings.map((f) => [f.ruleId, f.line])).toEqual([['aws-access-key-id', 4], ['aws-secret-access-key', 5]]);
     git(repo, 'add', '.');
     // … and so does the hook, which reports the new line only (the key ID was committed before).
-    const staged = scan(repo, '--staged');
+    const staged = binScan(repo, '--staged');
     expect(staged.status).toBe(1);
     expect(staged.result.findings.map((f) => [f.ruleId, f.line, f.secret])).toEqual([['aws-secret-access-key', 5, secret]]);
   });
@@ -82,7 +78,7 @@ describe('the hook (--staged) sees what a tree scan sees', () => {
     const repo = tempRepo();
     write(repo, 'big.env', `${'x'.repeat(3000)}\n${secretFile().text}`);
     git(repo, 'add', '.');
-    const r = scan(repo, '--staged', '--max-file-size', '1000');
+    const r = binScan(repo, '--staged', '--max-file-size', '1000');
     expect(r.status).toBe(0);
     expect(r.result.stats.skipped).toEqual([{ path: 'big.env', reason: expect.stringMatching(/larger than --max-file-size/) }]);
   });
@@ -92,7 +88,7 @@ describe('--history sees what a tree scan sees', () => {
   it('files marked -diff or binary, UTF-16 files and files over core.bigFileThreshold', () => {
     const { repo, keyIds } = repoHidingFiles();
     const added = commit(repo, 'add files');
-    const r = scan(repo, '--history');
+    const r = binScan(repo, '--history');
     expect(r.status).toBe(1);
     expect(paths(r.result)).toEqual(['a.nd', 'b.bn', 'c.txt', 'd.big']);
     expect(r.result.findings.filter((f) => f.ruleId === 'aws-access-key-id').map((f) => f.secret).sort()).toEqual([...keyIds].sort());
@@ -106,7 +102,7 @@ describe('--history sees what a tree scan sees', () => {
     git(repo, 'add', '.');
     const root = commit(repo, 'root');
     git(repo, 'config', 'log.showRoot', 'false');
-    const r = scan(repo, '--history');
+    const r = binScan(repo, '--history');
     expect(r.status).toBe(1);
     expect(r.result.findings.map((f) => [f.path, f.secret, f.commit])).toContainEqual(['creds.ini', s.keyId, root]);
   });
@@ -120,7 +116,7 @@ describe('--history sees what a tree scan sees', () => {
     const raw = `tree ${tree}\nauthor Eve\x1fMallory <eve@example.com> 1700000000 +0000\ncommitter Eve <eve@example.com> 1700000000 +0000\n\n\x1eodd\x1fsubject\n`;
     const sha = execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin'], { cwd: repo, input: raw, encoding: 'utf8' }).trim();
     git(repo, 'update-ref', 'refs/heads/main', sha);
-    const r = scan(repo, '--history');
+    const r = binScan(repo, '--history');
     expect(r.status).toBe(1);
     const f = r.result.findings.find((x) => x.secret === s.keyId);
     expect(f).toMatchObject({ path: 'creds.ini', commit: sha, author: 'Eve\x1fMallory', email: 'eve@example.com', date: '2023-11-14T22:13:20+00:00', message: '\x1eodd\x1fsubject' });
@@ -132,7 +128,7 @@ describe('--history sees what a tree scan sees', () => {
     write(repo, 'a.txt', 'a\n');
     git(repo, 'add', '.');
     const sha = commit(repo, `Rotate keys\n\nThe old one was\n${keyId}\n`);
-    const r = scan(repo, '--history');
+    const r = binScan(repo, '--history');
     expect(r.status).toBe(1);
     expect(r.result.findings.map((f) => [f.path, f.line, f.secret, f.commit, f.message])).toEqual([['(commit message)', 4, keyId, sha, 'Rotate keys']]);
     for (const format of ['text', 'json', 'sarif', 'csv', 'github', 'junit', 'html']) {
@@ -147,9 +143,9 @@ describe('--history sees what a tree scan sees', () => {
     write(repo, 'big.env', `${'x'.repeat(3000)}\n${secretFile().text}`);
     git(repo, 'add', '.');
     const sha = commit(repo, 'big');
-    const r = scan(repo, '--history', '--max-file-size', '1000');
+    const r = binScan(repo, '--history', '--max-file-size', '1000');
     expect(r.status).toBe(0);
     expect(r.result.stats.skipped).toEqual([{ path: 'big.env', reason: expect.stringContaining(`commit ${sha.slice(0, 12)}`) }]);
-    expect(scan(repo, '--history').status).toBe(1);
+    expect(binScan(repo, '--history').status).toBe(1);
   });
 });

@@ -2,13 +2,8 @@
 // configuration as of its base, and a change to that configuration inside the range is a
 // finding of its own. Real git, the real binary.
 import { describe, expect, it } from 'vitest';
-import type { ScanResult } from '../src/types.js';
-import { bin, commit, git, secretFile, tempRepo, write } from './gitRepo.js';
+import { bin, binScan, commit, git, secretFile, tempRepo, write } from './gitRepo.js';
 
-function scan(repo: string, ...args: string[]): { status: number; result: ScanResult; stderr: string } {
-  const r = bin(repo, ['scan', ...args, '--format', 'json', '--no-redact']);
-  return { status: r.status, result: JSON.parse(r.stdout) as ScanResult, stderr: r.stderr };
-}
 
 describe('--history A..B reads the configuration as of A', () => {
   it('a pull request adding a key and an allow-everything config does not pass', () => {
@@ -28,7 +23,7 @@ describe('--history A..B reads the configuration as of A', () => {
     git(repo, 'add', '.');
     commit(repo, 'add deploy config');
 
-    const r = scan(repo, '--history', 'main..feature');
+    const r = binScan(repo, '--history', 'main..feature');
     expect(r.status, r.stderr).toBe(1);
     const errors = r.result.findings.filter((f) => f.severity === 'error');
     expect(errors.map((f) => [f.path, f.secret])).toEqual([
@@ -62,11 +57,11 @@ describe('--history A..B reads the configuration as of A', () => {
     write(repo, '.keyfence.json', JSON.stringify({ allow: { paths: ['*.env'] } }));
     git(repo, 'add', '.');
     commit(repo, 'add');
-    const sym = scan(repo, '--history', 'main...feature');
+    const sym = binScan(repo, '--history', 'main...feature');
     expect(sym.result.findings.filter((f) => f.path === 'deploy.env').length).toBe(2);
     expect(sym.result.findings.some((f) => f.ruleId === 'config-change' && f.path === '.keyfence.json')).toBe(true);
     // Not a range: the checked-out config applies, as before.
-    const all = scan(repo, '--history');
+    const all = binScan(repo, '--history');
     expect(all.result.findings.filter((f) => f.path === 'deploy.env')).toEqual([]);
   });
 });

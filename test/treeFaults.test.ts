@@ -4,13 +4,8 @@ import { spawn } from 'node:child_process';
 import { closeSync, ftruncateSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ScanResult } from '../src/types.js';
-import { BIN, bin, commit, git, secretFile, tempDir, tempRepo, write } from './gitRepo.js';
+import { BIN, bin, binScan, commit, git, secretFile, tempDir, tempRepo, write } from './gitRepo.js';
 
-function scan(cwd: string, ...args: string[]): { status: number; result: ScanResult; stderr: string } {
-  const r = bin(cwd, ['scan', ...args, '--format', 'json', '--no-redact']);
-  return { status: r.status, result: JSON.parse(r.stdout) as ScanResult, stderr: r.stderr };
-}
 
 describe('tree scan faults', () => {
   it('scans a file whose name is not UTF-8, reporting the name escaped', () => {
@@ -19,7 +14,7 @@ describe('tree scan faults', () => {
     writeFileSync(Buffer.from(`${repo}/caf\xe9.env`, 'latin1'), s.text);
     git(repo, 'add', '.');
     commit(repo, 'latin-1 name');
-    const r = scan(repo, '.');
+    const r = binScan(repo, '.');
     expect(r.status).toBe(1);
     expect([...new Set(r.result.findings.map((f) => f.path))]).toEqual(['caf\\xe9.env']);
     const text = bin(repo, ['scan', '.']);
@@ -48,7 +43,7 @@ describe('tree scan faults', () => {
     writeSync(fd, 'log line\n'.repeat(1000));
     ftruncateSync(fd, 600 * 1024 * 1024);
     closeSync(fd);
-    const r = scan(dir, '.', '--no-git', '--max-file-size', String(2 * 1024 * 1024 * 1024));
+    const r = binScan(dir, '.', '--no-git', '--max-file-size', String(2 * 1024 * 1024 * 1024));
     expect(r.status).toBe(1);
     expect(r.result.findings.map((f) => f.path)).toContain('small.env');
     expect(r.result.stats.skipped).toEqual([{ path: 'huge.log', reason: expect.stringMatching(/too large/) }]);
