@@ -5,7 +5,7 @@ import { safeGitArgs, safeGitEnv, type SafeGitOptions } from './safeGitArgs.js';
 
 /**
  * The one module that runs git. Every git process keyfence starts goes through `git`,
- * `gitStream`, `gitRaw` or `simpleGitAt` here, and so gets the arguments and environment of
+ * `gitStream`, `gitLater`, `gitRaw` or `simpleGitAt` here, and so gets the arguments and environment of
  * src/git/safeGitArgs.ts: none of the scanned repository's config can run a program or change
  * the output keyfence parses.
  */
@@ -89,6 +89,36 @@ export function gitStream(args: string[], cwd: string): GitStream {
       if (spawnError) throw gitSpawnError(spawnError.code, spawnError.message);
       if (code !== 0) throw gitExitError(args[0] ?? '', Buffer.concat(err).toString('utf8'), `exit code ${code}`);
     },
+  };
+}
+
+/**
+ * Starts `git args…` now and gives it its standard input later: the returned function ends
+ * stdin with `input` and resolves with stdout (rejects with GitError as `git` does). For a
+ * process whose input is not known yet (cat-file --batch waiting for the staged diff): its
+ * start-up overlaps the work that produces the input. Call it exactly once.
+ */
+export function gitLater(args: string[], cwd: string): (input: Buffer | string) => Promise<Buffer> {
+  const child = spawn('git', [...safeGitArgs(), ...args], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (d: Buffer) => out.push(d));
+  child.stderr.on('data', (d: Buffer) => err.push(d));
+  child.stdin.on('error', () => {});
+  let spawnError: NodeJS.ErrnoException | undefined;
+  const closed = new Promise<number | null>((resolve) => {
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      spawnError = e;
+      resolve(null);
+    });
+    child.on('close', (code) => resolve(code));
+  });
+  return async (input) => {
+    child.stdin.end(input);
+    const code = await closed;
+    if (spawnError) throw gitSpawnError(spawnError.code, spawnError.message);
+    if (code !== 0) throw gitExitError(args[0] ?? '', Buffer.concat(err).toString('utf8'), `exit code ${code}`);
+    return Buffer.concat(out);
   };
 }
 

@@ -1,4 +1,4 @@
-import { git } from './exec.js';
+import { gitLater } from './exec.js';
 
 /** One object read by readObjects: its bytes, or only its size when it was over the cap. */
 export interface ReadObject {
@@ -20,10 +20,23 @@ export interface ReadObject {
  * Keys of the map are the names as given (one line each: a name holding a newline cannot be asked).
  */
 export async function readObjects(names: readonly string[], cwd: string, maxSize = Infinity): Promise<Map<string, ReadObject>> {
+  return startReadObjects(cwd)(names, maxSize);
+}
+
+/**
+ * readObjects in two steps: the `git cat-file --batch` process starts now, the names are given
+ * later (the hook starts it beside the staged diff that yields the names, so its start-up costs
+ * no time). Call the returned function exactly once.
+ */
+export function startReadObjects(cwd: string): (names: readonly string[], maxSize?: number) => Promise<Map<string, ReadObject>> {
+  const run = gitLater(['cat-file', '--batch'], cwd);
+  return (names, maxSize = Infinity) => parseBatch(names, maxSize, run);
+}
+
+async function parseBatch(names: readonly string[], maxSize: number, run: (input: string) => Promise<Buffer>): Promise<Map<string, ReadObject>> {
   const map = new Map<string, ReadObject>();
   const asked = names.filter((n) => !n.includes('\n'));
-  if (asked.length === 0) return map;
-  const buf = await git(['cat-file', '--batch'], cwd, `${asked.join('\n')}\n`);
+  const buf = await run(asked.length ? `${asked.join('\n')}\n` : '');
   let pos = 0;
   for (const name of asked) {
     const nl = buf.indexOf(10, pos);

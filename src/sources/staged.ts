@@ -3,7 +3,7 @@ import path from 'node:path';
 import { git, GitError } from '../git/exec.js';
 import { DiffParser, fragmentOf, LineSplitter, type AddedLines } from '../git/diffParser.js';
 import { locateRepo } from '../git/locateRepo.js';
-import { readObjects } from '../git/readObjects.js';
+import { startReadObjects } from '../git/readObjects.js';
 import type { Fragment, ScanStats } from '../types.js';
 import { decodeBuffer } from './decode.js';
 
@@ -77,16 +77,22 @@ export async function* stagedFragments(opts: StagedOptions, stats: ScanStats): A
   const mergeHeads = existsSync(mergeFile)
     ? readFileSync(mergeFile, 'utf8').split('\n').map((l) => l.trim()).filter((l) => /^[0-9a-f]{40,64}$/.test(l))
     : [];
-  const [main, ...others] = await Promise.all([
-    git(args, opts.cwd),
-    ...mergeHeads.map((sha) => git([...args, '--text', sha, '--'], opts.cwd)),
-  ]);
+  // cat-file starts beside the diff; it is given the blob ids the diff finds.
+  const readObjects = startReadObjects(opts.cwd);
+  let diffs: Buffer[];
+  try {
+    diffs = await Promise.all([git(args, opts.cwd), ...mergeHeads.map((sha) => git([...args, '--text', sha, '--'], opts.cwd))]);
+  } catch (err) {
+    void readObjects([]).catch(() => {}); // let cat-file end
+    throw err;
+  }
+  const [main, ...others] = diffs;
   const binary = new Map<string, string | undefined>();
   const files = parseDiff(main!, (p, blob) => {
     binary.set(p, blob);
   });
   const wanted = [...files.values(), ...[...binary.values()].map((blob) => ({ blob }))].flatMap((f) => (f.blob ? [f.blob] : []));
-  const blobs = await readObjects(wanted, opts.cwd, opts.maxFileSize);
+  const blobs = await readObjects(wanted, opts.maxFileSize);
   // What git's diff calls binary but reads as text (UTF-16, `binary`/`-diff` attributes) is diffed again as text.
   const textual: string[] = [];
   for (const [p, blob] of binary) {
