@@ -2,6 +2,7 @@
 // encodings, size thresholds, root commits, odd commit metadata, message bodies. Each case is
 // found by a tree scan, so the hook and history must find it too. Real git, the real binary.
 import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeKeyId, fakeSecretKey } from '../src/rules/examples.js';
 import type { ScanResult } from '../src/types.js';
@@ -42,6 +43,9 @@ describe('the hook (--staged) sees what a tree scan sees', () => {
     expect(paths(staged.result)).toEqual(['a.nd', 'b.bn', 'c.txt', 'd.big']);
     expect(staged.result.findings.filter((f) => f.ruleId === 'aws-access-key-id').map((f) => f.secret).sort()).toEqual([...keyIds].sort());
     expect(staged.result.findings.find((f) => f.path === 'd.big')?.line).toBe(22);
+    // From a subdirectory too (git's pathspecs are relative to the current directory).
+    write(repo, 'sub/keep', '\n');
+    expect(paths(binScan(path.join(repo, 'sub'), '--staged').result)).toEqual(['a.nd', 'b.bn', 'c.txt', 'd.big']);
   });
 
   it('a Git LFS pointer is skipped with a note', () => {

@@ -102,7 +102,7 @@ export async function* stagedFragments(opts: StagedOptions, stats: ScanStats): A
     else stats.binarySkipped++;
   }
   if (textual.length) {
-    const again = parseDiff(await git([...args, '--text', '--', ...textual.map((p) => `:(literal)${p}`)], opts.cwd), () => {});
+    const again = parseDiff(await git([...args, '--text', '--', ...textual.map((p) => `:(top,literal)${p}`)], opts.cwd), () => {});
     for (const [p, added] of again) files.set(p, added);
   }
   for (const out of others) {
