@@ -69,7 +69,7 @@ describe('safe git arguments (one place for every git process keyfence starts)',
     expect(safeGitArgs({ plainOutput: false }).join(' ')).not.toContain('quotePath');
   });
 
-  it('scan DIR, --staged, baseline, --history and --pre-push run none of the repository\'s commands', () => {
+  it('scan DIR, --staged, baseline, --history, --pre-push and the git-secrets drop-in run none of the repository\'s commands', () => {
     const marker = path.join(tempDir(), 'ran');
     const repo = hostileRepo(marker);
     const s = secretFile();
@@ -85,6 +85,7 @@ describe('safe git arguments (one place for every git process keyfence starts)',
     git(repo, 'update-ref', 'refs/heads/main', signed);
     write(repo, 'b.txt', s.text);
     git(repo, 'add', 'b.txt');
+    git(repo, 'config', 'secrets.patterns', 'AKIA[A-Z0-9]{16}');
     // The test itself set things up through git: start from a clean marker.
     if (existsSync(marker)) writeFileSync(marker, '');
     const runs: [string[], number][] = [
@@ -93,6 +94,9 @@ describe('safe git arguments (one place for every git process keyfence starts)',
       [['baseline', '-o', path.join(tempDir(), 'b.json')], 0],
       [['scan', '--history'], 0],
       [['scan', '--pre-push', 'origin'], 0],
+      [['git-secrets', '--scan'], 1],
+      [['git-secrets', '--scan-history'], 1],
+      [['git-secrets', '--pre_commit_hook'], 1],
     ];
     for (const [args, code] of runs) {
       const r = bin(repo, args, {}, args.includes('--pre-push') ? `refs/heads/main ${signed} refs/heads/main ${'0'.repeat(40)}\n` : undefined);
