@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { runProcess, type Ran } from './runProcess.js';
 import { safeGitArgs, safeGitEnv, type SafeGitOptions } from './safeGitArgs.js';
@@ -66,11 +66,15 @@ export interface GitStream {
   stop(): void;
 }
 
-/** Starts `git args…` with its stdout streamed (history: never held whole). */
-export function gitStream(args: string[], cwd: string): GitStream {
-  const child: ChildProcessByStdio<null, Readable, Readable> = spawn('git', [...safeGitArgs(), ...args], { cwd, env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `git args…` (safe arguments and environment) with stdout and stderr piped; `exited()`
+ * resolves once it has exited 0 and rejects with GitError otherwise.
+ */
+function startGit(args: string[], cwd: string, stdin: 'ignore' | 'pipe') {
+  const child = spawn('git', [...safeGitArgs(), ...args], { cwd, env: gitEnv(), stdio: [stdin, 'pipe', 'pipe'] });
   const err: Buffer[] = [];
-  child.stderr.on('data', (d: Buffer) => err.push(d));
+  child.stderr!.on('data', (d: Buffer) => err.push(d));
+  child.stdin?.on('error', () => {});
   let spawnError: NodeJS.ErrnoException | undefined;
   const closed = new Promise<number | null>((resolve) => {
     child.on('error', (e: NodeJS.ErrnoException) => {
@@ -79,16 +83,23 @@ export function gitStream(args: string[], cwd: string): GitStream {
     });
     child.on('close', (code) => resolve(code));
   });
+  const exited = async () => {
+    const code = await closed;
+    if (spawnError) throw gitSpawnError(spawnError.code, spawnError.message);
+    if (code !== 0) throw gitExitError(args[0] ?? '', Buffer.concat(err).toString('utf8'), `exit code ${code}`);
+  };
+  return { child, exited };
+}
+
+/** Starts `git args…` with its stdout streamed (history: never held whole). */
+export function gitStream(args: string[], cwd: string): GitStream {
+  const { child, exited } = startGit(args, cwd, 'ignore');
   return {
-    stdout: child.stdout,
+    stdout: child.stdout!,
     stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill();
     },
-    async finish() {
-      const code = await closed;
-      if (spawnError) throw gitSpawnError(spawnError.code, spawnError.message);
-      if (code !== 0) throw gitExitError(args[0] ?? '', Buffer.concat(err).toString('utf8'), `exit code ${code}`);
-    },
+    finish: exited,
   };
 }
 
@@ -99,25 +110,12 @@ export function gitStream(args: string[], cwd: string): GitStream {
  * start-up overlaps the work that produces the input. Call it exactly once.
  */
 export function gitLater(args: string[], cwd: string): (input: Buffer | string) => Promise<Buffer> {
-  const child = spawn('git', [...safeGitArgs(), ...args], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  const { child, exited } = startGit(args, cwd, 'pipe');
   const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout.on('data', (d: Buffer) => out.push(d));
-  child.stderr.on('data', (d: Buffer) => err.push(d));
-  child.stdin.on('error', () => {});
-  let spawnError: NodeJS.ErrnoException | undefined;
-  const closed = new Promise<number | null>((resolve) => {
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      spawnError = e;
-      resolve(null);
-    });
-    child.on('close', (code) => resolve(code));
-  });
+  child.stdout!.on('data', (d: Buffer) => out.push(d));
   return async (input) => {
-    child.stdin.end(input);
-    const code = await closed;
-    if (spawnError) throw gitSpawnError(spawnError.code, spawnError.message);
-    if (code !== 0) throw gitExitError(args[0] ?? '', Buffer.concat(err).toString('utf8'), `exit code ${code}`);
+    child.stdin!.end(input);
+    await exited();
     return Buffer.concat(out);
   };
 }
