@@ -33,6 +33,12 @@ export interface Fragment {
    * line number of each line of `text`; otherwise absent and line i is `startLine + i`.
    */
   lineNumbers?: number[];
+  /**
+   * When set, only findings on these file lines are reported: the rest of `text` is context
+   * (a staged file around the lines the commit adds), there so that a secret added below an
+   * already-committed key ID still pairs with it.
+   */
+  reportLines?: number[];
   commit?: CommitInfo;
   /** Set when the text was decoded from another encoding before scanning (e.g. "utf-16le"). */
   encoding?: string;

@@ -23,6 +23,14 @@ export interface PlanInput {
   inlineAllow: boolean;
   /** false when writing a baseline: recorded findings must not hide themselves. */
   useBaseline?: boolean;
+  /**
+   * A range scan's base revision: the repository's `.keyfence.json`, `.gitallowed` and the
+   * config's baseline are read as of this revision, so the range cannot loosen its own scan.
+   * Files named on the command line (--config, --baseline) are read as given.
+   */
+  revision?: string;
+  /** Add a note naming the configuration applied and what it turns off (`--no-git` audits). */
+  describeConfig?: boolean;
 }
 
 export interface ConfiguredPlan {
@@ -65,10 +73,14 @@ async function listStages(list: AllowList, field: string, ruleId?: string): Prom
  * .gitallowed, baseline. Throws ConfigError for anything invalid, naming file and field.
  */
 export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> {
-  const location = await loadConfig({ cwd: input.cwd, paths: input.paths, configPath: input.config });
+  const location = await loadConfig({ cwd: input.cwd, paths: input.paths, configPath: input.config, revision: input.revision });
+  const { revision } = location;
+  const atRevision = async (rel: string) => (await import('./readAtRevision.js')).readAtRevision(location.root, revision!, [rel]).then((m) => m.get(rel));
   const { loaded } = location;
   const stages: AllowStage[] = [];
   const hidden = { count: 0 };
+  /** The files in force, as messages name them (for describeConfig). */
+  const applied: string[] = loaded ? [loaded.shown] : [];
   if (input.inlineAllow) stages.push(inlineAllowStage());
 
   let rules: CompiledRule[];
@@ -84,7 +96,13 @@ export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> 
 
   if (location.inRepo) {
     const file = path.join(location.root, '.gitallowed');
-    if (existsSync(file)) {
+    const fromRevision = revision !== undefined ? await atRevision('.gitallowed') : undefined;
+    if (fromRevision !== undefined) {
+      const { gitallowedStage, parseGitallowed } = await import('../allow/gitallowed.js');
+      const shown = `${revision}:.gitallowed`;
+      stages.push(gitallowedStage(parseGitallowed(fromRevision, shown), shown));
+      applied.push(shown);
+    } else if (revision === undefined && existsSync(file)) {
       const { gitallowedStage, parseGitallowed } = await import('../allow/gitallowed.js');
       const shown = displayPath(file, input.cwd);
       let text: string;
@@ -94,6 +112,7 @@ export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> 
         throw new ConfigError(`${shown}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
       }
       stages.push(gitallowedStage(parseGitallowed(text, shown), shown));
+      applied.push(shown);
     }
   }
 
@@ -110,18 +129,35 @@ export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> 
   }
   let baselineApplied: string | undefined;
   if (baselineFile && input.useBaseline !== false) {
-    const shown = displayPath(baselineFile, input.cwd);
-    const { baselineStage, readBaselineFile } = await import('../baseline/baseline.js');
-    const baseline = readBaselineFile(baselineFile, shown, required);
-    if (baseline) {
-      stages.push(baselineStage(baseline, shown));
-      baselineApplied = shown;
+    const rel = path.relative(location.root, baselineFile).split(path.sep).join('/');
+    if (revision !== undefined && !required && !rel.startsWith('..')) {
+      // The config's baseline, as of the range's base like the config that names it.
+      const text = await atRevision(rel);
+      const { baselineStage, parseBaseline } = await import('../baseline/baseline.js');
+      const shown = `${revision}:${rel}`;
+      if (text !== undefined) {
+        stages.push(baselineStage(parseBaseline(text, shown), shown));
+        applied.push(shown);
+        baselineApplied = shown;
+      }
+    } else {
+      const shown = displayPath(baselineFile, input.cwd);
+      const { baselineStage, readBaselineFile } = await import('../baseline/baseline.js');
+      const baseline = readBaselineFile(baselineFile, shown, required);
+      if (baseline) {
+        stages.push(baselineStage(baseline, shown));
+        applied.push(shown);
+        baselineApplied = shown;
+      }
     }
   }
 
   // Last, so it counts only what is now reported because inline comments were ignored.
   if (!input.inlineAllow) stages.push(inlineAuditStage(hidden));
-  const notes = () =>
-    hidden.count ? [`--no-inline-allow: reporting ${hidden.count} finding${hidden.count === 1 ? '' : 's'} that inline allow comments would hide`] : [];
+  const summary = input.describeConfig ? (await import('./configSummary.js')).configSummary(applied, loaded?.config) : undefined;
+  const notes = () => [
+    ...(hidden.count ? [`--no-inline-allow: reporting ${hidden.count} finding${hidden.count === 1 ? '' : 's'} that inline allow comments would hide`] : []),
+    ...(summary ? [summary] : []),
+  ];
   return { rules, stages, location, ...(baselineFile ? { baselineFile } : {}), ...(baselineApplied ? { baselineApplied } : {}), notes };
 }
