@@ -20,12 +20,14 @@ export function escapeProperty(s: string): string {
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'notice' };
 
 function annotation(f: Finding, help: string): string {
+  const endLine = f.endLine ?? f.line;
+  // GitHub reads columns only for an annotation on one line: a multi-line one (a private key) spans whole lines.
+  const columns = endLine === f.line ? [`col=${f.column}`, `endColumn=${f.endColumn}`] : [];
   const props = [
     `file=${escapeProperty(f.path)}`,
     `line=${f.line}`,
-    `endLine=${f.line}`,
-    `col=${f.column}`,
-    `endColumn=${f.endColumn}`,
+    `endLine=${endLine}`,
+    ...columns,
     `title=${escapeProperty(`keyfence: ${f.ruleId}`)}`,
   ];
   const { what, commit } = findingMessage(f);
