@@ -69,6 +69,16 @@ export const GATES: Record<string, Gate> = {
    */
   'crc32-checksum': ({ secret }) => (hasValidChecksum(secret) ? null : 'checksum does not validate'),
 
+  /**
+   * Random letters are about half capitals; words in camelCase or snake_case have a few (or
+   * almost only capitals): an identifier, not a token. Counts letters only.
+   */
+  'camel-case': ({ secret }) => {
+    const upper = secret.replace(/[^A-Z]/g, '').length;
+    const lower = secret.replace(/[^a-z]/g, '').length;
+    return Math.min(upper, lower) * 6 < upper + lower ? 'words in camelCase, not random letters' : null;
+  },
+
   /** A PEM private key block whose body is too short, a placeholder or not base64 (see ./pemBody.ts). */
   'pem-body': ({ secret }) => pemBodyProblem(secret),
 };

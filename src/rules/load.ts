@@ -14,15 +14,17 @@ export interface RuleFile {
 }
 
 /**
- * The built-in rules, in file-name order. These files are validated against the schema by the
- * test suite, not at run time, to keep the pre-commit path fast.
+ * The built-in rules, in file-name order, each with its file's `provider` (unless it names its
+ * own). These files are validated against the schema by the test suite, not at run time, to
+ * keep the pre-commit path fast.
  */
 export function loadBuiltinRules(dir = BUILTIN_RULES_DIR): RuleSpec[] {
   const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
   return files.flatMap((f) => {
     const text = readFileSync(dir + f, 'utf8');
     try {
-      return (JSON.parse(text) as RuleFile).rules;
+      const file = JSON.parse(text) as RuleFile;
+      return file.rules.map((r) => (r.provider || !file.provider ? r : { ...r, provider: file.provider }));
     } catch (err) {
       throw new RuleError(`${dir + f}: invalid JSON: ${(err as Error).message}`);
     }

@@ -45,6 +45,8 @@ export const tokenGenerators: Generators = {
   BASE64: (arg) => randomToken(BASE64, length('BASE64', arg)),
   /** N random characters of the base64url alphabet. */
   BASE64URL: (arg) => randomToken(BASE62 + '-_', length('BASE64URL', arg)),
+  /** N random upper-case letters and digits. */
+  UPPERNUM: (arg) => randomToken(UPPER + DIGITS, length('UPPERNUM', arg)),
   /** N random letters, both cases. */
   ALPHA: (arg) => randomToken(UPPER + LOWER, length('ALPHA', arg)),
   /** N random digits. */
