@@ -6,7 +6,7 @@ import type { RuleSpec } from '../rules/spec.js';
 import { scan, type AllowStage, type Detected, type FragmentSource } from '../scan.js';
 import type { Fragment, ScanResult, ScanStats } from '../types.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
-import type { ScanArgs } from './scanOptions.js';
+import { onlyProviders, type ScanArgs } from './scanOptions.js';
 import { version } from './run.js';
 
 /** Colors on a TTY unless NO_COLOR is set or --color/--no-color says otherwise. */
@@ -101,7 +101,7 @@ export async function planScan(args: ScanArgs, io: RunIO, useBaseline = true): P
   // when there is something to apply.
   const secrets = args.git ? import('../gitsecrets/secretsConfig.js').then((m) => m.readSecretsConfig(io.cwd, io.env)) : undefined;
   const { configuredPlan } = await import('../config/configuredPlan.js');
-  const plan = await configuredPlan({ cwd: io.cwd, paths: args.paths, config: args.config, baseline: args.baseline, inlineAllow: args.inlineAllow !== false, useBaseline });
+  const plan = await configuredPlan({ cwd: io.cwd, paths: args.paths, config: args.config, baseline: args.baseline, inlineAllow: args.inlineAllow !== false, useBaseline, only: onlyProviders(args.only) });
   const cfg = await secrets;
   if (cfg && (cfg.patterns.length || cfg.allowed.length)) (await import('../gitsecrets/setup.js')).addGitSecretsSetup(plan, cfg);
   return plan;

@@ -1,3 +1,5 @@
+import { UsageError } from './io.js';
+
 /**
  * The `scan` command's options: the one table both the yargs parser (src/cli/run.ts) and the
  * hook fast path (src/cli/fastArgs.ts) read, so both always agree.
@@ -28,6 +30,8 @@ export interface ScanArgs {
   baseline?: string;
   /** false with --no-inline-allow: inline allow comments are ignored (and what they hid reported). */
   inlineAllow?: boolean;
+  /** --only PROVIDER[,PROVIDER]: as given, once (a string) or repeated (yargs: an array); see onlyProviders. */
+  only?: string | string[];
 }
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit', 'csv', 'github', 'html'] as const;
@@ -61,6 +65,7 @@ export const SCAN_OPTIONS: Record<string, OptionSpec> = {
   'pre-push': { type: 'string', describe: 'Scan the commits being pushed to REMOTE, refs read from stdin (the pre-push hook)', fast: true },
   config: { type: 'string', describe: 'Config file (default: .keyfence.json at the repository root, or the scan root outside git)', fast: true },
   baseline: { type: 'string', describe: 'Baseline file (written by keyfence baseline): findings recorded in it are allowed', fast: true },
+  only: { type: 'string', describe: 'Run only the rules of these providers (see keyfence rules): --only aws for git-secrets\' scope; repeat it or separate with commas', fast: true },
   'inline-allow': { type: 'boolean', default: true, describe: 'Honour keyfence:allow / pragma: allowlist secret comments (--no-inline-allow reports what they hide)' },
 };
 
@@ -76,4 +81,15 @@ export function scanArgsFrom(parsed: Record<string, unknown>): ScanArgs {
     else if (SCAN_OPTIONS[name]!.default !== undefined) args[key] = SCAN_OPTIONS[name]!.default;
   }
   return args as unknown as ScanArgs;
+}
+
+/**
+ * The providers --only names: every occurrence, split at commas, trimmed, deduplicated;
+ * undefined without --only. Throws UsageError for an --only that names none.
+ */
+export function onlyProviders(only: string | string[] | undefined): string[] | undefined {
+  if (only === undefined) return undefined;
+  const names = [...new Set((Array.isArray(only) ? only : [only]).flatMap((o) => String(o).split(',')).map((p) => p.trim()).filter(Boolean))];
+  if (names.length === 0) throw new UsageError('--only needs a provider name (see keyfence rules), e.g. --only aws');
+  return names;
 }
