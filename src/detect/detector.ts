@@ -5,6 +5,7 @@ import { decodedLayers, type Layer } from './decoders.js';
 import { enrich } from './enrichers.js';
 import { shannonEntropy } from './entropy.js';
 import { lastAtOrBelow } from './lastAtOrBelow.js';
+import { literalsIn } from './literalIndex.js';
 
 /** Past this many keyword lines in one fragment, a rule's regex runs over the whole text. */
 const MAX_WINDOWS = 32;
@@ -100,10 +101,16 @@ function keywordLines(text: string, rules: readonly CompiledRule[]): Map<number,
   const whole: [number, number][] = [[0, text.length]];
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
+  let start = 0;
+  let end = -1;
   while ((m = re.exec(text)) !== null) {
-    const start = text.lastIndexOf('\n', m.index) + 1;
-    let end = text.indexOf('\n', m.index + m[0].length);
-    if (end === -1) end = text.length;
+    // A hit on the line of the previous one reuses its bounds: a long line with many hits
+    // (minified code) is measured once, which keeps this linear.
+    if (m.index + m[0].length > end) {
+      start = text.lastIndexOf('\n', m.index) + 1;
+      end = text.indexOf('\n', m.index + m[0].length);
+      if (end === -1) end = text.length;
+    }
     for (const i of rulesOf.get(m[0].toLowerCase()) ?? []) {
       const ranges = windows.get(i);
       if (ranges === whole) continue;
@@ -196,10 +203,13 @@ function findHits(text: string, rules: readonly CompiledRule[]): Hit[] {
   };
 
   const windows = keywordLines(text, rules);
+  // Every rule's literals found in one pass (see ./literalIndex.ts), only when a rule has some.
+  let present: Set<string> | undefined;
   rules.forEach((rule, i) => {
-    // One plain substring search per literal: V8 skips along a literal's first character at
-    // memchr speed, far faster than a regex whose leading alternation has common letters.
-    if (rule.literals.length > 0 && !rule.literals.some((l) => text.includes(l))) return;
+    if (rule.literals.length > 0) {
+      present ??= literalsIn(text, rules);
+      if (!rule.literals.some((l) => present!.has(l))) return;
+    }
     if (rule.keywords.length === 0) runOver(rule, 0, text.length);
     // A multi-line match may start or end on a line without the keyword: the whole text.
     else if (rule.multiline) windows.has(i) && runOver(rule, 0, text.length);
