@@ -175,6 +175,8 @@ describe('providers: turned on or off as a whole', () => {
     expect(new Set(selected({ rules: [acme] }, ['aws']).map((id) => id.split('-')[0]))).toEqual(new Set(['aws']));
     expect(selected({ rules: [acme] }, ['aws', 'custom'])).toContain('acme-token');
     expect(selected({ rules: [{ ...acme, provider: 'acme' }] }, ['acme'])).toEqual(['acme-token']);
+    // A config rule that replaces a built-in one stays with the built-in's provider.
+    expect(selected({ rules: [{ ...acme, id: 'npm-token' }] }, ['npm'])).toEqual(['npm-token']);
   });
   it('an unknown provider is an error naming the field', () => {
     expect(() => selected({ providers: { strpe: false } })).toThrow(/^cfg\.json: providers\["strpe"\]: unknown provider "strpe" \(known: .*stripe/);

@@ -33,7 +33,9 @@ export function resolveRules(config: KeyfenceConfig, file: string, builtins: Rul
     if (own.has(rule.id)) throw new ConfigError(`${file}: rules[${i}].id: duplicate rule id "${rule.id}"`);
     own.add(rule.id);
     const { allow, ...rest } = rule;
-    byId.set(rule.id, { ...rest, description: rule.description ?? rule.id, keywords: rule.keywords ?? [] });
+    // A rule replacing a built-in one keeps its provider (for `providers` and --only) unless it names one.
+    const provider = rule.provider ?? byId.get(rule.id)?.provider;
+    byId.set(rule.id, { ...rest, description: rule.description ?? rule.id, keywords: rule.keywords ?? [], ...(provider ? { provider } : {}) });
     if (allow) addAllow(rule.id, allow, `rules[${i}].allow`);
   });
   const known = (id: string, field: string) => {
