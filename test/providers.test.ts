@@ -76,6 +76,8 @@ describe('private keys: one finding across lines', () => {
     const annotation = await renderReport('github', redacted, { color: false, rules: specs, version: '0.0.0' });
     expect(annotation).toContain(`line=1,endLine=${n},title=`);
     expect(annotation).not.toContain('col=');
+    const text = await renderReport('text', redacted, { color: false, rules: specs, version: '0.0.0' });
+    expect(text).toContain(`    lines 1–${n}\n`);
   });
   it('one-line findings keep endLine equal to line', () => {
     const [f] = scan(`AWS_ACCESS_KEY_ID=${fakeKeyId()}`);

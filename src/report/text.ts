@@ -49,6 +49,8 @@ function block(f: Finding, c: { red: Paint; bold: Paint; dim: Paint; yellow: Pai
     lines.push(`    ${c.red(`secret: ${f.secret}`)}`);
   }
   const notes: string[] = [];
+  // A secret spanning lines (a private key block) shows its first line only: say how far it runs.
+  if (f.endLine !== undefined && f.endLine !== f.line) notes.push(`lines ${f.line}–${f.endLine}`);
   if (f.awsAccountId) notes.push(`account ${f.awsAccountId}`);
   if (f.decodedFrom) notes.push(`decoded from ${f.decodedFrom}`);
   if (f.commit) {
