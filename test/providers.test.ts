@@ -78,6 +78,8 @@ describe('private keys: one finding across lines', () => {
     expect(annotation).not.toContain('col=');
     const text = await renderReport('text', redacted, { color: false, rules: specs, version: '0.0.0' });
     expect(text).toContain(`    lines 1–${n}\n`);
+    const html = await renderReport('html', redacted, { color: false, rules: specs, version: '0.0.0' });
+    expect(html).toContain(`<td data-v="1" class="num">1–${n}</td>`);
   });
   it('one-line findings keep endLine equal to line', () => {
     const [f] = scan(`AWS_ACCESS_KEY_ID=${fakeKeyId()}`);

@@ -60,7 +60,7 @@ function findingRow(f: Finding): string {
   const cells = [
     `<td data-v="${htmlEscape(f.ruleId)}"><span class="sev sev-${f.severity}">${htmlEscape(f.severity)}</span> ${htmlEscape(f.ruleId)}</td>`,
     `<td data-v="${htmlEscape(f.path)}" class="path">${htmlEscape(f.path)}</td>`,
-    `<td data-v="${f.line}" class="num">${f.line}</td>`,
+    `<td data-v="${f.line}" class="num">${f.line}${f.endLine !== undefined && f.endLine !== f.line ? `–${f.endLine}` : ''}</td>`,
     `<td data-v="${f.column}" class="num">${f.column}</td>`,
     `<td class="code">${excerptHtml(f)}</td>`,
     `<td data-v="${htmlEscape(f.awsAccountId ?? '')}">${htmlEscape(f.awsAccountId ?? '')}</td>`,
