@@ -212,7 +212,9 @@ function findHits(text: string, rules: readonly CompiledRule[]): Hit[] {
     }
     if (rule.keywords.length === 0) runOver(rule, 0, text.length);
     // A multi-line match may start or end on a line without the keyword: the whole text.
-    else if (rule.multiline) windows.has(i) && runOver(rule, 0, text.length);
+    else if (rule.multiline) {
+      if (windows.has(i)) runOver(rule, 0, text.length);
+    }
     else for (const [from, to] of windows.get(i) ?? []) runOver(rule, from, to);
   });
 
