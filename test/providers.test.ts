@@ -7,6 +7,7 @@ import { literalsIn } from '../src/detect/literalIndex.js';
 import { resolveRules } from '../src/config/resolveRules.js';
 import { renderReport } from '../src/report/index.js';
 import { redactResult } from '../src/report/redact.js';
+import { compileRule } from '../src/rules/compile.js';
 import { expandExample, fakeChecksumToken, fakeKeyId, fakePemKey } from '../src/rules/examples.js';
 import { GENERATORS } from '../src/rules/generators/index.js';
 import { loadBuiltinRules, selectRules } from '../src/rules/load.js';
@@ -80,6 +81,13 @@ describe('private keys: one finding across lines', () => {
     expect(text).toContain(`    lines 1–${n}\n`);
     const html = await renderReport('html', redacted, { color: false, rules: specs, version: '0.0.0' });
     expect(html).toContain(`<td data-v="1" class="num">1–${n}</td>`);
+  });
+  it('a multi-line rule with keywords runs over the whole text when a keyword occurs; a one-line rule cannot span', () => {
+    const spec = { id: 'acme-block', description: 'ACME block', pattern: '(ACME-BEGIN[A-Z\\n]{0,40}ACME-END)', keywords: ['acme-begin'] };
+    const text = 'x\nACME-BEGIN\nABC\nACME-END\n';
+    const multi = detect({ text, path: 'a', startLine: 10 }, [compileRule({ ...spec, multiline: true })]);
+    expect(multi.map((f) => [f.line, f.column, f.endLine, f.endColumn])).toEqual([[11, 1, 13, 9]]);
+    expect(detect({ text, path: 'a', startLine: 10 }, [compileRule(spec)])).toEqual([]);
   });
   it('one-line findings keep endLine equal to line', () => {
     const [f] = scan(`AWS_ACCESS_KEY_ID=${fakeKeyId()}`);
