@@ -1,7 +1,6 @@
 import type { Finding, ScanResult } from '../types.js';
 import { excerptOf } from './excerpt.js';
 import type { ReportOptions } from './index.js';
-import { ruleInfos } from './ruleInfo.js';
 import { countsByRule, formatBytes } from './summary.js';
 
 /** Text made safe inside HTML elements and quoted attributes. */
@@ -145,9 +144,7 @@ export function htmlReport(result: ScanResult, opts: ReportOptions): string {
     ...(stats.binarySkipped ? [card('binary skipped', String(stats.binarySkipped))] : []),
     ...(stats.skipped.length ? [card('skipped', String(stats.skipped.length))] : []),
   ];
-  // What to do about each rule found: its rotation help, as SARIF and GitHub annotations give it.
-  const help = new Map(ruleInfos(opts.rules, result.findings).map((r) => [r.id, r.help]));
-  const ruleRows = byRule.map(([id, c]) => `<tr><td>${htmlEscape(id)}</td><td class="num">${c}</td><td>${htmlEscape(help.get(id) ?? '')}</td></tr>`).join('');
+  const ruleRows = byRule.map(([id, c]) => `<tr><td>${htmlEscape(id)}</td><td class="num">${c}</td></tr>`).join('');
   const ruleOptions = byRule.map(([id]) => `<option value="${htmlEscape(id)}">${htmlEscape(id)}</option>`).join('');
   const head = (label: string, type?: 'text' | 'number') =>
     type ? `<th scope="col" data-type="${type}"><button type="button">${label}</button></th>` : `<th scope="col">${label}</th>`;
@@ -178,7 +175,7 @@ export function htmlReport(result: ScanResult, opts: ReportOptions): string {
 <body>
 <header><h1>${htmlEscape(title)}</h1><p class="sub">Secrets are ${opts.redacted === false ? 'shown in clear (--no-redact): keep this page private' : 'redacted'}. Rotate every credential listed: removing it from the code does not un-leak it.</p></header>
 <section id="summary"><h2>Summary</h2><div class="cards">${cards.join('')}</div>
-${byRule.length ? `<table id="rule-counts"><thead><tr><th>Rule</th><th>Findings</th><th>What to do</th></tr></thead><tbody>${ruleRows}</tbody></table>` : ''}</section>
+${byRule.length ? `<table id="rule-counts" style="width:auto"><thead><tr><th>Rule</th><th>Findings</th></tr></thead><tbody>${ruleRows}</tbody></table>` : ''}</section>
 <section id="charts"><h2>Where</h2><div class="charts">
 <figure><figcaption>Findings by top-level directory</figcaption>${barChart('chart-dirs', 'Findings by top-level directory', tally(findings.map((f) => topLevelDir(f.path))))}</figure>
 <figure><figcaption>Findings by rule</figcaption>${barChart('chart-rules', 'Findings by rule', tally(findings.map((f) => f.ruleId)))}</figure>
