@@ -8,7 +8,7 @@ import type { Fragment, ScanResult, ScanStats } from '../types.js';
 import { escapeControl } from '../report/escapeControl.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import type { ReportTarget } from './reportTargets.js';
-import type { ScanArgs } from './scanOptions.js';
+import { onlyProviders, type ScanArgs } from './scanOptions.js';
 import { version } from '../version.js';
 
 /** Colors on a TTY unless NO_COLOR is set or --color/--no-color says otherwise. */
@@ -143,6 +143,7 @@ export async function planScan(args: ScanArgs, io: RunIO, useBaseline = true): P
     useBaseline,
     git: args.git,
     describeConfig: !args.git,
+    only: onlyProviders(args.only),
     ...(range ? { revision: range.base } : {}),
   });
 }

@@ -31,6 +31,8 @@ export interface PlanInput {
   revision?: string;
   /** Add a note naming the configuration applied and what it turns off (`--no-git` audits). */
   describeConfig?: boolean;
+  /** --only: run the rules of these providers alone. */
+  only?: readonly string[];
 }
 
 export interface ConfiguredPlan {
@@ -86,12 +88,12 @@ export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> 
   let rules: CompiledRule[];
   if (loaded) {
     const { resolveRules } = await import('./resolveRules.js');
-    const resolved = resolveRules(loaded.config, loaded.shown, loadBuiltinRules());
+    const resolved = resolveRules(loaded.config, loaded.shown, loadBuiltinRules(), input.only);
     rules = resolved.rules;
     stages.push(...(await listStages(loaded.config.allow ?? {}, 'allow')));
     for (const [id, lists] of resolved.byRule) for (const { list, field } of lists) stages.push(...(await listStages(list, field, id)));
   } else {
-    rules = selectRules(loadBuiltinRules());
+    rules = selectRules(loadBuiltinRules(), [], [], { only: input.only });
   }
 
   if (location.inRepo) {

@@ -25,6 +25,8 @@ export interface PlanOptions {
   revision?: string;
   /** The plan's notes say which configuration was applied and what it turns off (--no-git audits). */
   describeConfig?: boolean;
+  /** Run only the rules of these providers (--only). */
+  only?: readonly string[] | undefined;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function planScan(opts: PlanOptions): Promise<ConfiguredPlan> {
     useBaseline: opts.useBaseline !== false,
     ...(opts.describeConfig ? { describeConfig: true } : {}),
     ...(opts.revision !== undefined ? { revision: opts.revision } : {}),
+    ...(opts.only ? { only: opts.only } : {}),
   });
   const cfg = await secrets;
   if (cfg && (cfg.patterns.length || cfg.allowed.length)) (await import('../gitsecrets/setup.js')).addGitSecretsSetup(plan, cfg);

@@ -11,6 +11,17 @@ export function redactSecret(secret: string, percent?: number): string {
   return `${secret.slice(0, keep)}…(redacted)`;
 }
 
+/**
+ * The parts of a secret an excerpt may show: the secret, and for one that spans lines (a
+ * private key block) its first line too, since an excerpt is the line the secret starts on.
+ */
+function shownParts(secret: string): string[] {
+  const nl = secret.indexOf('\n');
+  if (nl === -1) return [secret];
+  const first = secret.slice(0, secret[nl - 1] === '\r' ? nl - 1 : nl);
+  return first.length > 0 ? [secret, first] : [secret];
+}
+
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A regex matching any of `secrets`, longest first; undefined for none. */
@@ -43,10 +54,12 @@ export function redactResult(result: ScanResult, percent?: number): ScanResult {
     else map.set(k, [secret]);
   };
   for (const f of all) {
-    add(byLine, key(f), f.secret);
-    if (f.commit !== undefined) add(byCommit, f.commit, f.secret);
+    for (const s of shownParts(f.secret)) {
+      add(byLine, key(f), s);
+      if (f.commit !== undefined) add(byCommit, f.commit, s);
+    }
   }
-  const distinct = new Set(all.map((f) => f.secret));
+  const distinct = new Set(all.flatMap((f) => shownParts(f.secret)));
   const global = distinct.size <= GLOBAL_LIMIT ? anyOf(distinct) : undefined;
   const lineRes = new Map<string, RegExp | undefined>();
   const commitRes = new Map<string, RegExp | undefined>();

@@ -1,3 +1,4 @@
+import { resolveEnrichers, type Enricher } from '../detect/enrichers.js';
 import { resolveGates, type Gate } from '../detect/gates.js';
 import type { RuleSpec } from './spec.js';
 import { RuleError } from '../errors.js';
@@ -20,6 +21,10 @@ export interface CompiledRule {
   literals: string[];
   entropy: number;
   gates: Gate[];
+  /** Enrichers filling the finding's metadata (`awsAccount: true` is "aws-account"). */
+  enrichers: Enricher[];
+  /** The pattern may match across lines (see RuleSpec.multiline). */
+  multiline: boolean;
   near?: CompiledNear;
   allowRes: RegExp[];
   allowTarget: 'secret' | 'line';
@@ -34,6 +39,17 @@ function compileRegex(ruleId: string, field: string, source: string, flags = '')
     return new RegExp(source, all);
   } catch (err) {
     throw new RuleError(`rule "${ruleId}": ${field} is not a valid regular expression: ${(err as Error).message}`);
+  }
+}
+
+/** The rule's enrichers: `enrich`, plus "aws-account" for the older `awsAccount: true`. */
+function enrichers(spec: RuleSpec): Enricher[] {
+  const names = [...(spec.enrich ?? [])];
+  if (spec.awsAccount && !names.includes('aws-account')) names.push('aws-account');
+  try {
+    return resolveEnrichers(names);
+  } catch (err) {
+    throw new RuleError(`rule "${spec.id}": enrich: ${(err as Error).message}`);
   }
 }
 
@@ -54,6 +70,8 @@ export function compileRule(spec: RuleSpec): CompiledRule {
     literals: spec.literals ?? [],
     entropy: spec.entropy ?? 0,
     gates: gates(spec.gates, 'gates'),
+    enrichers: enrichers(spec),
+    multiline: spec.multiline === true,
     allowRes: (spec.allow?.regexes ?? []).map((r, i) => compileRegex(spec.id, `allow.regexes[${i}]`, r)),
     allowTarget: spec.allow?.regexTarget ?? 'secret',
     stopwords: (spec.allow?.stopwords ?? []).map((w) => w.toLowerCase()),

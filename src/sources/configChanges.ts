@@ -69,6 +69,7 @@ export async function configChangeFindings(cwd: string, base: string, head: stri
       description: `keyfence configuration changed inside the scanned range (this scan applied it as of ${base.slice(0, 12)})`,
       path: added.path,
       line: added.lineNumbers[0] ?? 1,
+      endLine: added.lineNumbers[0] ?? 1,
       column: 1,
       endColumn: 1,
       secret: '',
