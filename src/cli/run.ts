@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import { fastScanArgs } from './fastArgs.js';
-import { SCAN_OPTIONS, scanArgsFrom, type OptionSpec } from './scanOptions.js';
+import { camel, SCAN_OPTIONS, scanArgsFrom, type OptionSpec } from './scanOptions.js';
 import { escapeControl } from '../report/escapeControl.js';
 
 export function version(): string {
@@ -118,6 +118,11 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
       throw new UsageError((msg ?? err?.message ?? 'invalid arguments').replace(/\s*\n\s*/g, ' ')); // one line
     });
   const args = await parser.parse(argv, {}, (_err, _argv, out) => { output = out; });
+  // What checkArgs cannot see (bundled short flags: -qf json --format sarif) yargs turns into an array.
+  for (const [name, spec] of Object.entries(own ?? {})) {
+    const value = (args as Record<string, unknown>)[camel(name)];
+    if (!spec.repeatable && Array.isArray(value)) throw new UsageError(`--${name} is given more than once (${value.join(', ')})`);
+  }
   if (output || !command) return { exitCode: EXIT.clean, stdout: output ? `${output}\n` : '', stderr: '' };
   switch (command) {
     case 'scan': {
