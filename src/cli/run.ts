@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import { fastScanArgs } from './fastArgs.js';
-import { camel, SCAN_OPTIONS, scanArgsFrom, type OptionSpec } from './scanOptions.js';
+import { SCAN_OPTIONS, scanArgsFrom, type OptionSpec } from './scanOptions.js';
 import { escapeControl } from '../report/escapeControl.js';
 
 export function version(): string {
@@ -61,7 +61,7 @@ export async function run(argv: string[], io: RunIO): Promise<RunResult> {
 
 /** The CLI with yargs parsing every argv (run() first tries the hook fast path). */
 export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
-  const [{ default: yargs }, { checkArgs, takeRedact }] = await Promise.all([import('yargs'), import('./strictArgs.js')]);
+  const [{ default: yargs }, { checkArgs, checkParsed, takeRedact }] = await Promise.all([import('yargs'), import('./strictArgs.js')]);
   // yargs drops a lone "-"; carry it through as a token it keeps.
   const STDIN = '\u0000stdin';
   argv = argv.map((a) => (a === '-' ? STDIN : a));
@@ -118,11 +118,7 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
       throw new UsageError((msg ?? err?.message ?? 'invalid arguments').replace(/\s*\n\s*/g, ' ')); // one line
     });
   const args = await parser.parse(argv, {}, (_err, _argv, out) => { output = out; });
-  // What checkArgs cannot see (bundled short flags: -qf json --format sarif) yargs turns into an array.
-  for (const [name, spec] of Object.entries(own ?? {})) {
-    const value = (args as Record<string, unknown>)[camel(name)];
-    if (!spec.repeatable && Array.isArray(value)) throw new UsageError(`--${name} is given more than once (${value.join(', ')})`);
-  }
+  if (own) checkParsed(args as Record<string, unknown>, own);
   if (output || !command) return { exitCode: EXIT.clean, stdout: output ? `${output}\n` : '', stderr: '' };
   switch (command) {
     case 'scan': {
