@@ -106,7 +106,8 @@ const ENCODER = /\{\{(B64|PCT|JSON):/y;
 
 /**
  * Expands example templates: {{AKID}}, {{AKID:ASIA}}, {{SECRET}}, {{TOKEN}}, {{ACCOUNT}},
- * {{UUID}}, {{MWS}} (MWS auth token), {{ABSK}} (long-term Bedrock API key; {{ABSK:123456789012}} for a given account),
+ * {{UUID}}, {{MWS}} (MWS auth token), {{ABSK}} (long-term Bedrock API key; {{ABSK:123456789012}} for a given account,
+ * {{ABSK:OTHER}} for ABSK + base64 of something else), {{SECRET:FAKEKEY}} (a secret ending in the marker),
  * {{BEDROCK}} (short-term Bedrock API key), and the encodings {{B64:…}} (base64 of the expanded
  * inner text), {{PCT:…}} (percent-encoded) and {{JSON:…}} (a JSON string body, "/" escaped too),
  * which nest; an encoded expansion is one of the values too.
@@ -119,12 +120,14 @@ export function expandExample(template: string): ExpandedExample {
   const simple = (kind: string, arg: string | undefined): string | undefined => {
     switch (kind) {
       case 'AKID': return fakeKeyId(arg ?? 'AKIA');
-      case 'SECRET': return fakeSecretKey();
+      // {{SECRET:FAKEKEY}}: a random secret whose last characters are the marker given.
+      case 'SECRET': return arg ? fakeSecretKey().slice(0, 40 - arg.length) + arg : fakeSecretKey();
       case 'TOKEN': return fakeSessionToken();
       case 'ACCOUNT': return fakeAccountId();
       case 'UUID': return fakeUuid();
       case 'MWS': return `amzn.mws.${fakeUuid()}`;
-      case 'ABSK': return fakeBedrockKey(arg);
+      // {{ABSK:OTHER}}: ABSK + base64 of random text that is not a Bedrock key's structure.
+      case 'ABSK': return arg === 'OTHER' ? 'ABSK' + Buffer.from(`svc-${randomRun(BASE64, 90)}`).toString('base64') : fakeBedrockKey(arg);
       case 'BEDROCK': return fakeBedrockToken();
       default: return undefined;
     }
