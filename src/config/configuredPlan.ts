@@ -54,7 +54,7 @@ async function listStages(list: AllowList, field: string, ruleId?: string): Prom
  * The rules and allow stages of a scan, from the built-ins, the config (see loadConfig), the
  * repository's `.gitallowed`, a baseline and the flags. Stage order (the first that answers
  * is the reason shown): inline comments, config allowlists (global, then per rule),
- * .gitallowed, baseline. Throws ConfigError for anything invalid, naming file and field.
+ * .gitallowed, .gitleaksignore, baseline. Throws ConfigError for anything invalid, naming file and field.
  */
 export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> {
   const location = await loadConfig({ cwd: input.cwd, paths: input.paths, configPath: input.config });
@@ -87,6 +87,20 @@ export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> 
       }
       stages.push(gitallowedStage(parseGitallowed(text, shown), shown));
     }
+  }
+
+  // gitleaks' fingerprints file, for people arriving from gitleaks (see ../allow/gitleaksIgnore.ts).
+  const gitleaksIgnore = path.join(location.root, '.gitleaksignore');
+  if (existsSync(gitleaksIgnore)) {
+    const { gitleaksIgnoreStage, parseGitleaksIgnore } = await import('../allow/gitleaksIgnore.js');
+    const shown = displayPath(gitleaksIgnore, input.cwd);
+    let text: string;
+    try {
+      text = readFileSync(gitleaksIgnore, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`${shown}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    stages.push(gitleaksIgnoreStage(parseGitleaksIgnore(text), shown));
   }
 
   let baselineFile: string | undefined;
