@@ -51,6 +51,21 @@ async function listStages(list: AllowList, field: string, ruleId?: string): Prom
 }
 
 /**
+ * An allowlist file at the root (`.gitallowed`, `.gitleaksignore`): its text and the path to show,
+ * or undefined when absent. Throws ConfigError naming it when it cannot be read.
+ */
+function readRootFile(root: string, name: string, cwd: string): { text: string; shown: string } | undefined {
+  const file = path.join(root, name);
+  if (!existsSync(file)) return undefined;
+  const shown = displayPath(file, cwd);
+  try {
+    return { text: readFileSync(file, 'utf8'), shown };
+  } catch (err) {
+    throw new ConfigError(`${shown}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+/**
  * The rules and allow stages of a scan, from the built-ins, the config (see loadConfig), the
  * repository's `.gitallowed`, a baseline and the flags. Stage order (the first that answers
  * is the reason shown): inline comments, config allowlists (global, then per rule),
@@ -75,32 +90,18 @@ export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> 
   }
 
   if (location.inRepo) {
-    const file = path.join(location.root, '.gitallowed');
-    if (existsSync(file)) {
+    const gitallowed = readRootFile(location.root, '.gitallowed', input.cwd);
+    if (gitallowed) {
       const { gitallowedStage, parseGitallowed } = await import('../allow/gitallowed.js');
-      const shown = displayPath(file, input.cwd);
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (err) {
-        throw new ConfigError(`${shown}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-      }
-      stages.push(gitallowedStage(parseGitallowed(text, shown), shown));
+      stages.push(gitallowedStage(parseGitallowed(gitallowed.text, gitallowed.shown), gitallowed.shown));
     }
   }
 
   // gitleaks' fingerprints file, for people arriving from gitleaks (see ../allow/gitleaksIgnore.ts).
-  const gitleaksIgnore = path.join(location.root, '.gitleaksignore');
-  if (existsSync(gitleaksIgnore)) {
+  const gitleaksIgnore = readRootFile(location.root, '.gitleaksignore', input.cwd);
+  if (gitleaksIgnore) {
     const { gitleaksIgnoreStage, parseGitleaksIgnore } = await import('../allow/gitleaksIgnore.js');
-    const shown = displayPath(gitleaksIgnore, input.cwd);
-    let text: string;
-    try {
-      text = readFileSync(gitleaksIgnore, 'utf8');
-    } catch (err) {
-      throw new ConfigError(`${shown}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-    }
-    stages.push(gitleaksIgnoreStage(parseGitleaksIgnore(text), shown));
+    stages.push(gitleaksIgnoreStage(parseGitleaksIgnore(gitleaksIgnore.text), gitleaksIgnore.shown));
   }
 
   let baselineFile: string | undefined;
