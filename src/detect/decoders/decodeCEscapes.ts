@@ -1,4 +1,5 @@
 import { LayerBuilder, UNIT, type Layer, type Ranges } from '../decoders.js';
+import { escapeSeed } from './escapeSeed.js';
 
 const BACKSLASH = 0x5c;
 
@@ -11,11 +12,14 @@ function hexDigit(c: number): number {
  * JavaScript, Rust and Swift (`\u{41}`: one to six), for printable ASCII. A backslash escaped
  * by another (`\\x41`) is not an escape. Only those two forms are decoded (JSON's `\u0041` and
  * `\/` are the JSON decoder's): a string written wholly in them, or a value with `\x2F` for
- * "/", comes out readable. One `indexOf('\\')` walk: linear.
+ * "/", comes out readable. The layer is only scanned around escapes that can hide part of a
+ * credential (see ./escapeSeed.ts), and not built at all without one. One `indexOf('\\')` walk:
+ * linear.
  */
 export function decodeCEscapes(text: string, ranges: Ranges = undefined): Layer | undefined {
   if (text.indexOf('\\x') === -1 && text.indexOf('\\u{') === -1) return undefined;
   const b = new LayerBuilder(text);
+  let seeded = false;
   for (const [from, to] of ranges ?? [[0, text.length] as const]) {
     for (let i = text.indexOf('\\', from); i !== -1 && i + 1 < to; i = text.indexOf('\\', i + 1)) {
       const next = text[i + 1];
@@ -42,9 +46,12 @@ export function decodeCEscapes(text: string, ranges: Ranges = undefined): Layer 
         }
       }
       if (code < 0 || !((code >= 0x20 && code < 0x7f) || code === 9 || code === 10 || code === 13)) continue;
-      b.decoded(i, end, String.fromCharCode(code), UNIT);
+      const ch = String.fromCharCode(code);
+      const seed = escapeSeed(text, i, end, ch);
+      seeded ||= seed;
+      b.decoded(i, end, ch, UNIT, seed);
       i = end - 1;
     }
   }
-  return b.finish('escape');
+  return seeded ? b.finish('escape') : undefined;
 }

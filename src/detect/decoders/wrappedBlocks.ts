@@ -1,4 +1,5 @@
-import { alphabetRuns, endsLine, startsLine } from './alphabetRuns.js';
+import { endsLine, startsLine } from './alphabetRuns.js';
+import type { LongRun } from './longRuns.js';
 
 /** One line of a wrapped block: [start, end) of its characters, and where the next line starts. */
 export interface BlockLine {
@@ -9,14 +10,15 @@ export interface BlockLine {
 
 /**
  * Blocks of text wrapped over lines, as `base64` (76 columns), PEM and `openssl base64` (64),
- * `xxd -p` (60) write them: two or more consecutive lines, each (after indentation) nothing but
- * `table` characters, all of one width of at least `min` but the last, which may be shorter
- * (and may end in `pad` characters, e.g. base64's `=`). Calls `each(lines)` per block, in order.
- * Full lines are found by alphabetRuns (linear); the short last line is read once.
+ * `xxd -p` (60) write them: two or more consecutive lines, each (after indentation) one of
+ * `runs` (in order, all of `table` characters), all of one width but the last, which may be
+ * shorter (and may end in `pad` characters, e.g. base64's `=`). Calls `each(lines)` per block,
+ * in order; blocks do not overlap. The short last line is read once: linear.
  */
-export function wrappedBlocks(text: string, from: number, to: number, table: Uint8Array, min: number, pad: string, each: (lines: BlockLine[]) => void): void {
+export function wrappedBlocks(text: string, runs: readonly LongRun[], to: number, table: Uint8Array, pad: string, each: (lines: BlockLine[]) => void): void {
   let block: BlockLine[] = [];
   let width = 0;
+  let consumed = 0;
   const flush = (): void => {
     if (block.length === 0) return;
     const last = block.at(-1)!;
@@ -28,28 +30,35 @@ export function wrappedBlocks(text: string, from: number, to: number, table: Uin
     let padEnd = end;
     while (padEnd < to && pad.includes(text[padEnd]!) && padEnd - end < 2) padEnd++;
     const next = padEnd > start ? endsLine(text, padEnd, to) : undefined;
-    if (next !== undefined && end - start < width) block.push({ start, end: padEnd, next });
-    if (block.length >= 2) each(block);
+    if (block.length >= 1 && next !== undefined && end - start < width) {
+      block.push({ start, end: padEnd, next });
+    }
+    if (block.length >= 2) {
+      consumed = block.at(-1)!.end;
+      each(block);
+    }
     block = [];
   };
-  alphabetRuns(text, from, to, table, min, (start, end) => {
-    const s = startsLine(text, start, from);
+  for (const { start, end } of runs) {
+    if (start < consumed) continue;
+    const s = startsLine(text, start);
     let e = end;
     while (e < to && pad.includes(text[e]!) && e - end < 2) e++;
     const next = endsLine(text, e, to);
     if (s === undefined || next === undefined) {
       flush();
-      return;
+      continue;
     }
     const prev = block.at(-1);
-    // Indentation before the line is allowed: its first character must be where the previous line's next line starts, after spaces.
+    // The line must start where the previous one's next line does (after indentation).
     const follows = prev !== undefined && startsLine(text, start, prev.next) === prev.next && e === end && end - start === width;
     if (!follows) {
       flush();
+      if (start < consumed) continue;
       width = end - start;
     }
     block.push({ start, end: e, next });
     if (e !== end) flush(); // padding ends a block
-  });
+  }
   flush();
 }
