@@ -130,8 +130,9 @@ describe('decoders stay linear on adversarial input', () => {
   const MB = 1 << 20;
   const fill = (unit: string, bytes: number) => unit.repeat(Math.ceil(bytes / unit.length)).slice(0, bytes);
   const cases: Record<string, string> = {
-    html: '&#x4&#65;&sol&amp;&#',
-    escape: '\\x4\\u{41\\x41\\\\',
+    // Mostly references and escapes cut short (what a parser could rescan), one whole one per unit.
+    html: '&#x4&#6&sol&amp&#x&#;&#999999999;&quot&#65;',
+    escape: '\\x4\\u{41\\u{\\\\x41\\x\\u{1234567}\\x41',
     base64url: 'AAAA-AAAAAAAAAAAAAAAAAAAAAA_',
     'base64-wrapped': `${'QUFB'.repeat(19)}\n`,
     hex: `${'4'.repeat(63)}g`,
@@ -145,7 +146,8 @@ describe('decoders stay linear on adversarial input', () => {
       const decoder = kind.split(' ')[0];
       const run = (text: string) => () => decodedLayers(text, (k, depth) => k === decoder && depth === 0);
       time(run(small));
-      const ratio = time(run(large)) / Math.max(1, time(run(small)));
+      // The better of two tries: a busy machine can stall one.
+      const ratio = Math.min(...[0, 1].map(() => time(run(large)) / Math.max(1, time(run(small)))));
       expect(ratio, kind).toBeLessThan(32);
     });
   }
