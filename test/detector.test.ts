@@ -142,3 +142,27 @@ describe('pairing an unnamed secret with a key ID', () => {
     ]);
   });
 });
+
+describe('detect trace (for keyfence explain)', () => {
+  it('tells each candidate its fate: found, or which check rejected it, at its place in the file', () => {
+    const id = fakeKeyId();
+    const secret = fakeSecretKey();
+    const text = `x\nkey = ${id}\nsecret_key = "${'ab'.repeat(20)}"\naws_secret_access_key = ${secret}\nk = ${b64(`id=${id}`)}\n`;
+    const events: import('../src/detect/detector.js').TraceEvent[] = [];
+    const traced = detect({ text, path: 'p', startLine: 10 }, rules, (e) => events.push(e));
+    expect(traced).toEqual(scan(text, { path: 'p', startLine: 10 }));
+    const brief = events.map((e) => `${e.line}:${e.column} ${e.ruleId} ${e.form} ${e.verdict}${e.decodedFrom ? ` ${e.decodedFrom}` : ''}`).sort();
+    // The low-entropy value is seen twice: by its name, and as an unnamed value near the key ID.
+    expect(brief).toEqual([
+      '11:7 aws-access-key-id named found',
+      '12:15 aws-secret-access-key named entropy',
+      '12:15 aws-secret-access-key near entropy',
+      '13:25 aws-secret-access-key named found',
+      '14:9 aws-access-key-id named found base64',
+    ]);
+    const low = events.find((e) => e.verdict === 'entropy')!;
+    expect(low.entropy).toBe(1);
+    expect(low.minEntropy).toBe(3.5);
+    expect(low.reason).toBe('entropy below the minimum 3.5');
+  });
+});

@@ -20,3 +20,18 @@ describe('recall on random credentials', () => {
     expect(missed).toEqual([]);
   });
 });
+
+// The word gate reads key-ID bodies spelled of words as fake; random bodies must never read so.
+describe('recall: the word and base64-run gates let random key IDs through', () => {
+  const rules = selectRules(loadBuiltinRules());
+  it('finds 8000 random key IDs on their own, in URLs, after a slash and in JSON', () => {
+    const missed: string[] = [];
+    const forms = [(id: string) => `key: ${id}\n`, (id: string) => `s3://${id}:x@bucket/path\n`, (id: string) => `{"AccessKeyId":"${id}"}\n`, (id: string) => `creds/${id}/backup\n`];
+    for (let i = 0; i < 8000; i++) {
+      const id = fakeKeyId(['AKIA', 'ASIA', 'ABIA', 'ACCA'][i % 4]);
+      const text = forms[i % forms.length]!(id);
+      if (!detect({ text, path: 'f', startLine: 1 }, rules).some((f) => f.secret === id)) missed.push(id);
+    }
+    expect(missed).toEqual([]);
+  });
+});

@@ -2,14 +2,14 @@ import type { AllowStage } from '../scan.js';
 import type { Finding, Fragment, Suppression } from '../types.js';
 import { fragmentLine } from './fragmentLine.js';
 
-/** Markers that allow a finding on their own line (keyfence's, and detect-secrets'). */
-const SAME_LINE = /keyfence:allow(?![\w-])|pragma: ?(?:allow|white)list[ -]secret/;
+/** Markers that allow a finding on their own line (keyfence's, gitleaks' and detect-secrets'). */
+const SAME_LINE = /keyfence:allow(?![\w-])|gitleaks:allow(?![\w-])|pragma: ?(?:allow|white)list[ -]secret/;
 /** Markers that allow a finding on the line after theirs. */
 const NEXT_LINE = /keyfence:allow-next-line(?![\w-])|pragma: ?(?:allow|white)list[ -]nextline[ -]secret/;
 
 /**
  * Why an inline comment allows this finding, or null. Only the finding's own line (for
- * `keyfence:allow`, `pragma: allowlist secret`) and the line right before it (for
+ * `keyfence:allow`, `gitleaks:allow`, `pragma: allowlist secret`) and the line right before it (for
  * `keyfence:allow-next-line`, `pragma: allowlist nextline secret`) are read, and only when the
  * fragment holds them: a marker elsewhere in scanned content cannot widen the allowlist.
  */

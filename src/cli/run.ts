@@ -104,6 +104,9 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
       () => { command = 'rules'; })
     // Listed for --help only: run() hands `git-secrets …` over before yargs sees it.
     .command('git-secrets', 'Drop-in for awslabs/git-secrets: keyfence git-secrets --scan|--install|--register-aws|… (see keyfence git-secrets -h)')
+    .command('explain <target>', 'Explain every candidate on a file\'s line (PATH:LINE) or in a file: the rule, and why it was reported or rejected', (y) =>
+      y.positional('target', { type: 'string', describe: 'PATH, PATH:LINE or PATH:FROM-TO' }).option('config', { type: 'string', describe: 'Config file' }).option('baseline', { type: 'string', describe: 'Baseline file' }),
+      () => { command = 'explain'; })
     .command('install', 'Install the git hooks: pre-commit (staged changes) and commit-msg (the message)', (y) =>
       y.option('force', { type: 'boolean', default: false, describe: 'Replace a hook keyfence cannot chain to (kept as <hook>.keyfence-backup)' })
         .option('pre-push', { type: 'boolean', default: false, describe: 'Also install a pre-push hook that scans the commits being pushed' }),
@@ -146,6 +149,8 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
       return (await import('./mergeCommand.js')).mergeCommand(args as unknown as import('./mergeCommand.js').MergeArgs, io);
     case 'rules':
       return (await import('./rulesCommand.js')).rulesCommand((args as unknown as { format: string }).format, io, (args as { config?: string }).config);
+    case 'explain':
+      return (await import('./explainCommand.js')).explainCommand(String(args.target), io, args as { config?: string; baseline?: string });
     case 'install':
       return (await import('./install.js')).installCommand(args as unknown as { force: boolean; prePush: boolean }, io);
     case 'uninstall':

@@ -69,15 +69,36 @@ async function listStages(list: AllowList, field: string, ruleId?: string): Prom
 }
 
 /**
+ * An allowlist file at the root (`.gitallowed`, `.gitleaksignore`): its text and the path to show,
+ * or undefined when absent. Throws ConfigError naming it when it cannot be read.
+ */
+function readRootFile(root: string, name: string, cwd: string): { text: string; shown: string } | undefined {
+  const file = path.join(root, name);
+  if (!existsSync(file)) return undefined;
+  const shown = displayPath(file, cwd);
+  try {
+    return { text: readFileSync(file, 'utf8'), shown };
+  } catch (err) {
+    throw new ConfigError(`${shown}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+/**
  * The rules and allow stages of a scan, from the built-ins, the config (see loadConfig), the
  * repository's `.gitallowed`, a baseline and the flags. Stage order (the first that answers
  * is the reason shown): inline comments, config allowlists (global, then per rule),
- * .gitallowed, baseline. Throws ConfigError for anything invalid, naming file and field.
+ * .gitallowed, .gitleaksignore, baseline. Throws ConfigError for anything invalid, naming file and field.
  */
 export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> {
   const location = await loadConfig({ cwd: input.cwd, paths: input.paths, configPath: input.config, revision: input.revision });
   const { revision } = location;
   const atRevision = async (rel: string) => (await import('./readAtRevision.js')).readAtRevision(location.root, revision!, [rel]).then((m) => m.get(rel));
+  /** A root allowlist file: as of the range's base in a range scan, else from the work tree. */
+  const rootFile = async (name: string): Promise<{ text: string; shown: string } | undefined> => {
+    if (revision === undefined) return readRootFile(location.root, name, input.cwd);
+    const text = await atRevision(name);
+    return text === undefined ? undefined : { text, shown: `${revision}:${name}` };
+  };
   const { loaded } = location;
   const stages: AllowStage[] = [];
   const hidden = { count: 0 };
@@ -97,25 +118,20 @@ export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> 
   }
 
   if (location.inRepo) {
-    const file = path.join(location.root, '.gitallowed');
-    const fromRevision = revision !== undefined ? await atRevision('.gitallowed') : undefined;
-    if (fromRevision !== undefined) {
+    const gitallowed = await rootFile('.gitallowed');
+    if (gitallowed) {
       const { gitallowedStage, parseGitallowed } = await import('../allow/gitallowed.js');
-      const shown = `${revision}:.gitallowed`;
-      stages.push(gitallowedStage(parseGitallowed(fromRevision, shown), shown));
-      applied.push(shown);
-    } else if (revision === undefined && existsSync(file)) {
-      const { gitallowedStage, parseGitallowed } = await import('../allow/gitallowed.js');
-      const shown = displayPath(file, input.cwd);
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (err) {
-        throw new ConfigError(`${shown}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-      }
-      stages.push(gitallowedStage(parseGitallowed(text, shown), shown));
-      applied.push(shown);
+      stages.push(gitallowedStage(parseGitallowed(gitallowed.text, gitallowed.shown), gitallowed.shown));
+      applied.push(gitallowed.shown);
     }
+  }
+
+  // gitleaks' fingerprints file, for people arriving from gitleaks (see ../allow/gitleaksIgnore.ts).
+  const gitleaksIgnore = await rootFile('.gitleaksignore');
+  if (gitleaksIgnore) {
+    const { gitleaksIgnoreStage, parseGitleaksIgnore } = await import('../allow/gitleaksIgnore.js');
+    stages.push(gitleaksIgnoreStage(parseGitleaksIgnore(gitleaksIgnore.text), gitleaksIgnore.shown));
+    applied.push(gitleaksIgnore.shown);
   }
 
   let baselineFile: string | undefined;

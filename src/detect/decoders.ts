@@ -8,6 +8,7 @@
  * layer keeps only the source near what it decoded.
  */
 
+import { MORE_DECODERS } from './decoders/index.js';
 import { lastAtOrBelow } from './lastAtOrBelow.js';
 
 /** Where a span of a layer's text comes from in the text the layer was decoded from. */
@@ -40,9 +41,11 @@ export interface Layer {
 
 const COPY = 0;
 /** A decoded piece maps as a whole to its source piece (an escape: `%2F` → `/`). */
-const UNIT = 1;
+export const UNIT = 1;
 /** Base64: decoded byte i comes from source characters 4⌊i/3⌋ … 4⌈(i+1)/3⌉ of the run. */
-const BASE64 = 2;
+export const BASE64 = 2;
+/** Hex: decoded byte i comes from source characters 2i and 2i + 1 of the run. */
+export const HEX = 4;
 /** Between two kept parts of the source: blank lines, mapping to the point where the next part starts. */
 const GAP = 3;
 const GAP_TEXT = '\n'.repeat(8);
@@ -61,7 +64,7 @@ interface Piece {
   srcStart: number;
   srcEnd: number;
   text: string;
-  how: typeof UNIT | typeof BASE64;
+  how: typeof UNIT | typeof BASE64 | typeof HEX;
   seed: boolean;
 }
 
@@ -70,7 +73,7 @@ interface Piece {
  * layer keeps them with LAYER_CONTEXT characters of source around each (cut at separators),
  * and blank lines (GAP_TEXT) between kept parts that are apart.
  */
-class LayerBuilder {
+export class LayerBuilder {
   private readonly pieces: Piece[] = [];
 
   constructor(private readonly source: string) {}
@@ -79,7 +82,7 @@ class LayerBuilder {
    * Replaces source [srcStart, srcEnd) by `text`. `seed`: the piece can change what the detector
    * finds (see Layer.seedRanges).
    */
-  decoded(srcStart: number, srcEnd: number, text: string, how: typeof UNIT | typeof BASE64, seed = true): void {
+  decoded(srcStart: number, srcEnd: number, text: string, how: typeof UNIT | typeof BASE64 | typeof HEX, seed = true): void {
     this.pieces.push({ srcStart, srcEnd, text, how, seed });
   }
 
@@ -144,12 +147,14 @@ class LayerBuilder {
       const rel = p - dst[i]!;
       if (how[i] === COPY) return src[i]! + rel;
       if (how[i] === BASE64) return src[i]! + Math.floor(rel / 3) * 4;
+      if (how[i] === HEX) return src[i]! + rel * 2;
       return src[i]!;
     };
     const endOf = (i: number, p: number): number => {
       const rel = p - dst[i]!;
       if (how[i] === COPY) return src[i]! + rel + 1;
       if (how[i] === BASE64) return Math.min(srcEnd[i]!, src[i]! + Math.ceil((rel + 1) / 3) * 4);
+      if (how[i] === HEX) return Math.min(srcEnd[i]!, src[i]! + (rel + 1) * 2);
       return srcEnd[i]!;
     };
     // Spans of the segments that pass `keep`, touching ones joined (`\\` then `\/` decode to one "\/").
@@ -163,7 +168,7 @@ class LayerBuilder {
       }
       return out;
     };
-    const decoded = (h: number | undefined) => h === UNIT || h === BASE64;
+    const decoded = (h: number | undefined) => h === UNIT || h === BASE64 || h === HEX;
     return {
       kind,
       text,
@@ -185,7 +190,7 @@ class LayerBuilder {
 }
 
 /** The part of a text a decoder looks at: all of it, or only some ranges (decoded content). */
-type Ranges = readonly (readonly [number, number])[] | undefined;
+export type Ranges = readonly (readonly [number, number])[] | undefined;
 
 /**
  * Calls `each(match, offset)` for every match of the global regex `re` inside the ranges (the
@@ -393,6 +398,7 @@ export const DECODERS: Record<string, Decoder> = {
   base64: decodeBase64,
   percent: decodePercent,
   json: decodeJsonEscapes,
+  ...MORE_DECODERS,
 };
 
 /** How many decodings deep the detector looks (base64 inside base64, `\\\"` double escapes…). */

@@ -4,6 +4,7 @@ import type { Finding, Fragment } from '../types.js';
 import { decodedLayers, type Layer } from './decoders.js';
 import { enrich } from './enrichers.js';
 import { shannonEntropy } from './entropy.js';
+import { GATES, type Gate } from './gates.js';
 import { lastAtOrBelow } from './lastAtOrBelow.js';
 import { linkPairs } from './linkPairs.js';
 import { literalsIn } from './literalIndex.js';
@@ -138,6 +139,40 @@ interface Hit {
   lineEnd: number;
 }
 
+/**
+ * What happened to one candidate (a regex match) of one rule, for `keyfence explain`: found,
+ * or rejected and why. Offsets are in the fragment's text; a candidate seen in decoded content
+ * is placed at the span that encodes it, with `decodedFrom`.
+ */
+export interface TraceEvent {
+  ruleId: string;
+  secret: string;
+  /** [start, end) in the fragment's text. */
+  start: number;
+  end: number;
+  /** File line (1-based) and column (1-based) of `start`. */
+  line: number;
+  column: number;
+  decodedFrom?: string;
+  /** "named": the rule's pattern; "near": its unnamed form next to a finding it pairs with. */
+  form: 'named' | 'near';
+  /** Shannon entropy of the secret (bits per character) and the form's minimum (0: none). */
+  entropy: number;
+  minEntropy: number;
+  /**
+   * found: reported by the detector (allow stages come after); entropy, gate, stopword,
+   * allow-regex: rejected there; duplicate: decoded copy of a candidate already found.
+   */
+  verdict: 'found' | 'entropy' | 'gate' | 'stopword' | 'allow-regex' | 'duplicate';
+  reason: string;
+}
+
+/** Receives every candidate's fate; passing none costs nothing. */
+export type Trace = (event: TraceEvent) => void;
+
+/** A rejection inside findHits, before it is placed in the fragment: offset in that text. */
+type HitTrace = (e: { rule: CompiledRule; secret: string; offset: number; form: 'named' | 'near'; minEntropy: number; verdict: TraceEvent['verdict']; reason: string }) => void;
+
 interface Candidate {
   rule: CompiledRule;
   secret: string;
@@ -160,7 +195,7 @@ function secretOf(m: RegExpExecArray): { value: string; index: number } {
  * rule without keywords over the whole text; then entropy, gates, the rule's allow list, then
  * the `near` forms around the hits of the rules they pair with. Hits come in no set order.
  */
-function findHits(text: string, rules: readonly CompiledRule[]): Hit[] {
+function findHits(text: string, rules: readonly CompiledRule[], trace?: HitTrace): Hit[] {
   const index = new LineIndex(text);
   const found = new Map<string, { cand: Candidate; line: number }>();
   const lineText = (line: number) => text.slice(index.start(line), index.end(line));
@@ -171,24 +206,45 @@ function findHits(text: string, rules: readonly CompiledRule[]): Hit[] {
     base: number,
     entropy: number,
     gates: CompiledRule['gates'],
+    form: 'named' | 'near' = 'named',
   ): void => {
     const { value: secret, index: rel } = secretOf(m);
     if (secret.length === 0) return;
     const offset = base + rel;
     const key = `${rule.id}:${offset}`;
     if (found.has(key)) return;
-    if (entropy > 0 && shannonEntropy(secret) < entropy) return;
+    const reject = trace
+      ? (verdict: TraceEvent['verdict'], reason: string): void => trace({ rule, secret, offset, form, minEntropy: entropy, verdict, reason })
+      : undefined;
+    if (entropy > 0 && shannonEntropy(secret) < entropy) {
+      reject?.('entropy', `entropy below the minimum ${entropy}`);
+      return;
+    }
     const line = index.lineOf(offset);
     const lineStart = index.start(line);
     const ctx = { secret, line: lineText(line), start: offset - lineStart };
-    for (const gate of gates) if (gate(ctx)) return;
+    for (const gate of gates) {
+      const why = gate(ctx);
+      if (why) {
+        reject?.('gate', `gate "${gateName(gate)}": ${why}`);
+        return;
+      }
+    }
     if (rule.stopwords.length) {
       const s = secret.toLowerCase();
-      if (rule.stopwords.some((w) => s.includes(w))) return;
+      const word = rule.stopwords.find((w) => s.includes(w));
+      if (word !== undefined) {
+        reject?.('stopword', `rule stopword "${word}"`);
+        return;
+      }
     }
     if (rule.allowRes.length) {
       const target = rule.allowTarget === 'line' ? ctx.line : secret;
-      if (rule.allowRes.some((re) => { re.lastIndex = 0; return re.test(target); })) return;
+      const re = rule.allowRes.find((r) => { r.lastIndex = 0; return r.test(target); });
+      if (re) {
+        reject?.('allow-regex', `rule allow regex /${re.source}/ (${rule.allowTarget})`);
+        return;
+      }
     }
     found.set(key, { cand: { rule, secret, offset }, line });
   };
@@ -240,7 +296,7 @@ function findHits(text: string, rules: readonly CompiledRule[]): Hit[] {
       let m: RegExpExecArray | null;
       while ((m = near.re.exec(chunk)) !== null) {
         if (m[0].length === 0) near.re.lastIndex++;
-        accept(rule, m, base, near.entropy, near.gates);
+        accept(rule, m, base, near.entropy, near.gates, 'near');
       }
     }
   }
@@ -281,7 +337,7 @@ const CUT_SEARCH = 256;
  * key ID a secret pairs with, sit that close), cut at a nearby separator; each window goes
  * through the same keyword prefilter and rules as plain text.
  */
-function layerHits(layer: Layer, rules: readonly CompiledRule[]): Hit[] {
+function layerHits(layer: Layer, rules: readonly CompiledRule[], trace?: HitTrace): Hit[] {
   const { text } = layer;
   const seeds = layer.seedRanges();
   if (seeds.length === 0) return [];
@@ -305,7 +361,8 @@ function layerHits(layer: Layer, rules: readonly CompiledRule[]): Hit[] {
     for (let n = 0; n < CUT_SEARCH && to < text.length && text[to] !== '\n' && !SEPARATOR.test(text[to]!); n++) to--;
     if (to <= from) continue;
     const slice = text.slice(from, to);
-    for (const h of findHits(slice, rules)) {
+    const shifted: HitTrace | undefined = trace && ((e) => trace({ ...e, offset: e.offset + from }));
+    for (const h of findHits(slice, rules, shifted)) {
       hits.push({ ...h, start: h.start + from, lineStart: h.lineStart + from, lineEnd: h.lineEnd + from });
     }
   }
@@ -340,23 +397,28 @@ interface Placed {
  * is part of that finding and not reported again. Findings that belong together (a key ID, its
  * secret key and session token) list each other in `related` (see ./linkPairs.ts).
  */
-export function detect(fragment: Fragment, rules: readonly CompiledRule[]): Finding[] {
+export function detect(fragment: Fragment, rules: readonly CompiledRule[], trace?: Trace): Finding[] {
   const { text } = fragment;
   if (text.length === 0) return [];
   const placed = new Map<string, Placed>();
   const plain: Placed[] = [];
-  for (const hit of findHits(text, rules)) {
+  const tell = trace && eventMaker(fragment, trace);
+  for (const hit of findHits(text, rules, tell?.((o) => ({ start: o.start, end: o.end })))) {
     const p: Placed = { hit, start: hit.start, end: hit.start + hit.secret.length };
     placed.set(`${hit.rule.id}:${p.start}`, p);
     plain.push(p);
   }
 
   for (const layer of decodedLayers(text)) {
-    for (const hit of layerHits(layer, rules)) {
+    const tellLayer = tell?.((o) => layer.toSource(o.start, o.end));
+    for (const hit of layerHits(layer, rules, tellLayer)) {
       const span = layer.toSource(hit.start, hit.start + hit.secret.length);
       const key = `${hit.rule.id}:${span.start}`;
-      if (placed.has(key)) continue;
-      if (plain.some((p) => p.start <= span.start && span.end <= p.end)) continue;
+      const dup = placed.has(key) || plain.some((p) => p.start <= span.start && span.end <= p.end);
+      if (dup) {
+        tellLayer?.({ rule: hit.rule, secret: hit.secret, offset: hit.start, form: 'named', minEntropy: hit.rule.entropy, verdict: 'duplicate', reason: 'decoded copy of a candidate already found' });
+        continue;
+      }
       const p: Placed = { hit, start: span.start, end: span.end };
       if (span.decodedFrom.length) {
         p.decodedFrom = span.decodedFrom.join('+');
@@ -405,8 +467,49 @@ export function detect(fragment: Fragment, rules: readonly CompiledRule[]): Find
     if (decodedFrom) finding.decodedFrom = decodedFrom;
     if (fragment.commit) Object.assign(finding, fragment.commit);
     findings.push(finding);
+    trace?.({
+      ruleId: rule.id, secret, start, end, line: fileLine, column, form: 'named', entropy: shannonEntropy(secret),
+      minEntropy: rule.entropy, verdict: 'found', reason: 'passed entropy, gates and the rule\'s allow list',
+      ...(decodedFrom ? { decodedFrom } : {}),
+    });
   }
   findings.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
   linkPairs(findings, rules);
   return findings;
+}
+
+/** The name a gate is registered under (for traces). */
+function gateName(gate: Gate): string {
+  return Object.keys(GATES).find((k) => GATES[k] === gate) ?? 'custom';
+}
+
+/**
+ * For a trace: a HitTrace factory, given how a text's offsets map to the fragment's (the
+ * identity for the fragment's own text, Layer.toSource for a decoded layer, whose spans that
+ * touch no decoded content are skipped: they are copies of the fragment's own candidates).
+ */
+function eventMaker(fragment: Fragment, trace: Trace) {
+  const index = new LineIndex(fragment.text);
+  return (toSource: (o: { start: number; end: number }) => { start: number; end: number; decodedFrom?: string[] }): HitTrace =>
+    (e) => {
+      const span = toSource({ start: e.offset, end: e.offset + e.secret.length });
+      // A layer keeps plain text around what it decoded: candidates there were traced already.
+      if (span.decodedFrom !== undefined && span.decodedFrom.length === 0) return;
+      const line = index.lineOf(span.start);
+      const decodedFrom = span.decodedFrom?.length ? span.decodedFrom.join('+') : undefined;
+      trace({
+        ruleId: e.rule.id,
+        secret: e.secret,
+        start: span.start,
+        end: span.end,
+        line: fragment.lineNumbers?.[line] ?? fragment.startLine + line,
+        column: span.start - index.start(line) + 1,
+        ...(decodedFrom ? { decodedFrom } : {}),
+        form: e.form,
+        entropy: shannonEntropy(e.secret),
+        minEntropy: e.minEntropy,
+        verdict: e.verdict,
+        reason: e.reason,
+      });
+    };
 }

@@ -1,3 +1,5 @@
+import { awsAccountFromBedrockKey } from './awsAccount.js';
+import { spellsWords } from './spellsWords.js';
 import { hasValidChecksum } from './checksum.js';
 import { pemBodyProblem } from './pemBody.js';
 
@@ -16,6 +18,24 @@ export interface GateContext {
 
 export type Gate = (ctx: GateContext) => string | null;
 
+/**
+ * Values derived from AWS's documented examples: the documented key ID and secret keys (their
+ * first characters, whatever follows), and any value ending in a marker word + KEY
+ * (…SAMPLEKEY, …TESTKEY, …FAKEKEY, …DUMMYKEY), as docs and tests rewrite …EXAMPLEKEY. A random
+ * secret ends so about once in 10^12.
+ */
+const DOCUMENTED = /IOSFODNN7|wJalrXUtnFEMI\/K7MDENG|je7MtGbClwBF\/2Zp9Utk|(?:EXAMPLE|SAMPLE|TEST|FAKE|DUMMY|MOCK)KEY$/;
+
+/** Base64 characters (standard alphabet: `-` and `_` also join identifiers), by char code. */
+const B64_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') B64_CHAR[c.charCodeAt(0)] = 1;
+const isB64 = (line: string, i: number): boolean => B64_CHAR[line.charCodeAt(i)] === 1;
+/** A base64 run at least this long around a key-ID-shaped match is data (an image, a font). */
+const DATA_RUN = 80;
+
+/** Key-ID prefixes: the body after them is 16 random base32 characters in a real key. */
+const KEY_ID = /^(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}$/;
+
 // Tuned so a random key trips it less than once in a million: runs of 6, not 4 (a real key ID
 // has a run of 5 about once in 10^5), and x-runs of one case.
 const PLACEHOLDER = /replace_?me|changeme|placeholder|redacted|dummy|abcdefgh|12345678/i;
@@ -26,7 +46,33 @@ const LONG_PLACEHOLDER = /^(?:your|x{4}|\*{3})|x{8,}|\*{6,}|replace_?me|changeme
 
 export const GATES: Record<string, Gate> = {
   /** AWS's documented examples all say so: AKIAIOSFODNN7EXAMPLE, …EXAMPLEKEY, …EXAMPLETOKEN. */
-  example: ({ secret }) => (/example/i.test(secret) ? 'documented example value' : null),
+  example: ({ secret }) => (/example/i.test(secret) || DOCUMENTED.test(secret) ? 'documented example value' : null),
+
+  /**
+   * A key ID whose body is spelled of English words or hex-speak (AKIADEADBEEFDEADBEEF,
+   * ASIAPACIFICSOUTHEAST): real bodies are random base32. See ./spellsWords.ts for the measure.
+   */
+  words: ({ secret }) => (KEY_ID.test(secret) && spellsWords(secret.slice(4)) ? 'spelled of words, not random base32' : null),
+
+  /**
+   * The match is part of a base64 run of DATA_RUN characters or more (a `data:` image, an
+   * embedded font, a wrapped PEM line): data that happens to hold the shape, not a key. Looks at
+   * most DATA_RUN characters each side, so many matches on one long line stay linear.
+   */
+  'base64-run': ({ line, start, secret }) => {
+    let a = start;
+    while (a > 0 && start - a < DATA_RUN && isB64(line, a - 1)) a--;
+    let b = start + secret.length;
+    while (b < line.length && b - start < DATA_RUN + secret.length && (isB64(line, b) || line[b] === '=')) b++;
+    return b - a >= DATA_RUN ? 'inside a long base64 run (data, not a key)' : null;
+  },
+
+  /**
+   * A long-term Bedrock API key is `ABSK` + base64 of `BedrockAPIKey-<id>-at-<account>:<password>`:
+   * an ABSK… value that does not decode to that is something else (see awsAccountFromBedrockKey).
+   */
+  'bedrock-structure': ({ secret }) =>
+    secret.startsWith('ABSK') && awsAccountFromBedrockKey(secret) === undefined ? 'ABSK… value that does not decode to BedrockAPIKey-…-at-<account>:…' : null,
 
   /** xxxxx…, ****…, runs of one character, sequences typed by hand, "dummy", "changeme". */
   placeholder: ({ secret }) => (PLACEHOLDER.test(secret) || PLACEHOLDER_RUNS.test(secret) ? 'placeholder' : null),

@@ -66,8 +66,8 @@ export function fakeBedrockToken(keyId = fakeKeyId('ASIA')): string {
 export const awsGenerators: Generators = {
   /** An access key ID; the argument is its prefix (default AKIA). */
   AKID: (arg) => fakeKeyId(arg ?? 'AKIA'),
-  /** A 40-character secret access key. */
-  SECRET: () => fakeSecretKey(),
+  /** A 40-character secret access key; {{SECRET:FAKEKEY}} ends in the marker given. */
+  SECRET: (arg) => (arg ? fakeSecretKey().slice(0, 40 - arg.length) + arg : fakeSecretKey()),
   /** An STS session token. */
   TOKEN: () => fakeSessionToken(),
   /** A 12-digit account ID. */
@@ -75,8 +75,11 @@ export const awsGenerators: Generators = {
   UUID: () => fakeUuid(),
   /** An MWS auth token. */
   MWS: () => `amzn.mws.${fakeUuid()}`,
-  /** A long-term Bedrock API key; the argument is the account it encodes. */
-  ABSK: (arg) => fakeBedrockKey(arg),
+  /**
+   * A long-term Bedrock API key; the argument is the account it encodes, or OTHER for ABSK +
+   * base64 of random text that is not a Bedrock key's structure.
+   */
+  ABSK: (arg) => (arg === 'OTHER' ? `ABSK${Buffer.from(`svc-${randomRun(BASE64, 90)}`).toString('base64')}` : fakeBedrockKey(arg)),
   /** A short-term Bedrock API key. */
   BEDROCK: () => fakeBedrockToken(),
 };

@@ -1,0 +1,57 @@
+/**
+ * Maximal runs of one alphabet's characters, found in one pass that skips ahead: a run of at
+ * least `min` characters starting at p must hold a character of the alphabet at p + min - 1, so
+ * when that one is not, `min` characters are passed over at the cost of one look (as the base64
+ * decoder in ../decoders.ts does). No character is looked at more than twice: linear in the
+ * range, whatever the input.
+ */
+
+/** A table of 65536 flags (one per UTF-16 unit) built from the characters of `alphabet`. */
+export function alphabetTable(alphabet: string): Uint8Array {
+  const table = new Uint8Array(65536);
+  for (const c of alphabet) table[c.charCodeAt(0)] = 1;
+  return table;
+}
+
+/** Calls `each(start, end)` for every maximal run of `table` characters in [from, to) at least `min` long, in order. */
+export function alphabetRuns(text: string, from: number, to: number, table: Uint8Array, min: number, each: (start: number, end: number) => void): void {
+  const inside = (i: number): boolean => table[text.charCodeAt(i)] === 1;
+  let p = from;
+  let known = from; // [p, known) already seen to be in the alphabet
+  while (p + min <= to) {
+    const q = p + min - 1;
+    if (!inside(q)) {
+      p = q + 1;
+      known = p;
+      continue;
+    }
+    const stop = Math.max(p, known);
+    let k = q - 1;
+    while (k >= stop && inside(k)) k--;
+    if (k >= stop) {
+      p = k + 1;
+      known = q + 1;
+      continue;
+    }
+    let end = q + 1;
+    while (end < to && inside(end)) end++;
+    each(p, end);
+    p = end + 1;
+    known = p;
+  }
+}
+
+/** Whether [lineStart, start) is only spaces and tabs: the run starts its line (after indentation). */
+export function startsLine(text: string, start: number, floor = 0): number | undefined {
+  let i = start;
+  while (i > floor && (text[i - 1] === ' ' || text[i - 1] === '\t')) i--;
+  return i === floor || text[i - 1] === '\n' ? i : undefined;
+}
+
+/** Offset of the next line's first character when only `\r` and spaces follow `end` on its line; else undefined. */
+export function endsLine(text: string, end: number, ceiling = text.length): number | undefined {
+  let i = end;
+  while (i < ceiling && (text[i] === ' ' || text[i] === '\t' || text[i] === '\r')) i++;
+  if (i >= ceiling) return ceiling;
+  return text[i] === '\n' ? i + 1 : undefined;
+}
