@@ -100,10 +100,16 @@ function keywordLines(text: string, rules: readonly CompiledRule[]): Map<number,
   const whole: [number, number][] = [[0, text.length]];
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
+  // The line of the last hit: hits on the same line reuse it, so a long line with many
+  // keywords costs one search for its ends, not one per hit (which was quadratic).
+  let start = 0;
+  let end = -1;
   while ((m = re.exec(text)) !== null) {
-    const start = text.lastIndexOf('\n', m.index) + 1;
-    let end = text.indexOf('\n', m.index + m[0].length);
-    if (end === -1) end = text.length;
+    if (m.index >= end) {
+      start = text.lastIndexOf('\n', m.index) + 1;
+      end = text.indexOf('\n', m.index);
+      if (end === -1) end = text.length;
+    }
     for (const i of rulesOf.get(m[0].toLowerCase()) ?? []) {
       const ranges = windows.get(i);
       if (ranges === whole) continue;
