@@ -31,7 +31,10 @@ export function resolveRules(config: KeyfenceConfig, file: string, builtins: Rul
     if (own.has(rule.id)) throw new ConfigError(`${file}: rules[${i}].id: duplicate rule id "${rule.id}"`);
     own.add(rule.id);
     const { allow, ...rest } = rule;
-    byId.set(rule.id, { ...rest, description: rule.description ?? rule.id, keywords: rule.keywords ?? [] });
+    // A config's rule is the user's regex: it runs on the linear-time engine, whatever it says.
+    const spec: RuleSpec = { ...rest, description: rule.description ?? rule.id, keywords: rule.keywords ?? [] };
+    delete spec.engine;
+    byId.set(rule.id, spec);
     if (allow) addAllow(rule.id, allow, `rules[${i}].allow`);
   });
   const known = (id: string, field: string) => {

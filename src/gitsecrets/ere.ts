@@ -15,6 +15,12 @@
  * a literal; `{,n}` is `{0,n}`; quantifiers stack (`a**`, `x{2}{3}`); inside brackets a
  * backslash is literal, `]` first is literal, and `[:alpha:]`-style classes, `[=x=]` and `[.x.]`
  * are understood. Backreferences `\1`–`\9` are kept (capturing groups keep their numbers).
+ *
+ * Safety: the result runs on V8's backtracking engine, so a pattern that repeats a group which
+ * itself repeats or holds alternatives (`(a+)+`, `(a|aa)*`, `(x*y){2,}`), repeats an unbounded
+ * repeat (`a**`, `(a+){3}`), is refused with EreError: on a hostile line it would take exponential (or high
+ * polynomial) time. Write `[ab]*` for `(a|b)*`. grep runs such patterns on a DFA; keyfence
+ * refuses them rather than hang a commit.
  */
 export class EreError extends Error {
   constructor(message: string) {
@@ -116,12 +122,30 @@ export function ereToJs(p: string, groupOffset = 0): string {
   const atom = (src: string): void => {
     atomStart = out.length;
     quantified = false;
+    atomHolds = none();
     out += src;
   };
+  // Per open group (and the whole pattern, first): whether it holds a repeat (a quantifier that
+  // may match more than once), an unbounded one, or an alternation.
+  type Holds = { repeat: boolean; unbounded: boolean; alt: boolean };
+  const none = (): Holds => ({ repeat: false, unbounded: false, alt: false });
+  const inside: Holds[] = [none()];
+  // What the atom a quantifier would apply to holds (a closed group, or an atom already quantified).
+  let atomHolds: Holds = none();
   const quantify = (q: string): void => {
+    const b = /^\{(\d+)(,(\d*))?\}$/.exec(q);
+    const max = q === '?' ? 1 : !b ? Infinity : b[2] === undefined ? Number(b[1]) : b[3] ? Number(b[3]) : Infinity;
+    // Unbounded over anything ambiguous is exponential; any repeat over an unbounded one polynomial.
+    if ((max === Infinity && (atomHolds.repeat || atomHolds.alt)) || (max > 1 && atomHolds.unbounded)) {
+      throw new EreError('Nested repetition (a repeated group that repeats or has alternatives, as in (a+)+, (a|b)* or a**) could take exponential time: keyfence refuses it (write [ab]* for (a|b)*)');
+    }
     if (quantified) out = `${out.slice(0, atomStart)}(?:${out.slice(atomStart)})`;
     out += q;
     quantified = true;
+    atomHolds = { repeat: atomHolds.repeat || max > 1, unbounded: atomHolds.unbounded || max === Infinity, alt: atomHolds.alt };
+    const top = inside.at(-1)!;
+    top.repeat ||= max > 1;
+    top.unbounded ||= max === Infinity;
   };
   const groupStarts: number[] = [];
   while (i < p.length) {
@@ -153,6 +177,7 @@ export function ereToJs(p: string, groupOffset = 0): string {
       }
       case '(':
         groupStarts.push(out.length);
+        inside.push(none());
         out += '(';
         depth++;
         atomStart = -1;
@@ -169,10 +194,13 @@ export function ereToJs(p: string, groupOffset = 0): string {
         out += ')';
         atomStart = groupStarts.pop()!;
         quantified = false;
+        atomHolds = inside.pop()!;
+        for (const k of ['repeat', 'unbounded', 'alt'] as const) inside.at(-1)![k] ||= atomHolds[k];
         i++;
         continue;
       }
       case '|':
+        inside.at(-1)!.alt = true;
         out += '|';
         atomStart = -1;
         i++;

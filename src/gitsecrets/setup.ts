@@ -30,6 +30,8 @@ export function gitSecretsRuleSpecs(patterns: readonly string[]): RuleSpec[] {
     pattern: `(?<![A-Za-z0-9_])(${translate(p)})(?![A-Za-z0-9_])`,
     keywords: [],
     severity: 'error',
+    // The translation uses lookarounds; ereToJs refused nested repetition (see ere.ts).
+    engine: 'backtracking',
     help: 'Matched a prohibited pattern from this repository\'s git-secrets setup (git config --get-all secrets.patterns).',
   }));
 }

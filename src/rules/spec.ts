@@ -16,6 +16,13 @@ export interface RuleSpec {
   /** Extra regex flags ("i", "s", "u"); "g" and "d" are always added. */
   flags?: string;
   /**
+   * Set by keyfence only, never read from a config (the schema has no such field): the rule's
+   * regexes run on V8's backtracking engine. Built-in rules (bounded by construction, timed by
+   * test/linearity.test.ts) and translated git-secrets patterns (checked by the ERE translator)
+   * have it; every other rule runs on the linear-time engine (src/rules/linearRegex.ts).
+   */
+  engine?: 'backtracking';
+  /**
    * Prefilter: the rule runs on a fragment only if one of these occurs in it (ASCII
    * case-insensitive). An empty list means the rule always runs.
    */

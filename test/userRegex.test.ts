@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { bin, git, secretFile, tempRepo, write } from './gitRepo.js';
+import { LinearRegExp } from '../src/rules/linearRegex.js';
+
+// User regexes (custom rules, config allow lists, .gitallowed, git-secrets' secrets.patterns and
+// secrets.allowed) cannot hang a commit: JSON-config regexes run on a linear-time engine (RE2),
+// ERE patterns are checked for nested repetition; what cannot run safely is one line, exit 2.
+
+const token = () => `acme_${randomBytes(8).toString('hex').slice(0, 12)}`;
+const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+/** A line that makes a backtracking engine run (a+)+$ for ages: many "a", then not the end. */
+const EVIL_LINE = `${'a'.repeat(40_000)}!`;
+
+function timed<T>(run: () => T): { out: T; ms: number } {
+  const started = performance.now();
+  const out = run();
+  return { out, ms: performance.now() - started };
+}
+
+describe('custom rules and allow lists from .keyfence.json', () => {
+  it('accepts gitleaks-style leading inline flags: (?i), (?s), (?m) and combinations', () => {
+    const repo = tempRepo();
+    const t = token();
+    write(repo, '.keyfence.json', json({
+      rules: [
+        { id: 'acme-i', description: 'ACME (?i)', pattern: '(?i)key=(acme_[a-z0-9]{12})', keywords: ['acme_'] },
+        { id: 'acme-is', description: 'ACME (?is)', pattern: '(?is)BEGIN.(acme_[a-z0-9]{12})', keywords: [] },
+        { id: 'acme-m', description: 'ACME (?m)', pattern: '(?m)^token: (acme_[a-z0-9]{12})$', keywords: ['token'] },
+      ],
+    }));
+    write(repo, 'app.env', `KEY=${t.toUpperCase()}\nbegin\n${t}\ntoken: ${t}\n`);
+    const r = bin(repo, ['scan', '--no-git', 'app.env', '--format', 'json', '--no-redact']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    const found = (JSON.parse(r.stdout) as { findings: { ruleId: string; line: number }[] }).findings.map((f) => `${f.ruleId}@${f.line}`);
+    expect(found.sort()).toEqual(['acme-i@1', 'acme-is@3', 'acme-m@4']);
+  });
+
+  it('runs a catastrophic custom rule and allow regex in linear time', () => {
+    const repo = tempRepo();
+    const { text, keyId } = secretFile();
+    write(repo, '.keyfence.json', json({
+      rules: [{ id: 'evil', description: 'evil', pattern: '(a+)+$', keywords: ['aaaa'] }],
+      allow: { regexes: ['(a+)+$', '^(x+x+)+y$'], regexTarget: 'line' },
+    }));
+    write(repo, 'creds.ini', `${text}${EVIL_LINE} ${keyId}\n${EVIL_LINE}\n`);
+    const { out: r, ms } = timed(() => bin(repo, ['scan', '--no-git', 'creds.ini', '--format', 'json']));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(ms).toBeLessThan(15_000);
+  });
+
+  it('refuses a rule with lookahead or a backreference: one line, exit 2', () => {
+    for (const pattern of ['acme_(?=[a-z])([a-z0-9]{12})', '(a)\\1']) {
+      const repo = tempRepo();
+      write(repo, '.keyfence.json', json({ rules: [{ id: 'acme', description: 'ACME', pattern }] }));
+      write(repo, 'a.txt', 'nothing\n');
+      const r = bin(repo, ['scan', '--no-git', 'a.txt']);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/^keyfence: \.keyfence\.json: rules\[0\]\.pattern: uses (lookahead|a backreference) .*linear time\n$/);
+    }
+  });
+});
+
+describe('.gitallowed and git-secrets patterns', () => {
+  it('a .gitallowed pattern with nested repetition is one config error, exit 2, not a hang', () => {
+    const repo = tempRepo();
+    write(repo, '.gitallowed', '# allowed\n(a+)+$\n');
+    write(repo, 'big.txt', `${EVIL_LINE}\n`);
+    git(repo, 'add', '.');
+    const { out: r, ms } = timed(() => bin(repo, ['scan', '.']));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^keyfence: \.gitallowed:2: .*Nested repetition.*\n$/);
+    expect(ms).toBeLessThan(10_000);
+  });
+
+  it('a secrets.patterns entry with nested repetition is one error, exit 2', () => {
+    const repo = tempRepo();
+    git(repo, 'config', '--add', 'secrets.patterns', '([a-z]+)*=');
+    write(repo, 'big.txt', `${'a'.repeat(50_000)}\n`);
+    git(repo, 'add', '.');
+    const r = bin(repo, ['scan', '.']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/Nested repetition/);
+  });
+});
+
+describe('LinearRegExp', () => {
+  it('behaves like a global RegExp with indices for the detector', () => {
+    const re = new LinearRegExp('k=(\\w+)(x)?', 'gd');
+    const text = 'é k=ab k=cd';
+    const m1 = re.exec(text)!;
+    expect([m1.index, m1[0], m1[1], m1[2], m1.indices?.[1]]).toEqual([2, 'k=ab', 'ab', undefined, [4, 6]]);
+    const m2 = re.exec(text)!;
+    expect([m2.index, m2[1]]).toEqual([7, 'cd']);
+    expect(re.exec(text)).toBeNull();
+    expect(re.lastIndex).toBe(0);
+  });
+});
