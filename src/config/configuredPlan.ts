@@ -1,12 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inlineAllowStage, inlineAuditStage } from '../allow/inlineAllow.js';
 import type { CompiledRule } from '../rules/compile.js';
 import { loadBuiltinRules, selectRules } from '../rules/load.js';
 import type { AllowStage } from '../scan.js';
-import { ConfigError } from './configError.js';
 import type { AllowList } from './keyfenceConfig.js';
 import { displayPath, loadConfig, type ConfigLocation } from './loadConfig.js';
+import { readConfigFile } from './readConfigFile.js';
 
 export interface PlanInput {
   cwd: string;
@@ -76,15 +75,10 @@ export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> 
 
   if (location.inRepo) {
     const file = path.join(location.root, '.gitallowed');
-    if (existsSync(file)) {
+    const shown = displayPath(file, input.cwd);
+    const text = readConfigFile(file, shown, { missingOk: true });
+    if (text !== undefined) {
       const { gitallowedStage, parseGitallowed } = await import('../allow/gitallowed.js');
-      const shown = displayPath(file, input.cwd);
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (err) {
-        throw new ConfigError(`${shown}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-      }
       stages.push(gitallowedStage(parseGitallowed(text, shown), shown));
     }
   }
