@@ -45,7 +45,7 @@ const NAMES = [
   'IQoJb3JpZ2luX2Vj', 'FwoGZXIvYXdzE', 'token', 'secret',
 ];
 /** One character of each class the rules use, separators, quotes, brackets and escapes. */
-const UNITS = [' ', '\t', 'A', 'a', '7', '/', '+', '=', '-', '_', '.', ':', '"', "'", '`', '[', ']', '\\', '\\n', '%2F', '%3D', 'a-', 'A1/'];
+const UNITS = ['\x1b[0m', '\u00a0', ' ', '\t', 'A', 'a', '7', '/', '+', '=', '-', '_', '.', ':', '"', "'", '`', '[', ']', '\\', '\\n', '%2F', '%3D', 'a-', 'A1/'];
 
 function scanOne(rule: CompiledRule, text: string): void {
   detect({ text, path: 'adversarial.txt', startLine: 1 }, [rule]);
@@ -95,7 +95,7 @@ describe('the detector is linear on long lines', () => {
 
   it('each decoder alone on escapes, base64 runs and JSON escapes', { timeout: 120_000 }, () => {
     const b64 = Buffer.from(`aws_access_key_id=${fakeKeyId()} `).toString('base64');
-    for (const unit of ['%2F%3Dtoken%3A', '%2', `${b64} `, b64, '\\/\\u0041\\"', '\\\\\\"', 'QUFB']) {
+    for (const unit of ['%2F%3Dtoken%3A', '%2', `${b64} `, b64, '\\/\\u0041\\"', '\\\\\\"', 'QUFB', '\x1b[32m', '\u00a0=', '\x1b]8;;x\x07']) {
       expectLinear(`decoders on "${unit}"`, (size) => decodedLayers(fill('', unit, size)));
     }
   });
