@@ -389,10 +389,12 @@ export function decodeJsonEscapes(text: string, ranges: Ranges = undefined): Lay
  * Terminal decoration: ANSI escape sequences (CSI such as `ESC[32m`, OSC up to BEL or ST, and
  * two-character escapes) and Unicode spaces (no-break space, the U+2000 spaces, ideographic
  * space, zero-width space, BOM). Coloured logs and notebook output wrap keys in colour codes,
- * and a no-break space before `=` looks like a blank to a reader but not to a regex: each is
- * replaced by one ASCII space, so rules see the separators a reader sees.
+ * and a no-break space before `=` looks like a blank to a reader but not to a regex: each
+ * run of them is replaced by one ASCII space, so rules see the separators a reader sees.
  */
-const TERMINAL = /\x1b(?:\[[0-?]{0,32}[ -/]{0,8}[@-~]|\][^\x07\x1b\n]{0,256}(?:\x07|\x1b\\)|[@-Z\\-_])|[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]/g;
+// A run of them (up to 256: V8's backtrack stack is finite) becomes one space; the alternatives
+// start with different characters, so the repeat cannot backtrack more than linearly.
+const TERMINAL = /(?:\x1b(?:\[[0-?]{0,32}[ -/]{0,8}[@-~]|\][^\x07\x1b\n]{0,256}(?:\x07|\x1b\\)|[@-Z\\-_])|[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]){1,256}/g;
 const TERMINAL_SEED = /[\x1b\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]/;
 
 export function decodeTerminal(text: string, ranges: Ranges = undefined): Layer | undefined {
