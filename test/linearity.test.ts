@@ -31,10 +31,16 @@ function time(run: () => void): number {
 
 /** Asserts run(SMALL) → run(4 × SMALL) grows like a linear function, not a quadratic one. */
 function expectLinear(name: string, run: (size: number) => void): { small: number; big: number } {
-  const small = time(() => run(SMALL));
-  const big = time(() => run(4 * SMALL));
-  // 25 ms of slack: at a few ms per MB, timer and GC noise dominate the ratio.
-  expect(big, `${name}: ${small.toFixed(1)} ms at ${SMALL} chars, ${big.toFixed(1)} ms at 4x`).toBeLessThan(10 * small + 25);
+  let small = time(() => run(SMALL));
+  let big = time(() => run(4 * SMALL));
+  // A garbage collection landing in one timing can triple it: measure again before judging.
+  if (big >= 10 * small + 100) {
+    small = Math.min(small, time(() => run(SMALL)));
+    big = Math.min(big, time(() => run(4 * SMALL)));
+  }
+  // 100 ms of slack: at a few ms per MB, timer and GC noise dominate the ratio, and a quadratic
+  // stage takes seconds at this size anyway.
+  expect(big, `${name}: ${small.toFixed(1)} ms at ${SMALL} chars, ${big.toFixed(1)} ms at 4x`).toBeLessThan(10 * small + 100);
   return { small, big };
 }
 
