@@ -85,6 +85,17 @@ describe('.gitallowed and git-secrets patterns', () => {
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/Nested repetition/);
   });
+
+  it('a secrets.allowed entry with nested repetition is one config error, exit 2, naming it by position', () => {
+    const repo = tempRepo();
+    git(repo, 'config', '--add', 'secrets.allowed', 'ok');
+    git(repo, 'config', '--add', 'secrets.allowed', '(a+)+$');
+    write(repo, 'big.txt', `${EVIL_LINE}\n`);
+    git(repo, 'add', '.');
+    const r = bin(repo, ['scan', '.']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^keyfence: git config secrets\.allowed pattern 2: Nested repetition[^\n]*\n$/);
+  });
 });
 
 describe('LinearRegExp', () => {

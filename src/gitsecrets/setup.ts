@@ -1,3 +1,4 @@
+import { ConfigError } from '../config/configError.js';
 import { compileRule, RuleError, type CompiledRule } from '../rules/compile.js';
 import type { RuleSpec } from '../rules/spec.js';
 import type { AllowStage } from '../scan.js';
@@ -42,7 +43,15 @@ export function gitSecretsRuleSpecs(patterns: readonly string[]): RuleSpec[] {
  * `grep -E -v` filters git-secrets' output. `source` names where the patterns came from.
  */
 export function gitSecretsAllowStage(patterns: readonly string[], source: 'secrets.allowed' | '.gitallowed'): AllowStage {
-  const each = patterns.map((p) => ({ p, m: new AllowMatcher([p]) }));
+  const each = patterns.map((p, i) => {
+    try {
+      return { p, m: new AllowMatcher([p]) };
+    } catch (err) {
+      // Named by position, not quoted: an allowed pattern can be the key itself.
+      if (err instanceof EreError) throw new ConfigError(`${source === '.gitallowed' ? '.gitallowed' : 'git config secrets.allowed'} pattern ${i + 1}: ${err.message}`);
+      throw err;
+    }
+  });
   return (finding, fragment): Suppression | null => {
     // The real line (as git-secrets matches it), not the report's excerpt cut around the secret.
     const line = `${finding.path}:${finding.line}:${fragmentLine(fragment, finding.line) ?? finding.lineText}`;
