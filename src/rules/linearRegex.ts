@@ -1,4 +1,14 @@
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
+
+let engine: typeof RE2JS | undefined;
+/**
+ * re2js, loaded on first use (synchronously, from its CommonJS build): its ~260 KB take ~30 ms
+ * to load, which the pre-commit path without user regexes must not pay.
+ */
+function re2(): typeof RE2JS {
+  return (engine ??= (createRequire(import.meta.url)('re2js') as typeof import('re2js')).RE2JS);
+}
 
 /**
  * What the detector and the allow stages need of a regex: `exec` with `lastIndex` (when
@@ -19,7 +29,6 @@ export class UnsafeRegexError extends Error {
   }
 }
 
-const FLAG_BITS: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, s: RE2JS.DOTALL, m: RE2JS.MULTILINE };
 
 /**
  * A regex from a user (config rules and allow lists) run on RE2 (re2js, a pure-JS port of Go's
@@ -45,10 +54,12 @@ export class LinearRegExp implements RegexLike {
     readonly flags = '',
   ) {
     this.global = flags.includes('g');
-    let bits = RE2JS.LOOKBEHINDS;
-    for (const f of flags) bits |= FLAG_BITS[f] ?? 0;
+    const RE2 = re2();
+    const flagBits: Record<string, number> = { i: RE2.CASE_INSENSITIVE, s: RE2.DOTALL, m: RE2.MULTILINE };
+    let bits = RE2.LOOKBEHINDS;
+    for (const f of flags) bits |= flagBits[f] ?? 0;
     try {
-      this.re = RE2JS.compile(RE2JS.translateRegExp(source), bits);
+      this.re = RE2.compile(RE2.translateRegExp(source), bits);
     } catch (err) {
       const plain = source.replace(/\\[^1-9]/g, '');
       if (/\(\?[=!]/.test(plain)) throw new UnsafeRegexError('uses lookahead ((?= or (?!), which keyfence cannot run in linear time');
