@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeKeyId } from '../src/rules/examples.js';
-import { bin, git, tempRepo, write } from './gitRepo.js';
+import { bin, git, tempRepo, WORKTREE, write } from './gitRepo.js';
+import { spawnSync } from 'node:child_process';
 
 // Config-ish files (.keyfence.json, .gitallowed, a baseline) are read with a size cap, regular
 // files only: /dev/zero, a FIFO or a huge file is one line on stderr and exit 2, never a run
@@ -64,5 +65,19 @@ describe('configuration files that are not regular files, or too large', () => {
     const r = bin(repo, ['scan', '.', '--baseline', 'base.json']);
     expectOneLineError(r, /^keyfence: base\.json: not a keyfence baseline: invalid JSON at line 1\n$/);
     expect(r.stderr).not.toContain(id.slice(4));
+  });
+
+  it('the git-secrets drop-in refuses a .gitallowed that is /dev/zero (one line, exit 2), and still works without one', { timeout: 20_000 }, () => {
+    const repo = repoWithFile();
+    git(repo, 'config', '--add', 'secrets.patterns', 'hello');
+    write(repo, '.gitallowed', 'hello\n');
+    const dropIn = (cwd: string) => spawnSync(process.execPath, [path.join(WORKTREE, 'bin', 'git-secrets.js'), '--scan', 'a.txt'], { cwd, encoding: 'utf8' });
+    expect(dropIn(repo).status).toBe(0);
+    rmSync(path.join(repo, '.gitallowed'));
+    symlinkSync('/dev/zero', path.join(repo, '.gitallowed'));
+    const r = dropIn(repo);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/\.gitallowed: not a regular file/);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 });
