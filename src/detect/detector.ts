@@ -340,12 +340,23 @@ export function detect(fragment: Fragment, rules: readonly CompiledRule[]): Find
     plain.push(p);
   }
 
+  // Plain spans by start, with the furthest end reached so far: "inside a plain finding" is one
+  // binary search, not a pass over every plain finding per decoded hit.
+  plain.sort((a, b) => a.start - b.start);
+  const starts = plain.map((p) => p.start);
+  let reach = -1;
+  const reachOf = plain.map((p) => (reach = Math.max(reach, p.end)));
+  const insidePlain = (start: number, end: number): boolean => {
+    if (plain.length === 0 || start < starts[0]!) return false;
+    return reachOf[lastAtOrBelow(starts, start)]! >= end;
+  };
+
   for (const layer of decodedLayers(text)) {
     for (const hit of layerHits(layer, rules)) {
       const span = layer.toSource(hit.start, hit.start + hit.secret.length);
       const key = `${hit.rule.id}:${span.start}`;
       if (placed.has(key)) continue;
-      if (plain.some((p) => p.start <= span.start && span.end <= p.end)) continue;
+      if (insidePlain(span.start, span.end)) continue;
       const p: Placed = { hit, start: span.start, end: span.end };
       if (span.decodedFrom.length) {
         p.decodedFrom = span.decodedFrom.join('+');
