@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { EreError, ereToJs } from '../src/gitsecrets/ere.js';
+import { ereRegex } from '../src/gitsecrets/ereRegex.js';
 import { requiredLiterals } from '../src/gitsecrets/literals.js';
 import { AllowMatcher, LineMatcher } from '../src/gitsecrets/matcher.js';
 import { AWS_PATTERNS } from '../src/gitsecrets/usage.js';
@@ -63,6 +64,18 @@ function systemGrep(pattern: string, line: string): boolean | undefined {
 describe('ERE translation and grep -w matching', () => {
   it.each(CASES)('grep -wE %j on %j → %s', (pattern, line, expected) => {
     expect(new LineMatcher([pattern], 'grep').matchLines(line).length > 0).toBe(expected);
+  });
+
+  it('the RE2 translation (what keyfence scan runs) matches where the JS one does, on every case', () => {
+    const differ = CASES.filter(([p, l]) => {
+      if (/\\[1-9]/.test(p)) return false; // backreferences stay on V8
+      const js = new RegExp(ereToJs(p));
+      const re2 = ereRegex(p);
+      return js.test(l) !== re2.test(l);
+    });
+    expect(differ).toEqual([]);
+    expect(ereRegex('(a|b)*c')).not.toBeInstanceOf(RegExp);
+    expect(ereRegex('(x)\\1')).toBeInstanceOf(RegExp);
   });
 
   it('agrees with the system grep on every case (GNU grep, C locale)', () => {

@@ -5,7 +5,9 @@ import type { AllowStage } from '../scan.js';
 import type { Suppression } from '../types.js';
 import { fragmentLine } from '../allow/fragmentLine.js';
 import type { SecretsConfig } from './secretsConfig.js';
-import { EreError, ereToJs } from './ere.js';
+import { EreError, ereToJs, ereToRe2 } from './ere.js';
+import { ereIsLinear } from './ereRegex.js';
+import { requiredLiteralsOfAll } from './literals.js';
 import { AllowMatcher } from './matcher.js';
 import { AWS_PATTERNS } from './usage.js';
 
@@ -17,24 +19,34 @@ import { AWS_PATTERNS } from './usage.js';
  * A pattern GNU grep would reject throws RuleError (keyfence then stops with one line, exit 2).
  */
 export function gitSecretsRuleSpecs(patterns: readonly string[]): RuleSpec[] {
-  const translate = (p: string): string => {
+  const W = 'A-Za-z0-9_';
+  return patterns.map((p, i) => {
+    const spec: RuleSpec = {
+      id: `git-secrets-pattern-${i + 1}`,
+      description: `git-secrets prohibited pattern ${i + 1} (git config secrets.patterns)`,
+      pattern: '',
+      keywords: [],
+      severity: 'error',
+      help: 'Matched a prohibited pattern from this repository\'s git-secrets setup (git config --get-all secrets.patterns).',
+    };
     try {
-      return ereToJs(p, 1);
+      if (ereIsLinear(p)) {
+        // RE2 has no lookahead: the word test after the match consumes the character (or line
+        // end) that follows; the secret is the group.
+        spec.pattern = `(?<![${W}])(${ereToRe2(p)})(?:[^${W}]|(?m:$))`;
+        const lits = requiredLiteralsOfAll([p]);
+        if (lits?.length) spec.literals = lits;
+      } else {
+        // A backreference: V8, after ereToJs refused nested repetition.
+        spec.pattern = `(?<![${W}])(${ereToJs(p, 1)})(?![${W}])`;
+        spec.engine = 'backtracking';
+      }
     } catch (err) {
       if (err instanceof EreError) throw new RuleError(`git-secrets pattern "${p}" (git config secrets.patterns): ${err.message}`);
       throw err;
     }
-  };
-  return patterns.map((p, i) => ({
-    id: `git-secrets-pattern-${i + 1}`,
-    description: `git-secrets prohibited pattern ${i + 1} (git config secrets.patterns)`,
-    pattern: `(?<![A-Za-z0-9_])(${translate(p)})(?![A-Za-z0-9_])`,
-    keywords: [],
-    severity: 'error',
-    // The translation uses lookarounds; ereToJs refused nested repetition (see ere.ts).
-    engine: 'backtracking',
-    help: 'Matched a prohibited pattern from this repository\'s git-secrets setup (git config --get-all secrets.patterns).',
-  }));
+    return spec;
+  });
 }
 
 /**
