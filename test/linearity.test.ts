@@ -6,13 +6,13 @@ import { loadBuiltinRules, selectRules } from '../src/rules/load.js';
 import type { CompiledRule } from '../src/rules/compile.js';
 
 // No input can hang a scan: every built-in rule, every decoder and the whole detector run in
-// time linear in the length of a line, whatever the line holds. Each case is timed at 512 KB and
-// at 2 MB: a linear stage takes ~4x as long, a quadratic one 16x (a cubic one never finishes).
+// time linear in the length of a line, whatever the line holds. Each case is timed at 256 KB and
+// at 1 MB: a linear stage takes ~4x as long, a quadratic one 16x (a cubic one never finishes).
 // The bound (< 10x, plus a floor for tiny figures) holds on a loaded 2-core machine, where
 // garbage collection alone moves a linear stage's ratio up to ~9.
 
 const MB = 1 << 20;
-const SMALL = MB / 2;
+const SMALL = MB / 4;
 const rules = selectRules(loadBuiltinRules(), ['aws-account-id']);
 
 /** `unit` repeated to `size` characters, after `head` and before `tail`. */
