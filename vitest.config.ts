@@ -1,9 +1,38 @@
 import { defineConfig } from 'vitest/config';
 
+// Three projects; `npm test` (`vitest run`) runs them all, `vitest run --project NAME` one.
+// - unit: modules called directly, no CLI run, no repository; runs from src/ without a build.
+// - e2e: the built bin (hooks, the git-secrets drop-in, the Action, the browser report, the
+//   package's public entry point): needs `npm run build` first (npm test and test:e2e do it).
+// - integration: everything else (the CLI in-process, real git in temporary repositories); runs
+//   from src/ without a build. A new test file lands here unless listed above.
+const UNIT = [
+  'allowGitallowed', 'allowInline', 'allowLists', 'architecture', 'awsAccount', 'baseline', 'decoders', 'detector',
+  'diffParser', 'fastArgs', 'gitsecrets-ere', 'gitsecrets-parseopt', 'linearity', 'recall', 'report.formats', 'rules',
+].map((name) => `test/${name}.test.ts`);
+const E2E = [
+  'action', 'baselineCommand', 'cli', 'configFiles', 'configSchema', 'gitsecrets', 'gitsecrets-differential', 'history', 'html.browser',
+  'install', 'library', 'redactionHoles', 'staged', 'tree', 'userRegex', 'workerContext',
+].map((name) => `test/${name}.test.ts`);
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: UNIT } },
+      { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...UNIT, ...E2E] } },
+      { extends: true, test: { name: 'e2e', include: E2E } },
+    ],
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      exclude: ['src/config/configValidator.generated.ts'],
+      reporter: ['text-summary'],
+      // The floor: the whole suite's figures when coverage was added (statements 88.2%, branches
+      // 81.0%, functions 90.3%, lines 90.3%; code the built bin runs in child processes is not
+      // counted), less a point for work in flight. Raise it as tests grow; never lower it.
+      thresholds: { statements: 87, branches: 79, functions: 89, lines: 89 },
+    },
   },
 });

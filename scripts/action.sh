@@ -5,7 +5,8 @@
 # Inputs (environment, as action.yml passes them):
 #   INPUT_MODE              auto | history | tree (default auto)
 #   INPUT_RANGE             a git revision range to scan instead of the event's commits
-#   INPUT_ARGS              extra arguments for `keyfence scan` (split on white space)
+#   INPUT_ARGS              extra arguments for `keyfence scan` (split on white space; they
+#                           cannot turn redaction off: --no-redact, --redact=0 are refused)
 #   INPUT_UPLOAD_SARIF      "true": also write the SARIF report (action.yml uploads it)
 #   INPUT_SARIF_FILE        where to write it (default keyfence.sarif)
 #   INPUT_FAIL_ON_FINDINGS  "true" (default): exit 1 when anything is found
@@ -97,24 +98,49 @@ else
 fi
 extra=()
 if [ -n "${INPUT_ARGS:-}" ]; then read -r -a extra <<<"$INPUT_ARGS"; fi
+# The annotations and the log are visible to everyone who can see the workflow run: the args
+# input cannot turn redaction off (keyfence itself rejects anything but 0-100 for --redact).
+for ((i = 0; i < ${#extra[@]}; i++)); do
+  a=${extra[$i]}
+  if [ "$a" = --no-redact ] || [ "$a" = --redact=0 ] || [[ "$a" =~ ^--redact=0+$ ]] ||
+    { [ "$a" = --redact ] && [[ "${extra[$((i + 1))]:-}" =~ ^0+$ ]]; }; then
+    fail "args: $a would print secrets in clear in the workflow log; the Action always redacts"
+  fi
+  case "$a" in
+    --exit-code | --exit-code=*) fail "args: $a: use the fail-on-findings input instead" ;;
+    --format | --format=* | -f | -o | --output | --output=*) fail "args: $a: the Action chooses the reports (annotations, upload-sarif)" ;;
+  esac
+done
 
-report=$(mktemp)
-trap 'rm -f "$report"' EXIT
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 
-node "$bin" "${scan_args[@]}" "${extra[@]}" --format github --no-color >"$report"
+# One scan, every report: annotations on stdout, a JSON report for the outputs and the step
+# summary, and the SARIF file when asked.
+reports=(--report "json:$work/keyfence.json")
+if [ "${INPUT_UPLOAD_SARIF:-false}" = true ]; then reports+=(--report "sarif:$sarif_file"); fi
+node "$bin" "${scan_args[@]}" "${extra[@]}" --format github --no-color "${reports[@]}"
 code=$?
-cat "$report"
 [ "$code" -gt 1 ] && { output exit-code "$code"; exit "$code"; }
+[ "${INPUT_UPLOAD_SARIF:-false}" = true ] && output sarif-file "$sarif_file"
 
-if [ "${INPUT_UPLOAD_SARIF:-false}" = true ]; then
-  errors=$(node "$bin" "${scan_args[@]}" "${extra[@]}" --format sarif --output "$sarif_file" --quiet 2>&1 >/dev/null)
-  sarif_code=$?
-  [ "$sarif_code" -gt 1 ] && { echo "$errors" >&2; output exit-code "$sarif_code"; exit "$sarif_code"; }
-  output sarif-file "$sarif_file"
-fi
-
-findings=$(grep -cE '^::(error|warning|notice) ' "$report")
-summary=$(grep -v '^::' "$report" | tail -n 1)
+# From the JSON report: the number of findings, then (for the step summary) the counts line
+# and one table row per finding.
+facts=$(node -e '
+  const fs = require("fs");
+  const r = fs.existsSync(process.argv[1]) ? JSON.parse(fs.readFileSync(process.argv[1], "utf8")) : { findings: [], suppressed: [], stats: {} };
+  const s = r.stats || {};
+  const cell = (v) => String(v).replace(/[\u0000-\u001f\u007f]/g, " ").replace(/\|/g, "\\|").replace(/`/g, "\u02cb");
+  const n = r.findings.length;
+  const lines = [String(n)];
+  lines.push(`keyfence: ${n} finding${n === 1 ? "" : "s"} in ${s.commitsScanned !== undefined ? `${s.commitsScanned} commits, ` : ""}${s.filesScanned ?? 0} files${r.suppressed.length ? `; ${r.suppressed.length} suppressed` : ""}.`);
+  if (n) {
+    lines.push("| where | rule | commit |", "| --- | --- | --- |");
+    for (const f of r.findings) lines.push(`| \`${cell(f.path)}:${f.line}\` | \`${cell(f.ruleId)}\` | ${f.commit ? `\`${f.commit.slice(0, 12)}\`` : ""} |`);
+  }
+  process.stdout.write(lines.join("\n"));
+' "$work/keyfence.json")
+findings=${facts%%$'\n'*}
 output findings "$findings"
 output exit-code "$code"
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
@@ -123,22 +149,11 @@ if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
     echo
     if [ -n "$range" ]; then echo "Scanned commits \`$range\`."; else echo "Scanned the checked-out tree."; fi
     echo
-    echo "$summary"
+    rest=${facts#*$'\n'}
+    echo "${rest%%$'\n'*}"
     if [ "$findings" -gt 0 ]; then
       echo
-      # One table row per annotation: ::error file=P,line=L,...,title=keyfence%3A RULE::MESSAGE
-      node -e '
-        const un = (s) => s.replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%0A/g, " ").replace(/%0D/g, "").replace(/%25/g, "%");
-        const cell = (s) => s.replace(/\|/g, "\\|").replace(/`/g, "\u02cb");
-        const rows = [];
-        for (const line of require("fs").readFileSync(process.argv[1], "utf8").split("\n")) {
-          const m = /^::\w+ file=([^,]*),line=(\d+),.*?title=keyfence%3A ([^,:]*)::(.*)$/.exec(line);
-          if (!m) continue;
-          const commit = /in commit ([0-9a-f]+)/.exec(un(m[4]));
-          rows.push(`| \`${cell(un(m[1]))}:${m[2]}\` | \`${cell(m[3])}\` | ${commit ? `\`${commit[1]}\`` : ""} |`);
-        }
-        console.log(["| where | rule | commit |", "| --- | --- | --- |", ...rows].join("\n"));
-      ' "$report"
+      echo "${rest#*$'\n'}"
       echo
       echo "Rotate every credential listed: removing it from the code does not un-leak it."
     fi

@@ -1,4 +1,7 @@
-/** keyfence's programmatic API: the same pipeline the CLI runs. */
+/**
+ * keyfence's programmatic API (`import { scanText, scanPaths } from 'keyfence'`): the same
+ * pipeline the CLI runs, which is one caller of it. See the README's "Library API".
+ */
 export type * from './types.js';
 export type { RuleSpec } from './rules/spec.js';
 export { compileRule, RuleError, type CompiledRule } from './rules/compile.js';
@@ -10,3 +13,7 @@ export { treeFragments } from './sources/tree.js';
 export { redactResult, redactSecret } from './report/redact.js';
 export { renderReport } from './report/index.js';
 export { run } from './cli/run.js';
+export { scanText, type LibraryScanOptions, type ScanTextOptions } from './engine/scanText.js';
+export { scanPaths, type ScanPathsOptions } from './engine/scanPaths.js';
+export { planScan, type PlanOptions } from './engine/plan.js';
+export { ConfigError, GitError, InputError } from './errors.js';

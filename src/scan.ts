@@ -19,9 +19,14 @@ export interface Detected {
 
 /**
  * Produces the fragments of one scan, counting files, bytes and skips into `stats`. A source
- * may yield findings it detected itself (as `Detected`) instead of text to detect in.
+ * may yield findings it detected itself (as `Detected`) instead of text to detect in, and may
+ * carry a post-pass, `finish`, that scan() applies to the result once every fragment is
+ * scanned (history keeps only the commit that introduced each secret), so no caller has to
+ * remember it.
  */
-export type FragmentSource = (stats: ScanStats) => AsyncIterable<Fragment | Detected>;
+export type FragmentSource = ((stats: ScanStats) => AsyncIterable<Fragment | Detected>) & {
+  finish?: (result: ScanResult) => ScanResult;
+};
 
 export function emptyStats(): ScanStats {
   return { filesScanned: 0, bytesScanned: 0, binarySkipped: 0, skipped: [], durationMs: 0 };
@@ -41,8 +46,9 @@ export type ProgressCallback = (stats: Readonly<ScanStats>) => void;
 
 /**
  * Runs one scan: every fragment of `source` through the detector, every finding through the
- * allow stages. Secrets stay in clear here; redaction is the CLI's job. `onProgress`, when
- * given, is called at the start and after every fragment (for progress bars).
+ * allow stages, then the source's post-pass (`finish`) if it has one. Secrets stay in clear
+ * here; redaction is the caller's job (the CLI's, or scanText's and scanPaths'). `onProgress`,
+ * when given, is called at the start and after every fragment (for progress bars).
  */
 export async function scan(source: FragmentSource, rules: readonly CompiledRule[], stages: readonly AllowStage[] = [], onProgress?: ProgressCallback): Promise<ScanResult> {
   const started = performance.now();
@@ -63,5 +69,6 @@ export async function scan(source: FragmentSource, rules: readonly CompiledRule[
   findings.sort(compareFindings);
   suppressed.sort(compareFindings);
   stats.durationMs = Math.round(performance.now() - started);
-  return { findings, suppressed, stats };
+  const result = { findings, suppressed, stats };
+  return source.finish ? source.finish(result) : result;
 }

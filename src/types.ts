@@ -1,6 +1,7 @@
 /**
- * The types every stage of keyfence speaks. See ../shared/DESIGN.md: Source → Fragment →
- * Detector → Finding → allow stages → ScanResult → Reporter.
+ * The types every stage of keyfence speaks, in pipeline order: a source yields Fragments, the
+ * detector turns them into Findings, allow stages move some into `suppressed` (with their
+ * Suppression), and the ScanResult goes to a reporter.
  */
 
 /** Commit metadata attached to fragments and findings that come from git history. */
@@ -61,12 +62,34 @@ export interface Finding {
   awsAccountId?: string;
   /** Set when the secret was found inside decoded content (e.g. "base64", "percent"). */
   decodedFrom?: string;
+  /**
+   * Fingerprints of the findings that belong with this one (an AWS key ID, the secret key paired
+   * with it, its session token: each lists the others), nearest first. Set by the detector.
+   */
+  related?: string[];
+  /** The live check of an AWS key pair (`scan --verify`), on each finding of the pair it checked. */
+  verification?: Verification;
   /** Present for history findings. */
   commit?: string;
   author?: string;
   email?: string;
   date?: string;
   message?: string;
+  /** The repository it was found in, set by `keyfence merge` when it merges several repositories. */
+  repository?: string;
+}
+
+/**
+ * What STS said of a key pair (`scan --verify`): `valid` (GetCallerIdentity answered; the ARN,
+ * account and user ID it gave), `invalid` (STS rejected the key ID or the signature: `error`
+ * says which), `error` (no usable answer: `error` says why).
+ */
+export interface Verification {
+  status: 'valid' | 'invalid' | 'error';
+  arn?: string;
+  account?: string;
+  userId?: string;
+  error?: string;
 }
 
 /** Why a finding was allowed, kept beside it rather than dropping it. */
@@ -104,4 +127,43 @@ export interface ScanResult {
   findings: Finding[];
   suppressed: SuppressedFinding[];
   stats: ScanStats;
+  /** Set by `scan --shard K/N`: what `keyfence merge` needs (the JSON report carries it). */
+  shard?: ShardInfo;
+}
+
+/**
+ * Who a shard report is and what the merge must check and know (src/shard/mergeReports.ts).
+ * Shards of one scan share everything here except `index` and `commits`.
+ */
+export interface ShardInfo {
+  format: 'keyfence-shard/1';
+  /** `history`: commits split by id; `tree`: files split by path. */
+  kind: 'history' | 'tree';
+  /** K of `--shard K/N`, 1-based. */
+  index: number;
+  /** N of `--shard K/N`. */
+  count: number;
+  /** --repository, else the repository's (or scan root's) directory name. */
+  repository: string;
+  /** What was scanned as given: the history range/branch/since/until, or the tree paths. */
+  input: string;
+  keyfenceVersion: string;
+  /** SHA-256 of the rules that ran (their full specs): shards of different rule sets do not merge. */
+  rulesHash: string;
+  /** The rules that ran, as reports describe them (SARIF's rule list). */
+  rules: { id: string; description: string; help?: string; severity?: Severity }[];
+  /** False when the findings hold secrets in clear (--no-redact). */
+  redacted: boolean;
+  /**
+   * SHA-256 of the whole input every shard derived the same way: the ordered commit list
+   * (history) or the listed paths (tree). Shards that saw different inputs do not merge.
+   */
+  digest: string;
+  /** Commits (history) or files (tree) of the whole input, every shard's. */
+  total: number;
+  /**
+   * History: the position, in the whole selection's topological order (larger is older), of
+   * each commit a finding of this shard names; the merge keeps each fingerprint's oldest.
+   */
+  commits?: Record<string, number>;
 }

@@ -122,14 +122,25 @@ function runAction(dir: string, eventName: string, event: unknown, inputs: Recor
   return { code: res.status ?? -1, stdout: res.stdout + res.stderr, outputs, summary: existsSync(files.summary) ? readFileSync(files.summary, 'utf8') : '' };
 }
 
-/** A stand-in keyfence that records its arguments, for checking what the script asks for. */
-function recordingBin(stdout = 'keyfence: no findings in 0 files (0 B, 0 ms)\n', exitCode = 0): { bin: string; calls: () => string[][] } {
+/**
+ * A stand-in keyfence that records its arguments, for checking what the script asks for: it
+ * prints `stdout` and writes `json` (a JSON report) where `--report json:PATH` asks.
+ */
+function recordingBin(stdout = 'keyfence: no findings in 0 files (0 B, 0 ms)\n', exitCode = 0, json: unknown = { findings: [], suppressed: [], stats: { filesScanned: 0 } }): { bin: string; calls: () => string[][] } {
   const dir = mkdtempSync(path.join(tmpdir(), 'keyfence-fake-bin-'));
   const log = path.join(dir, 'calls.jsonl');
   const bin = path.join(dir, 'keyfence.js');
-  writeFileSync(bin, `require('fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + '\\n');\nif (!process.argv.includes('sarif')) process.stdout.write(${JSON.stringify(stdout)});\nprocess.exitCode = ${exitCode};\n`);
+  writeFileSync(
+    bin,
+    `const fs = require('fs');\nfs.appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + '\\n');\n` +
+      `for (const a of process.argv) if (a.startsWith('json:')) fs.writeFileSync(a.slice(5), ${JSON.stringify(JSON.stringify(json))});\n` +
+      `process.stdout.write(${JSON.stringify(stdout)});\nprocess.exitCode = ${exitCode};\n`,
+  );
   return { bin, calls: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]) : []) };
 }
+
+/** The arguments the script adds after the scan's own: annotations on stdout, a JSON report (and SARIF). */
+const REPORTS = ['--format', 'github', '--no-color', '--report', expect.stringMatching(/^json:.*keyfence\.json$/)];
 
 describe('scripts/action.sh against a temporary repository (tree scan, the real keyfence)', () => {
   it('annotates findings, writes SARIF and the step summary, sets outputs and fails the job', () => {
@@ -174,6 +185,31 @@ describe('scripts/action.sh against a temporary repository (tree scan, the real 
     expect(bad.outputs['exit-code']).toBe('2');
     expect(runAction(dir, 'workflow_dispatch', {}, { mode: 'sideways' }).code).toBe(2);
   });
+  it('args cannot turn redaction off, nor pass a redaction keyfence does not accept', () => {
+    const dir = repo();
+    commitSecret(dir);
+    const key = /AWS_ACCESS_KEY_ID=(\S+)/.exec(readFileSync(path.join(dir, 'config', 'prod.env'), 'utf8'))![1]!;
+    for (const args of ['--no-redact', '--redact=0', '--redact 0', '--redact=000']) {
+      const r = runAction(dir, 'workflow_dispatch', {}, { args });
+      expect(r.code, args).toBe(2);
+      expect(r.stdout, args).toContain('would print secrets in clear');
+      expect(r.stdout, args).not.toContain(key);
+    }
+    for (const args of ['--redact=yes', '--redact=1000', '--redact=true']) {
+      const r = runAction(dir, 'workflow_dispatch', {}, { args });
+      expect(r.code, args).toBe(2);
+      expect(r.stdout, args).not.toContain(key);
+    }
+    for (const args of ['--exit-code 0', '--format json', '-o x.txt']) {
+      const r = runAction(dir, 'workflow_dispatch', {}, { args });
+      expect(r.code, args).toBe(2);
+      expect(r.stdout, args).toMatch(/::error title=keyfence::args: (--exit-code|--format|-o): /);
+    }
+    const hidden = runAction(dir, 'workflow_dispatch', {}, { args: '--redact=100' });
+    expect(hidden.code).toBe(1);
+    expect(hidden.stdout).toContain('found: …(redacted)');
+    expect(hidden.stdout).not.toContain(key.slice(0, 4) + '…');
+  });
 });
 
 describe('scripts/action.sh on a pull request (history scan, the real keyfence)', () => {
@@ -209,15 +245,14 @@ describe('scripts/action.sh chooses the commits to scan from the event', () => {
     const r = runAction(dir, 'pull_request', { pull_request: { base: { sha: base }, head: { sha: head } } }, { 'upload-sarif': 'true' }, fake.bin);
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toContain(`keyfence: scanning commits ${base}..${head}`);
-    expect(fake.calls()).toEqual([
-      ['scan', '--history', `${base}..${head}`, '--format', 'github', '--no-color'],
-      ['scan', '--history', `${base}..${head}`, '--format', 'sarif', '--output', 'keyfence.sarif', '--quiet'],
-    ]);
+    // One scan writes every report (it used to scan twice for SARIF).
+    expect(fake.calls()).toEqual([['scan', '--history', `${base}..${head}`, ...REPORTS, '--report', 'sarif:keyfence.sarif']]);
   });
   it('history findings: the job summary names the commit of each finding', () => {
     const dir = repo();
     const annotation = '::error file=a%2Cb.env,line=4,endLine=4,col=1,endColumn=21,title=keyfence%3A aws-access-key-id::AWS access key ID found: AKIA…(redacted)%0Ain commit 0123456789ab by A on 2026-01-01%0ARotate it.\n';
-    const fake = recordingBin(`${annotation}keyfence: 1 finding (aws-access-key-id: 1) in 3 commits, 1 file (10 B, 1 ms)\n`, 1);
+    const json = { findings: [{ ruleId: 'aws-access-key-id', path: 'a,b.env', line: 4, commit: '0123456789abcdef0123456789abcdef01234567' }], suppressed: [], stats: { filesScanned: 1, commitsScanned: 3 } };
+    const fake = recordingBin(`${annotation}keyfence: 1 finding (aws-access-key-id: 1) in 3 commits, 1 file (10 B, 1 ms)\n`, 1, json);
     const r = runAction(dir, 'pull_request', { pull_request: { base: { sha: 'HEAD' }, head: { sha: 'HEAD' } } }, {}, fake.bin);
     expect(r.code).toBe(1);
     expect(r.outputs).toEqual({ findings: '1', 'exit-code': '1' });
@@ -231,7 +266,7 @@ describe('scripts/action.sh chooses the commits to scan from the event', () => {
     const after = git(dir, 'rev-parse', 'HEAD');
     let fake = recordingBin();
     runAction(dir, 'push', { before, after, repository: { default_branch: 'main' } }, {}, fake.bin);
-    expect(fake.calls()[0]).toEqual(['scan', '--history', `${before}..${after}`, '--format', 'github', '--no-color']);
+    expect(fake.calls()[0]).toEqual(['scan', '--history', `${before}..${after}`, ...REPORTS]);
     fake = recordingBin();
     runAction(dir, 'push', { before: '0'.repeat(40), after, repository: { default_branch: 'main' } }, {}, fake.bin);
     expect(fake.calls()[0]!.slice(0, 3)).toEqual(['scan', '--history', after]);
@@ -247,7 +282,7 @@ describe('scripts/action.sh chooses the commits to scan from the event', () => {
     expect(fake.calls()[0]!.slice(0, 3)).toEqual(['scan', '--history', 'HEAD~0..HEAD']);
     fake = recordingBin();
     runAction(dir, 'pull_request', { pull_request: { base: { sha: 'a' }, head: { sha: 'b' } } }, { mode: 'tree' }, fake.bin);
-    expect(fake.calls()[0]).toEqual(['scan', '--format', 'github', '--no-color']);
+    expect(fake.calls()[0]).toEqual(['scan', ...REPORTS]);
     const r = runAction(dir, 'workflow_dispatch', {}, { mode: 'history' }, fake.bin);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('::error title=keyfence::mode history needs a pull_request or push event, or a range');

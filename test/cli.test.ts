@@ -81,7 +81,8 @@ describe('keyfence scan (CLI)', () => {
       ['bad format', ['scan', '-f', 'xml'], /^keyfence: Invalid values:.*format.*\n$/s],
       ['bad size', ['scan', '--max-file-size', '-3'], /^keyfence: --max-file-size must be a positive number of bytes\n$/],
       ['no command', [], /^keyfence: Say what to do/],
-      ['unknown command', ['scna'], /^keyfence: Unknown argument: scna\n$/],
+      ['unknown command', ['scna'], /^keyfence: unknown command "scna"; did you mean scan\?\n$/],
+      ['unknown command, nothing close', ['frobnicate'], /^keyfence: Unknown argument: frobnicate\n$/],
     ];
     for (const [name, argv, message] of cases) {
       it(name, async () => {

@@ -53,6 +53,12 @@ describe('the hook fast path (no yargs)', () => {
     ['scan', 'src'],
     ['scan', '-'],
     ['scan', '--staged', '--no-redact'],
+    ['scan', '--staged=1'],
+    ['scan', '--staged', '--redact=50'],
+    ['scan', '--staged', '--redact'],
+    ['scan', '--staged', '--exit-code', '3'],
+    ['scan', '--staged', '--report', 'json'],
+    ['scan', '--staged', '--color', '--no-color'],
     ['scan', '--staged', '--max-file-size', '10'],
     ['scan', '--format=json', '--staged'],
     ['scan', '--staged', '--format', 'xml'],
@@ -77,5 +83,11 @@ describe('the hook fast path (no yargs)', () => {
     const bad = await run(['scan', '--staged', '--format', 'xml'], io);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/^keyfence: [^]*xml/);
+    // What the fast path leaves alone is checked as strictly as on the yargs path.
+    for (const argv of [['scan', '--staged=1'], ['scan', '--staged', '--color', '--no-color'], ['scan', '--staged', '--redact=yes']]) {
+      const r = await run(argv, io);
+      expect(r.exitCode, argv.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^keyfence: [^\n]+\n$/);
+    }
   });
 });

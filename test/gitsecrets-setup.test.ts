@@ -125,6 +125,8 @@ describe('keyfence baseline sees the same git-secrets rules as keyfence scan', (
     expect(b.exitCode).toBe(0);
     const r = await run(['scan', '--baseline', '.keyfence-baseline.json'], { cwd: s.dir, env: s.env });
     expect(r.exitCode).toBe(0);
-    expect((await run(['scan'], { cwd: s.dir, env: s.env })).exitCode).toBe(1);
+    // At its default place the baseline applies without --baseline too (issue 10.7).
+    expect((await run(['scan'], { cwd: s.dir, env: s.env })).exitCode).toBe(0);
+    expect((await run(['baseline', '--output', 'other.json'], { cwd: s.dir, env: s.env })).exitCode).toBe(0);
   });
 });

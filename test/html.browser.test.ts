@@ -70,6 +70,39 @@ describe('html report in headless chromium', () => {
     expect(await page.title()).toBe('keyfence report: 10 findings');
     expect(await page.locator('#summary .card').first().innerText()).toContain('10');
 
+    // What was audited, when, by which command: in view, not only in the source.
+    const scanInfo = await page.locator('#scan').innerText();
+    expect(scanInfo).toMatch(/Mode\s+no-git/);
+    expect(scanInfo).toMatch(/Command\s+keyfence scan --no-git \. --format html --output /);
+    expect(scanInfo).toMatch(/Date\s+20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    expect(await page.locator('#findings-table tbody tr td.fix').first().isVisible()).toBe(true);
+    // Paths break only at "/" (never inside a name), even in a narrow window.
+    await page.setViewportSize({ width: 700, height: 900 });
+    const pathLines = await page.locator('#findings-table tbody td.path').evaluateAll((tds) =>
+      tds.map((td) => {
+        const r = document.createRange();
+        const words: string[] = [];
+        let top = -1;
+        let current = '';
+        for (const node of Array.from(td.childNodes)) {
+          if (node.nodeType !== Node.TEXT_NODE) continue;
+          const text = node.textContent ?? '';
+          for (let i = 0; i < text.length; i++) {
+            r.setStart(node, i);
+            r.setEnd(node, i + 1);
+            const y = Math.round(r.getBoundingClientRect().top);
+            if (top !== -1 && y > top + 2) { words.push(current); current = ''; }
+            top = y;
+            current += text[i];
+          }
+        }
+        words.push(current);
+        return words;
+      }),
+    );
+    for (const lines of pathLines) for (const line of lines.slice(0, -1)) expect(line.endsWith('/'), lines.join('|')).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 900 });
+
     const dirBars = await page.locator('#chart-dirs g.bar').evaluateAll((gs) => gs.map((g) => [g.getAttribute('data-label'), Number(g.getAttribute('data-count'))]));
     expect(dirBars).toEqual([['config/', 6], ['(top level)', 2], ['deploy/', 2]]);
     const ruleBars = await page.locator('#chart-rules g.bar').evaluateAll((gs) => gs.map((g) => [g.getAttribute('data-label'), Number(g.getAttribute('data-count'))]));

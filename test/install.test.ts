@@ -4,25 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeKeyId } from '../src/rules/examples.js';
 import { BIN, WORKTREE, bin, commit, git, gitTry, secretFile, tempDir, tempRepo, write } from './gitRepo.js';
-
-/** A repo with one clean commit and keyfence's hooks installed by the built bin. */
-function installed(repo = tempRepo(), args: string[] = []): string {
-  write(repo, 'README.md', '# app\n');
-  git(repo, 'add', '.');
-  commit(repo, 'init');
-  const r = bin(repo, ['install', ...args]);
-  if (r.status !== 0) throw new Error(r.stderr);
-  return repo;
-}
-
-const commits = (repo: string) => Number(git(repo, 'rev-list', '--count', '--all').trim() || '0');
-
-/** Tries `git commit -m msg` with hooks on; returns git's result and whether a commit was made. */
-function tryCommit(repo: string, msg = 'change', env: NodeJS.ProcessEnv = {}) {
-  const before = commits(repo);
-  const r = gitTry(repo, ['commit', '-q', '-m', msg], env);
-  return { ...r, committed: commits(repo) > before };
-}
+import { asDevDependency, commits, expectPushBlocked, installed, tryCommit } from './installHelpers.js';
 
 describe('keyfence install: the hooks block commits that add secrets', () => {
   it('installs pre-commit and commit-msg in .git/hooks; blocks a staged key, lets a clean commit through', () => {
@@ -136,7 +118,7 @@ describe('keyfence install: the hooks block commits that add secrets', () => {
     mkdirSync(path.dirname(hook), { recursive: true });
     writeFileSync(hook, original, { mode: 0o755 });
     const out = installed(repo);
-    expect(bin(out, ['install']).stdout).toContain('updated .git/hooks/pre-commit');
+    expect(bin(out, ['install']).stdout).toContain('keyfence: .git/hooks/pre-commit is up to date');
     write(repo, 'a.txt', 'a\n');
     git(repo, 'add', '.');
     const clean = tryCommit(repo);
@@ -181,6 +163,7 @@ describe('keyfence install: the hooks block commits that add secrets', () => {
     const hr = spawnSync(process.execPath, [path.join(WORKTREE, 'node_modules', 'husky', 'bin.js')], { cwd: repo, encoding: 'utf8' });
     expect(hr.status, hr.stderr).toBe(0);
     expect(git(repo, 'config', 'core.hooksPath').trim()).toBe('.husky/_');
+    asDevDependency(repo);
     installed(repo);
     const text = readFileSync(path.join(repo, '.husky', 'pre-commit'), 'utf8');
     expect(text.startsWith('echo husky-user-line >&2\n# >>> keyfence >>>')).toBe(true);
@@ -247,11 +230,7 @@ describe('keyfence install: the hooks block commits that add secrets', () => {
     write(repo, 'b.txt', 'b\n');
     git(repo, 'add', '.');
     commit(repo, 'more work');
-    const blocked = gitTry(repo, ['push', '-q', 'origin', 'main']);
-    expect(blocked.status).not.toBe(0);
-    expect(blocked.stdout + blocked.stderr).toContain('creds.ini:2:');
-    expect(blocked.stderr).toContain('keyfence: push blocked: the commits being pushed add the secret(s) listed above.');
-    expect(blocked.stderr).toContain('git push --no-verify');
+    expect(expectPushBlocked(repo).stderr).toContain('git push --no-verify');
     expect(git(remote, 'rev-list', '--count', 'main').trim()).toBe('1');
 
     git(repo, 'checkout', '-q', '-b', 'clean', 'origin/main');

@@ -20,6 +20,11 @@ function fakeTty(): Writable & { isTTY: boolean; columns: number; written: () =>
 
 const stats = (over: Partial<ScanStats>): ScanStats => ({ ...emptyStats(), ...over });
 const tick = () => new Promise((r) => setTimeout(r, 50));
+/** Waits (up to 5 s: the bar's first draw loads cli-progress, slow on a busy machine) until `text` is written. */
+async function written(tty: { written: () => string }, text: string): Promise<string> {
+  for (const end = Date.now() + 5000; !tty.written().includes(text) && Date.now() < end; ) await tick();
+  return tty.written();
+}
 
 describe('progressFigures', () => {
   it('files done (scanned, binary, skipped) of the total, and MB/s', () => {
@@ -44,8 +49,7 @@ describe('progress bar', () => {
     expect(tty.written()).toBe('');
     t = 2000;
     p.update(stats({ filesScanned: 50, filesTotal: 100, bytesScanned: 4 * 1024 * 1024 }));
-    await tick();
-    expect(tty.written()).toContain('50/100 files | 2.0 MB/s');
+    expect(await written(tty, '50/100 files')).toContain('50/100 files | 2.0 MB/s');
     expect(tty.written()).toMatch(/keyfence \[█+░+\] 50%/);
     p.stop();
     p.stop();
@@ -57,7 +61,7 @@ describe('progress bar', () => {
     const p = createProgress({ stream: tty, now: () => t, delayMs: 10 });
     t = 1000;
     p.update(stats({ commitsScanned: 12, bytesScanned: 0 }));
-    await tick();
+    await written(tty, '12 commits');
     p.stop();
     expect(tty.written()).toContain('keyfence scanning | 12 commits | 0.0 MB/s');
   });
@@ -98,9 +102,7 @@ describe('progress bar fed in place', () => {
     p.update(live);
     t = 1500;
     live.filesScanned = 640;
-    await tick();
-    await tick();
-    expect(tty.written()).toContain('640/1000 files');
+    expect(await written(tty, '640/1000 files')).toContain('640/1000 files');
     p.stop();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, csvReport, CSV_COLUMNS } from '../src/report/csv.js';
+import { CSV_BOM, csvField, csvReport, CSV_COLUMNS } from '../src/report/csv.js';
 import { escapeData, escapeProperty, githubReport } from '../src/report/github.js';
 import { junitReport, xmlEscape } from '../src/report/junit.js';
 import { excerptOf } from '../src/report/excerpt.js';
@@ -129,13 +129,16 @@ function parseCsv(text: string): string[][] {
 
 describe('csv', () => {
   it('is RFC 4180: header, one row per finding, CRLF, quotes doubled', () => {
-    const rows = parseCsv(csvReport(reportResult));
+    const csv = csvReport(reportResult);
+    // A UTF-8 byte order mark first, so spreadsheets read "…" as UTF-8 (not "â€¦").
+    expect(csv.startsWith(`${CSV_BOM}rule_id,`)).toBe(true);
+    const rows = parseCsv(csv.slice(1));
     expect(rows[0]).toEqual([...CSV_COLUMNS]);
     expect(rows).toHaveLength(1 + reportResult.findings.length);
     for (const r of rows) expect(r).toHaveLength(CSV_COLUMNS.length);
     const third = Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, rows[3]![i]]));
     expect(third).toMatchObject({ rule_id: 'aws-access-key-id', path: 'deploy/my "odd", path.yml', line: '12', column: '24', end_column: '44', commit: '0123456789abcdef0123456789abcdef01234567', excerpt: `AWS_ACCESS_KEY_ID: "ASIA…(redacted)" # <ci> & 'deploy'` });
-    expect(parseCsv(csvReport(cleanResult))).toEqual([[...CSV_COLUMNS]]);
+    expect(parseCsv(csvReport(cleanResult).slice(1))).toEqual([[...CSV_COLUMNS]]);
   });
   it('quotes CR and LF, and defuses spreadsheet formulas', () => {
     expect(csvField('a\r\nb')).toBe('"a\r\nb"');
@@ -143,6 +146,11 @@ describe('csv', () => {
     expect(csvField('=HYPERLINK("http://evil")')).toBe(`"'=HYPERLINK(""http://evil"")"`);
     expect(csvField('-12', false)).toBe('-12');
     expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
+  });
+  it('defuses formulas after a ";" too (semicolon-locale spreadsheets split cells there)', () => {
+    expect(csvField('a;=cmd|"/c calc"!A0')).toBe(`"a;'=cmd|""/c calc""!A0"`);
+    expect(csvField('x;+1;-2;@S;\tT')).toBe(`"x;'+1;'-2;'@S;'\tT"`);
+    expect(csvField('a;b')).toBe('"a;b"');
   });
 });
 

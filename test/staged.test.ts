@@ -179,9 +179,18 @@ describe('keyfence scan --staged', () => {
     expect(r.stderr).toBe('keyfence: git is not installed (or not on PATH)\n');
   });
 
-  it('refuses --staged with paths or with --history (exit 2)', async () => {
+  it('--staged PATH… scans only the staged changes under those paths (relative to where it runs)', async () => {
     const repo = tempRepo();
-    expect((await cli(repo, 'scan', '--staged', 'src')).stderr).toMatch(/^keyfence: --staged takes no paths/);
+    write(repo, 'src/app.env', secretFile().text);
+    write(repo, 'other/b.env', secretFile().text);
+    git(repo, 'add', '.');
+    expect((await scanJson(repo, '--staged', 'src')).findings.map((f) => f.path)).toEqual(['src/app.env', 'src/app.env']);
+    expect((await scanJson(path.join(repo, 'other'), '--staged', 'b.env')).findings.map((f) => f.path)).toEqual(['other/b.env', 'other/b.env']);
+    expect((await scanJson(repo, '--staged', 'README.md')).exitCode).toBe(0);
+  });
+
+  it('refuses --staged with --history (exit 2)', async () => {
+    const repo = tempRepo();
     const both = await cli(repo, 'scan', '--staged', '--history');
     expect(both.exitCode).toBe(2);
     expect(both.stderr).toBe('keyfence: --staged and --history cannot be combined\n');

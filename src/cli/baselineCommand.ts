@@ -1,16 +1,16 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { baselineOf, pruneBaseline, readBaselineFile, serializeBaseline, withEntries, type BaselineEntry } from '../baseline/baseline.js';
+import { DEFAULT_BASELINE_NAME } from '../config/configuredPlan.js';
 import { displayPath } from '../config/loadConfig.js';
-import { scan, type FragmentSource } from '../scan.js';
-import type { ScanResult } from '../types.js';
+import { escapeControl } from '../report/escapeControl.js';
+import { scan } from '../scan.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import { chooseSource, planScan, statsNotes } from './scanCommand.js';
 import type { ScanArgs } from './scanOptions.js';
 import { countsByRule } from '../report/summary.js';
 
 /** The default baseline file name, at the repository root (or the scan root outside git). */
-export const DEFAULT_BASELINE = '.keyfence-baseline.json';
+export const DEFAULT_BASELINE = DEFAULT_BASELINE_NAME;
 
 export interface BaselineOptions {
   /** --output FILE (relative to cwd). */
@@ -38,18 +38,16 @@ export async function baselineCommand(args: ScanArgs, opts: BaselineOptions, io:
   const shown = displayPath(file, io.cwd);
   const previous = opts.prune ? readBaselineFile(file, shown, true) : undefined;
 
-  // Exactly the scan command's source, including any post-pass a source asks for (history dedupe).
-  const source: FragmentSource & { finish?: (r: ScanResult) => ScanResult } = chooseSource(args, io, plan);
-  let result = await scan(source, plan.rules, plan.stages);
-  if (source.finish) result = source.finish(result);
-  let stderr = statsNotes(result);
+  // Exactly the scan command's source (scan() applies its post-pass, e.g. history dedupe).
+  const result = await scan(chooseSource(args, io, plan), plan.rules, plan.stages);
+  const stderr = statsNotes(result);
 
   let text: string;
   let stdout: string;
   if (previous) {
     const { kept, stale } = pruneBaseline(previous, [...result.findings, ...result.suppressed]);
     text = serializeBaseline(withEntries(previous, kept));
-    stdout = stale.map((e) => `stale  ${e.path}  ${e.ruleId}  ${e.redactedSecret}  ${e.fingerprint}\n`).join('');
+    stdout = stale.map((e) => escapeControl(`stale  ${e.path}  ${e.ruleId}  ${e.redactedSecret}  ${e.fingerprint}`) + '\n').join('');
     stdout += `keyfence: ${stale.length ? `pruned ${stale.length} of ${previous.entries.length} entries (no longer found) from` : `all ${kept.length} entries still match in`} ${shown}\n`;
   } else {
     const baseline = baselineOf(result.findings);
@@ -57,10 +55,12 @@ export async function baselineCommand(args: ScanArgs, opts: BaselineOptions, io:
     const n = baseline.entries.length;
     stdout = `keyfence: wrote ${n} ${n === 1 ? 'entry' : 'entries'} to ${shown}${n ? ` (${countByRule(baseline.entries)})` : ''}\n`;
   }
+  // --output may name any path; the config's "baseline" and the default stay inside the repository.
+  const { writeFileSafely } = await import('../io/writeFileSafely.js');
   try {
-    await writeFile(file, text);
+    await writeFileSafely(file, text, opts.output !== undefined ? { root: io.cwd, named: true } : { root: plan.location.root });
   } catch (err) {
-    throw new UsageError(`cannot write baseline to ${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`cannot write baseline to ${shown}: ${(err as Error).message}`);
   }
   return { exitCode: EXIT.clean, stdout, stderr };
 }

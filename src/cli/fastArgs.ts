@@ -14,7 +14,8 @@ function aliases(): Map<string, string> {
  * pre-commit budget). Returns exactly the ScanArgs yargs would produce for the same argv, or
  * null for anything it does not handle (other commands or options, paths, `--opt=value` forms,
  * repeated options, a missing or invalid choice, help, version): the caller then parses with
- * yargs, which also produces every error message.
+ * yargs, after checkArgs/takeRedact (strictArgs.ts), which produce every error message. So the
+ * fast path is as strict as the slow one: anything it is unsure of goes there.
  */
 export function fastScanArgs(argv: readonly string[]): ScanArgs | null {
   if (argv[0] !== 'scan') return null;

@@ -1,8 +1,9 @@
-import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readFile, readlink, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gitExitError, gitSpawnError } from '../git/exec.js';
+import { writeFileSafely } from '../io/writeFileSafely.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
+import { keyfenceFunction, removeBlockCommand, selfPaths, shq, type SelfPaths } from './keyfenceFunction.js';
 
 export const BEGIN = '# >>> keyfence >>>';
 export const END = '# <<< keyfence <<<';
@@ -10,9 +11,6 @@ const BACKUP = '.keyfence-backup';
 const SHEBANG = '#!/bin/sh';
 
 export type HookName = 'pre-commit' | 'commit-msg' | 'pre-push';
-
-/** Single-quotes a string for sh. */
-const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** What each hook runs, and what it says when it blocks (`hatch` goes inside sh double quotes: no ", `, \\). */
 const HOOKS: Record<HookName, { run: string; blocked: string; hatch: string }> = {
@@ -27,41 +25,43 @@ const HOOKS: Record<HookName, { run: string; blocked: string; hatch: string }> =
     hatch: 'your message is kept in $1: fix it with git commit -e -F $1, or commit anyway with git commit --no-verify.',
   },
   'pre-push': {
-    run: 'keyfence_hook scan --pre-push "$1" --quiet',
+    // git writes the refs being pushed on stdin, once: keyfence reads a copy, and the rest of
+    // the hook (git lfs pre-push …) gets the same lines again (see hookBlock).
+    run: 'printf \'%s\\n\' "$kf_refs" | keyfence_hook scan --pre-push "$1" --quiet',
     blocked: 'push blocked: the commits being pushed add the secret(s) listed above.',
     hatch: 'to push anyway: git push --no-verify (nothing is lost: your commits are unchanged).',
   },
 };
 
-/** Where the keyfence running now lives: the hooks call it by this absolute path first. */
-export function selfPaths(): { node: string; bin: string } {
-  return { node: process.execPath, bin: fileURLToPath(new URL('../../bin/keyfence.js', import.meta.url)) };
+/** Where the hook file is and whether it can be committed (then it holds no machine's paths). */
+export interface BlockPlace {
+  /** The hook file as messages name it (relative to the repository root when inside it). */
+  shown: string;
+  /** The keyfence that ran install, for hook files that are never committed; none for .husky/ and other work-tree dirs. */
+  self?: SelfPaths;
 }
 
 /**
- * The sh block keyfence puts in a hook, between BEGIN and END so uninstall finds it. It runs the
- * keyfence that ran `install` (absolute paths of node and bin/keyfence.js), else
- * node_modules/.bin/keyfence, else keyfence on PATH — never npx, so a hook never downloads.
- * It fails closed: findings (exit 1) or any keyfence failure (missing, crashed, exit 2) stop
- * the commit or push with one line saying why and the --no-verify escape hatch. Safe under
- * `sh -e` (husky runs hooks that way).
+ * The sh block keyfence puts in a hook, between BEGIN and END so uninstall finds it. It runs
+ * keyfence as keyfenceFunction finds it (the repository's node_modules/.bin, then — in a hook
+ * file outside the work tree only — the keyfence that ran install, then PATH; never npx), so
+ * a committed hook file (.husky/…) is byte-identical on every machine. It fails closed:
+ * findings (exit 1) or any keyfence failure (missing, crashed, exit 2) stop the commit or push
+ * with one line saying why and the --no-verify escape hatch; a missing keyfence also names the
+ * hook file and the command that removes the block. The pre-push block reads the refs on
+ * stdin once, hands keyfence a copy and gives the rest of the hook the same lines on its
+ * stdin. Safe under `sh -e` (husky runs hooks that way).
  */
-export function hookBlock(hook: HookName, self = selfPaths()): string {
+export function hookBlock(hook: HookName, place: BlockPlace): string {
   const h = HOOKS[hook];
   const what = hook === 'pre-push' ? 'the commits being pushed' : hook === 'commit-msg' ? 'the commit message' : 'the staged changes';
   const verb = hook === 'pre-push' ? 'push' : 'commit';
+  const refs = hook === 'pre-push';
   return [
     `${BEGIN} added by \`keyfence install\`; \`keyfence uninstall\` removes this block`,
-    `kf_node=${shq(self.node)}`,
-    `kf_js=${shq(self.bin)}`,
-    'keyfence_hook() {',
-    '  if [ -f "$kf_js" ] && [ -x "$kf_node" ]; then "$kf_node" "$kf_js" "$@"',
-    '  elif [ -f "$kf_js" ] && command -v node >/dev/null 2>&1; then node "$kf_js" "$@"',
-    '  elif [ -x node_modules/.bin/keyfence ]; then node_modules/.bin/keyfence "$@"',
-    '  elif command -v keyfence >/dev/null 2>&1; then keyfence "$@"',
-    '  else echo "keyfence: not found (not at $kf_js, nor in node_modules/.bin, nor on PATH)" >&2; return 127',
-    '  fi',
-    '}',
+    ...keyfenceFunction({ self: place.self, hookFile: place.shown, removal: removeBlockCommand(place.shown) }),
+    // $(cat) drops the trailing newline git ends the last line with; the here-document puts it back.
+    ...(refs ? ['kf_refs=$(cat)'] : []),
     'kf_status=0',
     `${h.run} || kf_status=$?`,
     'if [ "$kf_status" -ne 0 ]; then',
@@ -71,6 +71,7 @@ export function hookBlock(hook: HookName, self = selfPaths()): string {
     `  echo "keyfence: ${h.hatch}" >&2`,
     '  exit 1',
     'fi',
+    ...(refs ? ['if [ -n "$kf_refs" ]; then exec 0<<KF_REFS', '$kf_refs', 'KF_REFS', 'else exec 0</dev/null', 'fi'] : []),
     END,
   ].join('\n');
 }
@@ -90,15 +91,26 @@ const SHELL = /^#!\s*(?:\/usr\/bin\/env\s+)?(?:\S*\/)?(?:sh|bash|dash|zsh|ksh|as
 
 /** What install does to one hook file. */
 type Plan =
-  | { action: 'create' | 'update' | 'chain' | 'append'; file: string; text: string }
-  | { action: 'replace'; file: string; text: string; backup: string }
+  | { action: 'create' | 'update' | 'chain' | 'append' | 'prepend' | 'unchanged'; file: string; text: string }
+  | { action: 'replace'; file: string; text: string }
   | { action: 'refuse'; file: string; why: string };
 
-async function readIfExists(file: string): Promise<string | undefined> {
+/** A hook file as install finds it: its text, and whether it is a symlink or not executable. */
+interface Found {
+  text?: string;
+  symlink?: string;
+  mode?: number;
+}
+
+async function readHook(file: string): Promise<Found> {
   try {
-    return await readFile(file, 'utf8');
+    const st = await lstat(file);
+    if (st.isSymbolicLink()) return { symlink: await readlink(file) };
+    if (!st.isFile()) throw new UsageError(`${file} is not a regular file; nothing was installed`);
+    return { text: await readFile(file, 'utf8'), mode: st.mode & 0o777 };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (err instanceof UsageError) throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code}`);
   }
 }
@@ -111,23 +123,43 @@ async function isDir(p: string): Promise<boolean> {
   }
 }
 
+/** After a leading `#!` line, if any: where a block goes to run before everything else. */
+function afterShebang(text: string): number {
+  if (!text.startsWith('#!')) return 0;
+  const nl = text.indexOf('\n');
+  return nl === -1 ? text.length : nl + 1;
+}
+
 /**
- * Decides what to do with one hook file. Husky files (plain sh, no shebang needed) get the
- * block appended. A git hook that does not exist is created; one that has the block gets it
- * updated in place; an sh-family script gets the block inserted after its shebang, so keyfence
- * runs first and the user's commands still run after it (chained); anything else is refused
- * unless `force`, which moves it aside to <hook>.keyfence-backup (restored by uninstall).
+ * Decides what to do with one hook file. A hook that has the block gets it updated in place
+ * (`unchanged` when it is already the same). Husky files (plain sh, no shebang needed) get the
+ * block appended, except pre-push, whose block goes first so it sees the refs on stdin before
+ * anything else reads them. A git hook that does not exist is created; an sh-family script gets
+ * the block inserted after its shebang, so keyfence runs first and the user's commands still run
+ * after it (chained); anything else — another language, or a symlink (keyfence never writes
+ * through one, it may point into a committed file) — is refused unless `force`, which keeps it
+ * as <hook>.keyfence-backup (restored by uninstall).
  */
-export function planHook(file: string, existing: string | undefined, block: string, husky: boolean, force: boolean): Plan {
+export function planHook(file: string, f: Found, block: string, husky: boolean, force: boolean, hook: HookName): Plan {
+  if (f.symlink !== undefined) {
+    if (force) return { action: 'replace', file, text: `${husky ? '' : `${SHEBANG}\n`}${block}\n` };
+    return { action: 'refuse', file, why: `a symbolic link (to ${f.symlink}), and keyfence never writes through one` };
+  }
+  const existing = f.text;
   if (existing !== undefined) {
     const rest = withoutBlock(existing);
     if (rest !== undefined) {
       const start = existing.indexOf(BEGIN);
-      return { action: 'update', file, text: existing.slice(0, start) + block + '\n' + existing.slice(start + (existing.length - rest.length)) };
+      const text = existing.slice(0, start) + block + '\n' + existing.slice(start + (existing.length - rest.length));
+      return { action: text === existing ? 'unchanged' : 'update', file, text };
     }
   }
   if (husky) {
     if (existing === undefined || existing.trim() === '') return { action: 'create', file, text: `${block}\n` };
+    if (hook === 'pre-push') {
+      const at = afterShebang(existing);
+      return { action: 'prepend', file, text: `${existing.slice(0, at)}${at && !existing.slice(0, at).endsWith('\n') ? '\n' : ''}${block}\n${existing.slice(at)}` };
+    }
     return { action: 'append', file, text: `${existing}${existing.endsWith('\n') ? '' : '\n'}${block}\n` };
   }
   if (existing === undefined || existing.trim() === '') return { action: 'create', file, text: `${SHEBANG}\n${block}\n` };
@@ -138,7 +170,7 @@ export function planHook(file: string, existing: string | undefined, block: stri
     const tail = nl === -1 ? '' : existing.slice(nl + 1);
     return { action: 'chain', file, text: `${head}${block}\n${tail}` };
   }
-  if (force) return { action: 'replace', file, text: `${SHEBANG}\n${block}\n`, backup: file + BACKUP };
+  if (force) return { action: 'replace', file, text: `${SHEBANG}\n${block}\n` };
   const kind = firstLine.startsWith('#!') ? `a ${firstLine.slice(2).trim()} script` : 'not a shell script (no #! line)';
   return { action: 'refuse', file, why: `${kind}, so keyfence cannot chain to it` };
 }
@@ -150,7 +182,14 @@ interface HookLocation {
   husky: boolean;
   /** The git hooks dir (core.hooksPath when set), also searched by uninstall. */
   gitDir: string;
+  /** The repository's (common) git directory: install's lock lives there. */
+  commonDir: string;
 }
+
+const inside = (dir: string, p: string): boolean => {
+  const r = path.relative(dir, p);
+  return r === '' || (!r.startsWith('..') && !path.isAbsolute(r));
+};
 
 /**
  * Where git will run hooks from: `git rev-parse --git-path hooks` honors core.hooksPath and
@@ -159,12 +198,13 @@ interface HookLocation {
  */
 async function locate(cwd: string): Promise<HookLocation> {
   const repo = await simpleGitAt(cwd);
-  const out = (await oneLineErrors('rev-parse', repo.revparse(['--show-toplevel', '--git-path', 'hooks']))).split('\n');
+  const out = (await oneLineErrors('rev-parse', repo.revparse(['--show-toplevel', '--git-path', 'hooks', '--git-common-dir']))).split('\n');
   const root = out[0]!.trim();
   const gitDir = path.resolve(cwd, out[1]!.trim());
+  const commonDir = path.resolve(cwd, out[2]!.trim());
   const huskyDir = path.join(root, '.husky');
   const husky = await isDir(huskyDir);
-  return { root, dir: husky ? huskyDir : gitDir, husky, gitDir };
+  return { root, dir: husky ? huskyDir : gitDir, husky, gitDir, commonDir };
 }
 
 /** simple-git for install's few, non-hot-path git calls (loaded only here). */
@@ -186,67 +226,164 @@ async function oneLineErrors<T>(command: string, p: Promise<T>): Promise<T> {
 
 const rel = (root: string, p: string) => path.relative(root, p).split(path.sep).join('/') || p;
 
-/** `keyfence install [--pre-push] [--force]`: see planHook. Refuses (exit 2) before writing anything. */
+/** How messages (and the hook's own not-found message) name a hook file. */
+const shownPath = (root: string, file: string) => (inside(root, file) ? rel(root, file) : file);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs `fn` holding `<git common dir>/keyfence-install.lock`, so concurrent installs and
+ * uninstalls of one repository take turns: each reads the hooks only after the one before has
+ * written them, and none loses what another (or the user) put there. A lock left by a crashed
+ * run is taken over after 30 s.
+ */
+async function withInstallLock<T>(loc: HookLocation, fn: () => Promise<T>): Promise<T> {
+  const lock = path.join(loc.commonDir, 'keyfence-install.lock');
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      const h = await open(lock, 'wx');
+      await h.writeFile(`${process.pid}\n`);
+      await h.close();
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new UsageError(`cannot create ${lock}: ${(err as NodeJS.ErrnoException).code}`);
+      const age = await stat(lock).then((st) => Date.now() - st.mtimeMs, () => 0);
+      if (age > 30_000) await unlink(lock).catch(() => undefined);
+      else if (Date.now() > deadline) throw new UsageError(`another keyfence install or uninstall holds ${lock}; if none is running, delete that file`);
+      else await sleep(20 + Math.random() * 40);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await unlink(lock).catch(() => undefined);
+  }
+}
+
+/**
+ * Moves a hook aside to the first free <hook>.keyfence-backup[.N] without ever replacing a file
+ * there (link fails on an existing name), and returns its name.
+ */
+async function backUp(file: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const backup = `${file}${BACKUP}${n === 1 ? '' : `.${n}`}`;
+    try {
+      await link(file, backup);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw new UsageError(`cannot keep ${file} as ${backup}: ${(err as NodeJS.ErrnoException).code}`);
+    }
+    await unlink(file);
+    return backup;
+  }
+}
+
+/** The newest <hook>.keyfence-backup[.N] there is, if any. */
+async function newestBackup(file: string): Promise<string | undefined> {
+  let newest: string | undefined;
+  for (let n = 1; ; n++) {
+    const backup = `${file}${BACKUP}${n === 1 ? '' : `.${n}`}`;
+    if (!(await lstat(backup).then(() => true, () => false))) return newest;
+    newest = backup;
+  }
+}
+
+/** Writes a hook file atomically (never through a symlink), keeping its permission bits. */
+async function writeHook(file: string, text: string, mode: number): Promise<void> {
+  try {
+    await writeFileSafely(file, text, { root: path.dirname(file), named: true, mode });
+  } catch (err) {
+    throw new UsageError(`cannot write ${file}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * `keyfence install [--pre-push] [--force]`: see planHook. Refuses (exit 2) before writing
+ * anything. Never destroys what it finds: each file is replaced atomically (temp + rename)
+ * under a repository-wide lock, keeps its permission bits (a hook disabled with chmod -x stays
+ * disabled, with a note), and a replaced hook is kept under a backup name no other is using.
+ */
 export async function installCommand(opts: { force?: boolean; prePush?: boolean }, io: RunIO): Promise<RunResult> {
   const loc = await locate(io.cwd);
   const hooks: HookName[] = opts.prePush ? ['pre-commit', 'commit-msg', 'pre-push'] : ['pre-commit', 'commit-msg'];
-  const plans: Plan[] = [];
-  for (const hook of hooks) {
-    const file = path.join(loc.dir, hook);
-    plans.push(planHook(file, await readIfExists(file), hookBlock(hook), loc.husky, Boolean(opts.force)));
-  }
-  const refused = plans.filter((p): p is Extract<Plan, { action: 'refuse' }> => p.action === 'refuse');
-  if (refused.length) {
-    const r = refused[0]!;
-    throw new UsageError(`${rel(loc.root, r.file)} already exists and is ${r.why}; nothing was installed. Call keyfence from it yourself, or rerun with --force to replace it (it is kept as ${path.basename(r.file)}${BACKUP})`);
-  }
+  // A hook file inside the work tree (.husky/, a tracked core.hooksPath) may be committed: it
+  // must be the same on every machine, so it names no path of this one.
+  const portable = inside(loc.root, loc.dir) && !inside(loc.commonDir, loc.dir);
   await mkdir(loc.dir, { recursive: true });
-  const lines: string[] = [];
-  for (const p of plans) {
-    if (p.action === 'refuse') continue;
-    if (p.action === 'replace') await rename(p.file, p.backup);
-    await writeFile(p.file, p.text);
-    await chmod(p.file, 0o755);
-    const what = {
-      create: 'installed',
-      update: 'updated',
-      chain: 'chained (runs before the existing hook)',
-      append: 'added to',
-      replace: `replaced (the old hook is kept as ${path.basename(p.file)}${BACKUP})`,
-    }[p.action];
-    lines.push(`keyfence: ${what} ${rel(loc.root, p.file)}`);
-  }
-  let stderr = '';
-  if (loc.husky) {
-    const hooksPath = (await (await simpleGitAt(loc.root)).getConfig('core.hooksPath').catch(() => undefined))?.value ?? '';
-    if (!hooksPath.startsWith('.husky')) stderr = 'keyfence: note: git does not run .husky/ hooks until husky is set up (core.hooksPath is not .husky/_): run npx husky, or npm install if husky is in your prepare script\n';
-  }
-  return { exitCode: EXIT.clean, stdout: `${lines.join('\n')}\n`, stderr };
+  return withInstallLock(loc, async () => {
+    const plans: { plan: Plan; found: Found }[] = [];
+    for (const hook of hooks) {
+      const file = path.join(loc.dir, hook);
+      const found = await readHook(file);
+      const block = hookBlock(hook, { shown: shownPath(loc.root, file), ...(portable ? {} : { self: selfPaths() }) });
+      plans.push({ plan: planHook(file, found, block, loc.husky, Boolean(opts.force), hook), found });
+    }
+    const refused = plans.map((p) => p.plan).filter((p): p is Extract<Plan, { action: 'refuse' }> => p.action === 'refuse');
+    if (refused.length) {
+      const r = refused[0]!;
+      throw new UsageError(`${rel(loc.root, r.file)} already exists and is ${r.why}; nothing was installed. Call keyfence from it yourself, or rerun with --force to replace it (it is kept as ${path.basename(r.file)}${BACKUP})`);
+    }
+    const lines: string[] = [];
+    let stderr = '';
+    for (const { plan: p, found } of plans) {
+      if (p.action === 'refuse') continue;
+      const shown = rel(loc.root, p.file);
+      if (p.action === 'unchanged') {
+        lines.push(`keyfence: ${shown} is up to date`);
+        continue;
+      }
+      let backup = '';
+      if (p.action === 'replace') backup = path.basename(await backUp(p.file));
+      const mode = found.mode ?? 0o755;
+      await writeHook(p.file, p.text, mode);
+      if (!loc.husky && (mode & 0o111) === 0) {
+        stderr += `keyfence: note: ${shown} is not executable, so git does not run it (left so, as it was: chmod +x ${shown} to turn it on)\n`;
+      }
+      const what = {
+        create: 'installed',
+        update: 'updated',
+        chain: 'chained (runs before the existing hook)',
+        append: 'added to',
+        prepend: 'added to (first, so it sees the refs before the rest of the hook)',
+        replace: `replaced (the old hook is kept as ${backup})`,
+      }[p.action];
+      lines.push(`keyfence: ${what} ${shown}`);
+    }
+    if (loc.husky) {
+      const hooksPath = (await (await simpleGitAt(loc.root)).getConfig('core.hooksPath').catch(() => undefined))?.value ?? '';
+      if (!hooksPath.startsWith('.husky')) stderr += 'keyfence: note: git does not run .husky/ hooks until husky is set up (core.hooksPath is not .husky/_): run npx husky, or npm install if husky is in your prepare script\n';
+    }
+    return { exitCode: EXIT.clean, stdout: `${lines.join('\n')}\n`, stderr };
+  });
 }
 
 /** `keyfence uninstall`: removes keyfence's blocks (and files that held nothing else), restores backups. */
 export async function uninstallCommand(io: RunIO): Promise<RunResult> {
   const loc = await locate(io.cwd);
   const dirs = [...new Set([loc.dir, loc.gitDir])];
-  const lines: string[] = [];
-  for (const dir of dirs) {
-    for (const hook of Object.keys(HOOKS) as HookName[]) {
-      const file = path.join(dir, hook);
-      const text = await readIfExists(file);
-      const rest = text === undefined ? undefined : withoutBlock(text);
-      if (rest !== undefined) {
-        const meaningful = rest.replace(/^#!\/bin\/sh\n/, '').trim();
-        if (meaningful === '') await unlink(file);
-        else await writeFile(file, rest);
-        lines.push(`keyfence: removed keyfence from ${rel(loc.root, file)}${meaningful === '' ? ' (deleted: nothing else was in it)' : ''}`);
-      }
-      const backup = file + BACKUP;
-      if ((await readIfExists(backup)) !== undefined && (await readIfExists(file)) === undefined) {
-        await rename(backup, file);
-        lines.push(`keyfence: restored ${rel(loc.root, file)} from ${path.basename(backup)}`);
+  return withInstallLock(loc, async () => {
+    const lines: string[] = [];
+    for (const dir of dirs) {
+      for (const hook of Object.keys(HOOKS) as HookName[]) {
+        const file = path.join(dir, hook);
+        const found = await readHook(file);
+        const rest = found.text === undefined ? undefined : withoutBlock(found.text);
+        if (rest !== undefined) {
+          const meaningful = rest.replace(/^#!\/bin\/sh\n/, '').trim();
+          if (meaningful === '') await unlink(file);
+          else await writeHook(file, rest, found.mode ?? 0o755);
+          lines.push(`keyfence: removed keyfence from ${rel(loc.root, file)}${meaningful === '' ? ' (deleted: nothing else was in it)' : ''}`);
+        }
+        const backup = await newestBackup(file);
+        if (backup && !(await lstat(file).then(() => true, () => false))) {
+          await link(backup, file);
+          await unlink(backup);
+          lines.push(`keyfence: restored ${rel(loc.root, file)} from ${path.basename(backup)}`);
+        }
       }
     }
-  }
-  if (lines.length === 0) lines.push('keyfence: no keyfence hooks found; nothing to do');
-  return { exitCode: EXIT.clean, stdout: `${lines.join('\n')}\n`, stderr: '' };
+    if (lines.length === 0) lines.push('keyfence: no keyfence hooks found; nothing to do');
+    return { exitCode: EXIT.clean, stdout: `${lines.join('\n')}\n`, stderr: '' };
+  });
 }

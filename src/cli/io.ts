@@ -11,8 +11,15 @@ export interface RunIO {
   stdinBytes?: () => Promise<Buffer>;
   stdoutIsTTY?: boolean;
   stderrIsTTY?: boolean;
+  /** The arguments keyfence was run with (after the command name), for reports that show the command line. */
+  argv?: readonly string[];
   /** Live stderr for progress bars; absent in tests and when output is captured. */
   stderrStream?: NodeJS.WritableStream;
+  /**
+   * Live stdout: when given, a scan's stdout report is written to it piece by piece (stderr so
+   * far first), never built as one string, and RunResult.stdout is empty. Absent in tests.
+   */
+  stdoutStream?: NodeJS.WriteStream;
 }
 
 export interface RunResult {
@@ -32,10 +39,5 @@ export class UsageError extends Error {
   }
 }
 
-/** A problem with what a scan was pointed at (a missing path, an unreadable message file): one line, exit 2. */
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
+// InputError is the engine's (src/errors.ts); re-exported for the CLI's importers.
+export { InputError } from '../errors.js';

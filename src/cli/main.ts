@@ -15,6 +15,7 @@ export async function main(argv: string[]): Promise<number> {
     stdoutIsTTY: process.stdout.isTTY,
     stderrIsTTY: process.stderr.isTTY,
     stderrStream: process.stderr,
+    stdoutStream: process.stdout,
   };
   const result = await run(argv, io);
   if (result.stderr) process.stderr.write(result.stderr);

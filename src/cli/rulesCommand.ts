@@ -1,5 +1,6 @@
 import { loadBuiltinRules } from '../rules/load.js';
 import { EXIT, type RunIO, type RunResult } from './io.js';
+import { escapeControl } from '../report/escapeControl.js';
 
 /**
  * `keyfence rules [--config FILE]`: every rule this repository's scans know, built-in and from
@@ -18,6 +19,6 @@ export async function rulesCommand(format: string, io: RunIO, config?: string): 
   const stdout =
     format === 'json'
       ? `${JSON.stringify(rules, null, 2)}\n`
-      : `${rules.map((r) => `${r.id.padEnd(28)} ${r.enabled ? 'on ' : 'off'}  ${r.description}`).join('\n')}\n`;
+      : `${rules.map((r) => escapeControl(`${r.id.padEnd(28)} ${r.enabled ? 'on ' : 'off'}  ${r.description}`)).join('\n')}\n`; // a config's text drives no terminal
   return { exitCode: EXIT.clean, stdout, stderr: '' };
 }

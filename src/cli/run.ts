@@ -1,26 +1,43 @@
-import { readFileSync } from 'node:fs';
+import { errorText } from '../errors.js';
+import { version } from '../version.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import { fastScanArgs } from './fastArgs.js';
-import { SCAN_OPTIONS, scanArgsFrom } from './scanOptions.js';
+import { FORMATS, SCAN_OPTIONS, scanArgsFrom, type OptionSpec } from './scanOptions.js';
+import { escapeControl } from '../report/escapeControl.js';
 
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+export { version };
 
 /** Scan options that mean nothing for `keyfence baseline` (its --output is the baseline file). */
-const BASELINE_SKIPS = new Set(['format', 'output', 'redact', 'quiet', 'color', 'baseline', 'staged', 'commit-msg', 'pre-push']);
+const BASELINE_SKIPS = new Set(['format', 'output', 'report', 'redact', 'exit-code', 'quiet', 'color', 'baseline', 'staged', 'commit-msg', 'pre-push', 'shard', 'since-state', 'repository']);
 
-/**
- * Known failures print one line and exit 2; anything else is a bug, still one line. A message
- * that spans lines (JSON.parse quotes the text it choked on) is joined into one.
- */
+/** The options of `keyfence baseline`: the scan's, less BASELINE_SKIPS, plus its own. */
+const BASELINE_OPTIONS: Record<string, OptionSpec> = {
+  ...Object.fromEntries(Object.entries(SCAN_OPTIONS).filter(([name]) => !BASELINE_SKIPS.has(name))),
+  output: { type: 'string', alias: 'o', describe: 'Baseline file (default: the config\'s "baseline", else .keyfence-baseline.json at the repository root)' },
+  prune: { type: 'boolean', default: false, describe: 'Only drop (and list) entries that no longer match any finding' },
+};
+
+/** Each command's options, for checkArgs (yargs declares the same). */
+const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
+  scan: SCAN_OPTIONS,
+  baseline: BASELINE_OPTIONS,
+  rules: { format: { type: 'string', alias: 'f', describe: '' }, config: { type: 'string', describe: '' } },
+  install: { force: { type: 'boolean', describe: '' }, 'pre-push': { type: 'boolean', describe: '' } },
+  uninstall: {},
+  merge: {
+    format: { type: 'string', alias: 'f', describe: '' },
+    output: { type: 'string', alias: 'o', describe: '' },
+    quiet: { type: 'boolean', alias: 'q', describe: '' },
+    color: { type: 'boolean', describe: '' },
+  },
+};
+
+/** Known failures print one line and exit 2; anything else is a bug, still one line (see errorText). */
 export function errorResult(err: unknown, io: RunIO): RunResult {
-  const e = err as Error;
-  const known = ['UsageError', 'InputError', 'RuleError', 'GitError', 'ConfigError'].includes(e?.name);
-  const message = (known ? e.message : `internal error: ${e?.message ?? String(err)}`).replace(/\s*\n\s*/g, ' ').trim();
-  const stack = io.env.KEYFENCE_DEBUG && e?.stack ? `${e.stack}\n` : '';
-  return { exitCode: EXIT.error, stdout: '', stderr: `keyfence: ${message}\n${stack}` };
+  // One line, and a path or value quoted from scanned data cannot drive the terminal.
+  const text = errorText(err, io.env);
+  const nl = text.indexOf('\n');
+  return { exitCode: EXIT.error, stdout: '', stderr: `${escapeControl(text.slice(0, nl))}${text.slice(nl)}` };
 }
 
 /**
@@ -28,6 +45,7 @@ export function errorResult(err: unknown, io: RunIO): RunResult {
  * exit code. Nothing here writes to the process's streams; bin/keyfence.js does that.
  */
 export async function run(argv: string[], io: RunIO): Promise<RunResult> {
+  io = { ...io, argv: io.argv ?? argv };
   try {
     // `keyfence git-secrets …` takes git-secrets' own options (git parse-options rules), not yargs'.
     if (argv[0] === 'git-secrets') return await (await import('../gitsecrets/command.js')).gitSecrets(argv.slice(1), io);
@@ -42,10 +60,15 @@ export async function run(argv: string[], io: RunIO): Promise<RunResult> {
 
 /** The CLI with yargs parsing every argv (run() first tries the hook fast path). */
 export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
-  const { default: yargs } = await import('yargs');
+  const [{ default: yargs }, { checkArgs, takeRedact }] = await Promise.all([import('yargs'), import('./strictArgs.js')]);
   // yargs drops a lone "-"; carry it through as a token it keeps.
   const STDIN = '\u0000stdin';
   argv = argv.map((a) => (a === '-' ? STDIN : a));
+  // Flags yargs would read loosely (--redact=50, --staged=1, a repeated --format) are checked first.
+  const redaction = argv[0] === 'scan' ? takeRedact(argv) : undefined;
+  if (redaction) argv = redaction.argv;
+  const own = Object.hasOwn(COMMAND_OPTIONS, argv[0] ?? '') ? COMMAND_OPTIONS[argv[0]!] : undefined;
+  if (own) checkArgs(argv.slice(1), own);
   let output = '';
   let command: string | undefined;
   const parser = yargs(argv)
@@ -62,16 +85,19 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
         .example('$0 scan --history main..feature', 'the commits a branch adds (no RANGE: all refs)');
     }, () => { command = 'scan'; })
     .command('baseline [paths..]', 'Record the current findings in a baseline file, so later scans with --baseline report only new ones', (y) => {
-      for (const [name, spec] of Object.entries(SCAN_OPTIONS)) {
-        if (!BASELINE_SKIPS.has(name)) y.option(name, { ...spec, choices: spec.choices ? [...spec.choices] : undefined });
-      }
+      for (const [name, spec] of Object.entries(BASELINE_OPTIONS)) y.option(name, { ...spec, choices: spec.choices ? [...spec.choices] : undefined });
       return y
         .positional('paths', { type: 'string', array: true, describe: 'Files or directories (default: the repository)', default: [] })
-        .option('output', { alias: 'o', type: 'string', describe: 'Baseline file (default: the config\'s "baseline", else .keyfence-baseline.json at the repository root)' })
-        .option('prune', { type: 'boolean', default: false, describe: 'Only drop (and list) entries that no longer match any finding' })
         .example('$0 baseline', 'record today\'s findings in .keyfence-baseline.json')
         .example('$0 scan --baseline .keyfence-baseline.json', 'then: only new findings fail');
     }, () => { command = 'baseline'; })
+    .command('merge <reports..>', 'Merge shard reports (scan --shard K/N --format json) into one report, as one unsharded scan gives', (y) =>
+      y.positional('reports', { type: 'string', array: true, describe: 'JSON shard reports: every shard of each scan, once' })
+        .option('format', { alias: 'f', choices: [...FORMATS], default: 'text', describe: 'Report format' })
+        .option('output', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
+        .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No summary line when clean' })
+        .option('color', { type: 'boolean', describe: 'Force colors on or off' }),
+      () => { command = 'merge'; })
     .command('rules', 'List the rules (id, whether scans here run it, description), built-in and from the config', (y) =>
       y.option('format', { alias: 'f', choices: ['text', 'json'], default: 'text', describe: 'Output format' })
         .option('config', { type: 'string', describe: 'Config file (default: .keyfence.json at the repository root)' }),
@@ -86,21 +112,28 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
     .epilogue('Exit codes: 0 clean, 1 secrets found, 2 usage or runtime error.\nReports: text, json, sarif, junit, csv, github, html (all redacted unless --no-redact).\nEvery option is described in the README.')
     .demandCommand(1, 'Say what to do: keyfence scan, keyfence baseline, keyfence rules, keyfence install (see keyfence --help)')
     .strict()
+    .recommendCommands()
     .version(version())
     .help()
     .alias('h', 'help')
     .wrap(Math.min(100, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((msg, err) => {
+      // recommendCommands(): "Did you mean scan?" for a command one typo away.
+      if (msg?.startsWith('Did you mean')) throw new UsageError(`unknown command "${argv[0]}"; d${msg.slice(1)}`);
       throw new UsageError((msg ?? err?.message ?? 'invalid arguments').replace(/\s*\n\s*/g, ' ')); // one line
     });
   const args = await parser.parse(argv, {}, (_err, _argv, out) => { output = out; });
   if (output || !command) return { exitCode: EXIT.clean, stdout: output ? `${output}\n` : '', stderr: '' };
   switch (command) {
     case 'scan': {
-      const scanArgs = scanArgsFrom(args as unknown as Record<string, unknown>);
+      const scanArgs = scanArgsFrom({ ...(args as unknown as Record<string, unknown>), redact: redaction!.redact });
+      if (redaction!.percent !== undefined) scanArgs.redactPercent = redaction!.percent;
       scanArgs.paths = scanArgs.paths.map((p) => (p === STDIN ? '-' : p));
       if (!Number.isFinite(scanArgs.maxFileSize) || scanArgs.maxFileSize <= 0) throw new UsageError('--max-file-size must be a positive number of bytes');
+      if (scanArgs.exitCode !== undefined && !(Number.isInteger(scanArgs.exitCode) && scanArgs.exitCode >= 0 && scanArgs.exitCode <= 255)) {
+        throw new UsageError('--exit-code must be a whole number from 0 to 255');
+      }
       return (await import('./scanCommand.js')).scanCommand(scanArgs, io);
     }
     case 'baseline': {
@@ -108,6 +141,8 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
       const { baselineCommand } = await import('./baselineCommand.js');
       return baselineCommand({ ...scanArgs, output: undefined }, { output: (args as { output?: string }).output, prune: Boolean((args as { prune?: boolean }).prune) }, io);
     }
+    case 'merge':
+      return (await import('./mergeCommand.js')).mergeCommand(args as unknown as import('./mergeCommand.js').MergeArgs, io);
     case 'rules':
       return (await import('./rulesCommand.js')).rulesCommand((args as unknown as { format: string }).format, io, (args as { config?: string }).config);
     case 'install':

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { inlineAllowStage, inlineAuditStage } from '../allow/inlineAllow.js';
 import type { CompiledRule } from '../rules/compile.js';
@@ -6,6 +7,9 @@ import type { AllowStage } from '../scan.js';
 import type { AllowList } from './keyfenceConfig.js';
 import { displayPath, loadConfig, type ConfigLocation } from './loadConfig.js';
 import { readConfigFile } from './readConfigFile.js';
+
+/** The baseline file `keyfence baseline` writes at the root, and scans read from there by default. */
+export const DEFAULT_BASELINE_NAME = '.keyfence-baseline.json';
 
 export interface PlanInput {
   cwd: string;
@@ -25,8 +29,13 @@ export interface ConfiguredPlan {
   rules: CompiledRule[];
   stages: AllowStage[];
   location: ConfigLocation;
-  /** The baseline file in force (absolute) — from --baseline, else the config's `baseline`. */
+  /**
+   * The baseline file in force (absolute): --baseline, else the config's `baseline`, else
+   * .keyfence-baseline.json at the root when it exists (where `keyfence baseline` writes it).
+   */
   baselineFile?: string;
+  /** The baseline applied to this scan, as shown to the user (absent when none was read). */
+  baselineApplied?: string;
   /** Notes for stderr once the scan ran (e.g. what --no-inline-allow now reports). */
   notes: () => string[];
 }
@@ -90,17 +99,24 @@ export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> 
     required = true;
   } else if (loaded?.config.baseline !== undefined) {
     baselineFile = path.resolve(path.dirname(loaded.file), loaded.config.baseline);
+  } else if (existsSync(path.join(location.root, DEFAULT_BASELINE_NAME))) {
+    // Used by default, as gitleaks reads .gitleaksignore: `keyfence baseline` then just works.
+    baselineFile = path.join(location.root, DEFAULT_BASELINE_NAME);
   }
+  let baselineApplied: string | undefined;
   if (baselineFile && input.useBaseline !== false) {
     const shown = displayPath(baselineFile, input.cwd);
     const { baselineStage, readBaselineFile } = await import('../baseline/baseline.js');
     const baseline = readBaselineFile(baselineFile, shown, required);
-    if (baseline) stages.push(baselineStage(baseline, shown));
+    if (baseline) {
+      stages.push(baselineStage(baseline, shown));
+      baselineApplied = shown;
+    }
   }
 
   // Last, so it counts only what is now reported because inline comments were ignored.
   if (!input.inlineAllow) stages.push(inlineAuditStage(hidden));
   const notes = () =>
     hidden.count ? [`--no-inline-allow: reporting ${hidden.count} finding${hidden.count === 1 ? '' : 's'} that inline allow comments would hide`] : [];
-  return { rules, stages, location, ...(baselineFile ? { baselineFile } : {}), notes };
+  return { rules, stages, location, ...(baselineFile ? { baselineFile } : {}), ...(baselineApplied ? { baselineApplied } : {}), notes };
 }

@@ -251,9 +251,10 @@ const B64_TABLE = new Uint8Array(65536);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') B64_TABLE[c.charCodeAt(0)] = 1;
 
 /**
- * Base64: every whole run of 20 to 1 MiB base64 characters (standard alphabet, optional `=`
- * padding) whose bytes are at least 90% printable ASCII is replaced by its decoded text
- * (Kubernetes `Secret` data, a base64'd `.env` in CI config, `data:…;base64,` URLs).
+ * Base64: every whole run of BASE64_MIN_RUN (27) to BASE64_MAX_RUN (1 MiB) base64 characters
+ * (standard alphabet, optional `=` padding) whose bytes are at least 90% printable ASCII is
+ * replaced by its decoded text (Kubernetes `Secret` data, a base64'd `.env` in CI config,
+ * `data:…;base64,` URLs).
  * Runs are found with one pass over the character codes: no regex backtracks over identifiers.
  */
 export function decodeBase64(text: string, ranges: Ranges = undefined): Layer | undefined {
@@ -262,8 +263,8 @@ export function decodeBase64(text: string, ranges: Ranges = undefined): Layer | 
   for (const [from, to] of ranges ?? [[0, text.length] as const]) {
     // `p` is always where a run could start (the range start, or just after a non-base64
     // character). Look at the last character a minimum run from p would need first: when it is
-    // not base64, no run of the minimum length starts anywhere up to it, and 20 characters are
-    // skipped at the cost of one look (Boyer–Moore style).
+    // not base64, no run of the minimum length starts anywhere up to it, and BASE64_MIN_RUN
+    // characters are skipped at the cost of one look (Boyer–Moore style).
     // [p, known) are characters already seen to be base64: never looked at twice.
     let p = from;
     let known = from;
@@ -433,18 +434,16 @@ function stacked(outer: Layer, inner: Layer): Layer {
 }
 
 /**
- * Every decoded view of `text`, up to MAX_DECODE_DEPTH decodings deep. `wanted(kind)` lets the
- * caller skip a decoder that cannot matter (the detector skips escape decoders when no rule's
- * keyword occurs in the text). A nested decoding only looks inside the content its outer
- * decoding produced, so the work stays proportional to what was decoded.
+ * Every decoded view of `text`, up to MAX_DECODE_DEPTH decodings deep. A nested decoding only
+ * looks inside the content its outer decoding produced, so the work stays proportional to what
+ * was decoded.
  */
-export function decodedLayers(text: string, wanted: (kind: string, depth: number) => boolean = () => true): Layer[] {
+export function decodedLayers(text: string): Layer[] {
   const out: Layer[] = [];
   const walk = (base: Layer | undefined, depth: number): void => {
     const source = base ? base.text : text;
     const ranges = base?.decodedRanges();
-    for (const [kind, decoder] of Object.entries(DECODERS)) {
-      if (!wanted(kind, depth)) continue;
+    for (const decoder of Object.values(DECODERS)) {
       const layer = decoder(source, ranges);
       if (!layer) continue;
       const view = base ? stacked(base, layer) : layer;

@@ -5,6 +5,7 @@ import { awsAccountOf } from './awsAccount.js';
 import { decodedLayers, type Layer } from './decoders.js';
 import { shannonEntropy } from './entropy.js';
 import { lastAtOrBelow } from './lastAtOrBelow.js';
+import { linkPairs } from './linkPairs.js';
 
 /** Past this many keyword lines in one fragment, a rule's regex runs over the whole text. */
 const MAX_WINDOWS = 32;
@@ -314,8 +315,8 @@ interface Placed {
 }
 
 /**
- * Finds secrets in one fragment. Pure: `(fragment, rules) → findings`, the only place regexes
- * run. Per rule: keyword prefilter (the regex then runs only over the lines that hold a keyword,
+ * Finds secrets in one fragment. Pure: `(fragment, rules) → findings`, where the rules'
+ * patterns run (allow stages and the git-secrets drop-in run regexes of their own). Per rule: keyword prefilter (the regex then runs only over the lines that hold a keyword,
  * so a rule's match must lie within one line; a rule without keywords runs over the whole
  * text), then entropy, gates and the rule's own allow list. Rules with `near` then look for
  * their unnamed form around the findings of the rule they pair with. Findings come back in text
@@ -327,7 +328,8 @@ interface Placed {
  * decoders and `secret` holding the decoded value (so its fingerprint is the same as the
  * plain secret's); its `lineText` is the decoded line, so redacting the secret hides it.
  * A decoded hit that lies inside a plain finding (the session token inside a Bedrock API key)
- * is part of that finding and not reported again.
+ * is part of that finding and not reported again. Findings that belong together (a key ID, its
+ * secret key and session token) list each other in `related` (see ./linkPairs.ts).
  */
 export function detect(fragment: Fragment, rules: readonly CompiledRule[]): Finding[] {
   const { text } = fragment;
@@ -399,5 +401,6 @@ export function detect(fragment: Fragment, rules: readonly CompiledRule[]): Find
     findings.push(finding);
   }
   findings.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+  linkPairs(findings, rules);
   return findings;
 }

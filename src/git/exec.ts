@@ -1,12 +1,7 @@
+import { GitError } from '../errors.js';
 import { runProcess } from './runProcess.js';
 
-/** A git failure with a one-line message fit for the user (no stack trace is shown). */
-export class GitError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'GitError';
-  }
-}
+export { GitError };
 
 /**
  * The environment git runs with: no pager, no prompts, C locale, and no external diff tool

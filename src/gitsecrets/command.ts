@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { awsProviderOutput } from './awsProvider.js';
 import { combinePatterns, loadAllowed, loadPatterns } from './config.js';
@@ -7,6 +7,9 @@ import { gitRun } from './gitio.js';
 import { gitGrep, regularGrep, type GrepOutcome } from './grep.js';
 import type { AllowMatcher } from './matcher.js';
 import { parseOptions, usageText } from './parseopt.js';
+import { UsageError } from '../cli/io.js';
+import { selfPaths } from '../cli/keyfenceFunction.js';
+import { writeFileSafely } from '../io/writeFileSafely.js';
 import { AWS_ALLOWED, AWS_PATTERNS, AWS_PROVIDER, MATCH_ERROR, OPTIONS, USAGES, hookScript } from './usage.js';
 
 /** What `git secrets …` needs from the outside world; tests pass their own. */
@@ -250,6 +253,8 @@ async function registerAws(st: State): Promise<number> {
 async function install(st: State, target: string): Promise<number> {
   const io = st.io;
   let dir = target;
+  // A template directory's hooks are copied into .git/hooks by git init: name them as they will be.
+  const template = Boolean(dir) && !isDir(path.resolve(io.cwd, dir, '.git'));
   if (!dir) {
     const r = await gitRun(['rev-parse', '--git-dir'], io.cwd, undefined, io.env);
     if (r.code !== 0) {
@@ -271,9 +276,16 @@ async function install(st: State, target: string): Promise<number> {
     const dest = isDir(path.resolve(io.cwd, dotD)) ? `${dotD}/git-secrets` : `${dir}/hooks/${hook}`;
     const abs = path.resolve(io.cwd, dest);
     if (isFile(abs) && !st.force) die(st, `${dest} already exists. Use -f to force`);
-    writeFileSync(abs, hookScript(cmd));
-    const mode = statSync(abs).mode & 0o7777;
-    chmodSync(abs, mode | (0o111 & ~currentUmask()));
+    const shown = template ? `.git/hooks/${dest.slice(`${dir}/hooks/`.length)}` : dest;
+    // As git-secrets does (write, then chmod +x as the umask allows), but atomically and never
+    // through a symlink (writeFileSafely).
+    const umask = currentUmask();
+    const mode = (isFile(abs) ? statSync(abs).mode & 0o777 : 0o666 & ~umask) | (0o111 & ~umask);
+    try {
+      await writeFileSafely(abs, hookScript(cmd, shown, selfPaths()), { root: path.dirname(abs), named: true, mode });
+    } catch (err) {
+      throw new UsageError(`cannot write ${dest}: ${(err as Error).message}`);
+    }
     st.out += textToBytes(`${io.stdoutIsTTY ? '\u001b[32m✓\u001b(B\u001b[m ' : ''}Installed ${hook} hook to ${dest}\n`);
   }
   return 0;

@@ -1,4 +1,5 @@
 import { writeAll } from '../cli/writeAll.js';
+import { errorText } from '../errors.js';
 import { gitSecretsBytes } from './command.js';
 import { readStdin } from '../cli/readStdin.js';
 
@@ -12,9 +13,7 @@ export async function gitSecretsMain(argv: string[]): Promise<number> {
   try {
     result = await gitSecretsBytes(argv, { cwd: process.cwd(), env: process.env, stdinBytes: readStdin, stdoutIsTTY: process.stdout.isTTY });
   } catch (err) {
-    const { errorResult } = await import('../cli/run.js');
-    const r = errorResult(err, { cwd: process.cwd(), env: process.env });
-    result = { exitCode: r.exitCode, stdout: Buffer.alloc(0), stderr: Buffer.from(r.stderr) };
+    result = { exitCode: 2, stdout: Buffer.alloc(0), stderr: Buffer.from(errorText(err, process.env)) };
   }
   if (result.stdout.length) await writeAll(process.stdout, result.stdout, 'git-secrets');
   if (result.stderr.length) await writeAll(process.stderr, result.stderr, 'git-secrets');

@@ -1,3 +1,4 @@
+import { keyfenceFunction, shWord, type SelfPaths } from '../cli/keyfenceFunction.js';
 import type { OptSpec } from './parseopt.js';
 
 /** git-secrets 1.3.0's OPTIONS_SPEC: its usage lines and options, in its order. */
@@ -66,7 +67,20 @@ export const AWS_PATTERNS = [
 export const AWS_ALLOWED = ['AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'];
 export const AWS_PROVIDER = 'git secrets --aws-provider';
 
-/** The two-line hook script git-secrets writes for `cmd` (e.g. "pre_commit_hook"). */
-export function hookScript(cmd: string): string {
-  return `#!/usr/bin/env bash\ngit secrets --${cmd} -- "$@"\n`;
+/**
+ * The hook script `keyfence git-secrets --install` writes for `cmd` (e.g. "pre_commit_hook").
+ * git-secrets writes `git secrets --<cmd> -- "$@"`, which fails where git-secrets is not
+ * installed and runs the real git-secrets where it is; this one runs keyfence's git-secrets mode
+ * (`keyfence git-secrets --<cmd> -- "$@"`), finding keyfence as `keyfence install`'s hooks do,
+ * and fails closed, naming `shown` (where the hook lives) and how to remove it, when no
+ * keyfence is found.
+ */
+export function hookScript(cmd: string, shown: string, self: SelfPaths): string {
+  return [
+    '#!/bin/sh',
+    '# git-secrets hook written by `keyfence git-secrets --install`: runs keyfence\'s git-secrets mode.',
+    ...keyfenceFunction({ self, hookFile: shown, removal: `rm ${shWord(shown)}` }),
+    `keyfence_hook git-secrets --${cmd} -- "$@"`,
+    '',
+  ].join('\n');
 }

@@ -1,6 +1,7 @@
 import type { Finding, ScanResult, Severity } from '../types.js';
 import type { ReportOptions } from './index.js';
 import { findingMessage, ruleInfos } from './ruleInfo.js';
+import { escapeControl } from './escapeControl.js';
 import { summaryLine } from './summary.js';
 
 /**
@@ -19,7 +20,13 @@ export function escapeProperty(s: string): string {
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'notice' };
 
-function annotation(f: Finding, help: string): string {
+function annotation(finding: Finding, help: string): string {
+  // Scanned data (a path, an author, a subject) keeps no terminal control sequence; CR and LF
+  // are escaped by escapeData/escapeProperty below.
+  const f: Finding = { ...finding, path: escapeControl(finding.path, true), description: escapeControl(finding.description, true) };
+  if (f.author !== undefined) f.author = escapeControl(f.author, true);
+  if (f.date !== undefined) f.date = escapeControl(f.date, true);
+  if (f.message !== undefined) f.message = escapeControl(f.message, true);
   const props = [
     `file=${escapeProperty(f.path)}`,
     `line=${f.line}`,
@@ -41,6 +48,21 @@ function annotation(f: Finding, help: string): string {
  * inside a git work tree).
  */
 export function githubReport(result: ScanResult, opts: ReportOptions): string {
+  return [...githubReportChunks(result, opts)].join('');
+}
+
+/** The github report in pieces, one per annotation (githubReport joins them). */
+export function* githubReportChunks(result: ScanResult, opts: ReportOptions): Generator<string> {
   const help = new Map(ruleInfos(opts.rules, result.findings).map((r) => [r.id, r.help]));
-  return [...result.findings.map((f) => annotation(f, help.get(f.ruleId)!)), summaryLine(result), ''].join('\n');
+  for (const f of result.findings) yield `${annotation(f, help.get(f.ruleId)!)}\n`;
+  yield `${escapeControl(summaryLine(result, opts.baseline))}\n`;
+}
+
+/**
+ * A line for stderr when the report is GitHub workflow commands: escaped as workflow-command
+ * data (%, CR, LF), so a note quoting scanned data (a file name holding "\n::error …" or
+ * "::stop-commands::") cannot start a command of its own.
+ */
+export function githubLogLine(line: string): string {
+  return escapeData(escapeControl(line, true));
 }

@@ -3,6 +3,7 @@ import { excerptOf } from './excerpt.js';
 import type { ReportOptions } from './index.js';
 import { ruleInfos } from './ruleInfo.js';
 import { formatBytes } from './summary.js';
+import { verificationText } from './verificationText.js';
 
 /**
  * Text made safe for an XML attribute or element: the five special characters escaped, and
@@ -42,6 +43,7 @@ function details(f: Finding, help: string): string {
   const lines = [`${f.description} at ${where(f)}`, `  ${ex.before}${ex.secret}${ex.after}`];
   if (f.awsAccountId) lines.push(`AWS account: ${f.awsAccountId}`);
   if (f.decodedFrom) lines.push(`Decoded from: ${f.decodedFrom}`);
+  if (f.verification) lines.push(`Verification: ${verificationText(f.verification)}`);
   if (f.commit) lines.push(`Commit: ${f.commit}${f.author ? ` (${f.author}${f.date ? `, ${f.date}` : ''})` : ''}`);
   lines.push(`Fingerprint: ${f.fingerprint}`, `How to fix: ${help}`);
   return lines.join('\n');
@@ -56,42 +58,40 @@ function details(f: Finding, help: string): string {
  * a test. Attributes are escaped, characters XML forbids are replaced.
  */
 export function junitReport(result: ScanResult, opts: ReportOptions): string {
+  return [...junitReportChunks(result, opts)].join('');
+}
+
+/** The JUnit report in pieces, one per test case (junitReport joins them). */
+export function* junitReportChunks(result: ScanResult, opts: ReportOptions): Generator<string> {
   const { findings, suppressed, stats } = result;
   const help = new Map(ruleInfos(opts.rules, [...findings, ...suppressed]).map((r) => [r.id, r.help]));
-  const cases: string[] = [];
-  for (const f of findings) {
-    cases.push(
-      testcaseOpen(f) +
-        `      <failure type="${xmlEscape(f.ruleId)}" message="${xmlEscape(`${f.description}: ${f.secret}`)}">${xmlText(details(f, help.get(f.ruleId)!))}</failure>\n` +
-        `    </testcase>`,
-    );
-  }
-  for (const f of suppressed) {
-    cases.push(
-      testcaseOpen(f) +
-        `      <skipped message="${xmlEscape(`suppressed by ${f.suppressedBy.stage}: ${f.suppressedBy.reason}`)}"/>\n` +
-        `    </testcase>`,
-    );
-  }
-  if (findings.length === 0) {
-    const what = `${stats.commitsScanned !== undefined ? `${stats.commitsScanned} commits, ` : ''}${stats.filesScanned} files, ${formatBytes(stats.bytesScanned)}`;
-    cases.unshift(`    <testcase classname="keyfence" name="${xmlEscape(`no secrets found (${what})`)}" time="${seconds(stats.durationMs)}"/>`);
-  }
-  const tests = cases.length;
+  const tests = findings.length + suppressed.length + (findings.length === 0 ? 1 : 0);
   const counts = `tests="${tests}" failures="${findings.length}" errors="0" skipped="${suppressed.length}" time="${seconds(stats.durationMs)}"`;
   const props = [`filesScanned" value="${stats.filesScanned}`, `bytesScanned" value="${stats.bytesScanned}`];
   if (stats.commitsScanned !== undefined) props.push(`commitsScanned" value="${stats.commitsScanned}`);
   if (opts.version) props.unshift(`keyfence.version" value="${xmlEscape(opts.version)}`);
-  return [
+  yield [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="keyfence" ${counts}>`,
     `  <testsuite name="keyfence" ${counts}>`,
     '    <properties>',
     ...props.map((p) => `      <property name="${p}"/>`),
     '    </properties>',
-    ...cases,
-    '  </testsuite>',
-    '</testsuites>',
     '',
   ].join('\n');
+  if (findings.length === 0) {
+    const what = `${stats.commitsScanned !== undefined ? `${stats.commitsScanned} commits, ` : ''}${stats.filesScanned} files, ${formatBytes(stats.bytesScanned)}`;
+    yield `    <testcase classname="keyfence" name="${xmlEscape(`no secrets found (${what})`)}" time="${seconds(stats.durationMs)}"/>\n`;
+  }
+  for (const f of findings) {
+    yield testcaseOpen(f) +
+      `      <failure type="${xmlEscape(f.ruleId)}" message="${xmlEscape(`${f.description}: ${f.secret}`)}">${xmlText(details(f, help.get(f.ruleId)!))}</failure>\n` +
+      `    </testcase>\n`;
+  }
+  for (const f of suppressed) {
+    yield testcaseOpen(f) +
+      `      <skipped message="${xmlEscape(`suppressed by ${f.suppressedBy.stage}: ${f.suppressedBy.reason}`)}"/>\n` +
+      `    </testcase>\n`;
+  }
+  yield '  </testsuite>\n</testsuites>\n';
 }

@@ -1,11 +1,13 @@
-import type { Finding, ScanResult, SuppressedFinding } from '../types.js';
+import type { Finding, ScanResult, SuppressedFinding, Verification } from '../types.js';
 
 /**
  * What is shown of a secret: its first 4 characters (the key type of an AWS key ID, 4 of a
- * secret key's 40) when it is 20 characters or longer, a fifth of a shorter one.
+ * secret key's 40) when it is 20 characters or longer, a fifth of a shorter one. With `percent`
+ * (--redact=PERCENT, 1–100, gitleaks' meaning): that share of the secret is hidden, rounded up,
+ * so at least one character always is; 100 shows none of it.
  */
-export function redactSecret(secret: string): string {
-  const keep = secret.length >= 20 ? 4 : Math.floor(secret.length / 5);
+export function redactSecret(secret: string, percent?: number): string {
+  const keep = percent !== undefined ? Math.floor((secret.length * (100 - percent)) / 100) : secret.length >= 20 ? 4 : Math.floor(secret.length / 5);
   return `${secret.slice(0, keep)}…(redacted)`;
 }
 
@@ -54,7 +56,8 @@ export class Redactor {
   private maxLen = 0;
   readonly empty: boolean;
 
-  constructor(secrets: Iterable<string>) {
+  /** `percent`: how each secret in clear is shown, see redactSecret. */
+  constructor(secrets: Iterable<string>, percent?: number) {
     const seen = new Set<string>();
     const add = (form: string, shown: string) => {
       if (form.length === 0 || seen.has(form)) return;
@@ -72,7 +75,7 @@ export class Redactor {
       }
     };
     const all = [...new Set(secrets)].filter((s) => s.length > 0);
-    for (const s of all) add(s, redactSecret(s));
+    for (const s of all) add(s, redactSecret(s, percent));
     for (const s of all) for (const e of encodings(s)) add(e, HIDDEN);
     for (const list of this.byHead.values()) list.sort((a, b) => b.form.length - a.form.length);
     this.tiny.sort((a, b) => b.form.length - a.form.length);
@@ -144,13 +147,21 @@ export class Redactor {
  * detector decodes (percent, JSON escapes, base64), and of a piece of one cut at an excerpt's
  * edge. Works on what is shown, after every cut the detector made, and before history
  * deduplication can matter: all findings and suppressed findings of the result count, and a
- * secret dropped by deduplication was found again in the finding that was kept.
+ * secret dropped by deduplication was found again in the finding that was kept. A
+ * verification's fields (what the endpoint answered) are cleaned the same way. `percent`: see
+ * redactSecret.
  */
-export function redactResult(result: ScanResult): ScanResult {
+export function redactResult(result: ScanResult, percent?: number): ScanResult {
   const all = [...result.findings, ...result.suppressed];
-  const r = new Redactor(all.map((f) => f.secret));
+  const r = new Redactor(all.map((f) => f.secret), percent);
+  const redactVerification = (v: Verification): Verification => {
+    const out = { ...v };
+    for (const k of ['arn', 'account', 'userId', 'error'] as const) if (out[k] !== undefined) out[k] = r.text(out[k]);
+    return out;
+  };
   const redactFinding = <T extends Finding>(f: T): T => {
-    const out = { ...f, secret: redactSecret(f.secret), lineText: r.text(f.lineText) };
+    const out = { ...f, secret: redactSecret(f.secret, percent), lineText: r.text(f.lineText) };
+    if (f.verification) out.verification = redactVerification(f.verification);
     if (f.message !== undefined) out.message = r.text(f.message);
     const by = (f as Partial<SuppressedFinding>).suppressedBy;
     if (by) (out as unknown as SuppressedFinding).suppressedBy = { ...by, reason: r.text(by.reason) };

@@ -1,5 +1,6 @@
 import type { RuleSpec } from '../rules/spec.js';
 import type { Finding, Severity } from '../types.js';
+import { verificationText } from './verificationText.js';
 
 /** What reports say about a rule. */
 export interface RuleInfo {
@@ -32,6 +33,7 @@ export function findingMessage(f: Finding): { what: string; commit?: string } {
   let what = `${f.description} found: ${f.secret}`;
   if (f.awsAccountId) what += ` (AWS account ${f.awsAccountId})`;
   if (f.decodedFrom) what += ` (decoded from ${f.decodedFrom})`;
+  if (f.verification) what += ` (${verificationText(f.verification)})`;
   if (!f.commit) return { what };
   return { what, commit: `in commit ${f.commit.slice(0, 12)}${f.author ? ` by ${f.author}` : ''}${f.date ? ` on ${f.date}` : ''}` };
 }

@@ -1,6 +1,7 @@
 import type * as Sarif from 'sarif';
 import type { Finding, ScanResult, Severity, SuppressedFinding } from '../types.js';
 import type { ReportOptions } from './index.js';
+import { jsonChunks } from './jsonChunks.js';
 import { findingMessage, ruleInfos } from './ruleInfo.js';
 
 /** Where people learn about keyfence (SARIF's tool.driver.informationUri). */
@@ -36,9 +37,15 @@ function message(f: Finding): string {
  * given both under keyfence's own key and as `primaryLocationLineHash`, the key GitHub matches
  * alerts on. Suppressed findings are results too, with a `suppressions` entry giving the reason
  * (inline comments are `inSource`, everything else `external`). History findings carry their
- * commit, author and date in `properties`.
+ * commit, author and date in `properties`; a merge of several repositories' findings, each
+ * finding's repository.
  */
 export function sarifReport(result: ScanResult, opts: ReportOptions): string {
+  return [...sarifReportChunks(result, opts)].join('');
+}
+
+/** The SARIF report in pieces, one per result (sarifReport joins them). */
+export function* sarifReportChunks(result: ScanResult, opts: ReportOptions): Generator<string> {
   const all: (Finding | SuppressedFinding)[] = [...result.findings, ...result.suppressed];
   const rules = ruleInfos(opts.rules, all);
   const index = new Map(rules.map((r, i) => [r.id, i]));
@@ -60,6 +67,14 @@ export function sarifReport(result: ScanResult, opts: ReportOptions): string {
     if (f.date) props.date = f.date;
     if (f.awsAccountId) props.awsAccountId = f.awsAccountId;
     if (f.decodedFrom) props.decodedFrom = f.decodedFrom;
+    if (f.verification) {
+      props.verificationStatus = f.verification.status;
+      if (f.verification.arn) props.verificationArn = f.verification.arn;
+      if (f.verification.account) props.verificationAccount = f.verification.account;
+      if (f.verification.userId) props.verificationUserId = f.verification.userId;
+      if (f.verification.error) props.verificationError = f.verification.error;
+    }
+    if (f.repository) props.repository = f.repository;
     if (Object.keys(props).length) r.properties = props;
     if ('suppressedBy' in f) {
       r.suppressions = [{ kind: f.suppressedBy.stage === 'inline' ? 'inSource' : 'external', justification: `${f.suppressedBy.stage}: ${f.suppressedBy.reason}` }];
@@ -89,7 +104,7 @@ export function sarifReport(result: ScanResult, opts: ReportOptions): string {
         },
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The root of the scan: the repository root inside a git work tree.' } } },
         columnKind: 'utf16CodeUnits',
-        results: all.map(toResult),
+        results: [],
         properties: {
           filesScanned: result.stats.filesScanned,
           bytesScanned: result.stats.bytesScanned,
@@ -99,5 +114,8 @@ export function sarifReport(result: ScanResult, opts: ReportOptions): string {
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  yield* jsonChunks(log, { results: (function* () {
+    for (const f of all) yield toResult(f);
+  })() });
+  yield '\n';
 }

@@ -14,8 +14,12 @@ export function countsByRule(items: readonly { ruleId: string }[]): [string, num
   return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)); // byte order: same in every locale
 }
 
-/** One line: "3 findings (aws-access-key-id: 2, …) in 120 files (1.2 MB, 35 ms); 1 suppressed". */
-export function summaryLine(result: ScanResult): string {
+/**
+ * One line: "3 findings (aws-access-key-id: 2, …) in 120 files (1.2 MB, 35 ms); 1 suppressed".
+ * With `baseline` (the baseline file applied, as shown to the user), also
+ * "; baseline .keyfence-baseline.json applied: 2 allowed".
+ */
+export function summaryLine(result: ScanResult, baseline?: string): string {
   const { findings, suppressed, stats } = result;
   const n = findings.length;
   const rules = countsByRule(findings).map(([id, c]) => `${id}: ${c}`).join(', ');
@@ -23,6 +27,7 @@ export function summaryLine(result: ScanResult): string {
   const commits = stats.commitsScanned !== undefined ? `${stats.commitsScanned} commits, ` : '';
   let line = `keyfence: ${what} in ${commits}${stats.filesScanned} file${stats.filesScanned === 1 ? '' : 's'} (${formatBytes(stats.bytesScanned)}, ${stats.durationMs} ms)`;
   if (suppressed.length) line += `; ${suppressed.length} suppressed`;
+  if (baseline !== undefined) line += `; baseline ${baseline} applied: ${suppressed.filter((f) => f.suppressedBy.stage === 'baseline').length} allowed`;
   if (stats.binarySkipped) line += `; ${stats.binarySkipped} binary skipped`;
   if (stats.skipped.length) line += `; ${stats.skipped.length} skipped`;
   return line;

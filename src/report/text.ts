@@ -1,9 +1,13 @@
 import type { Finding, ScanResult } from '../types.js';
-import { excerptOf } from './excerpt.js';
+import { escapeControl } from './escapeControl.js';
+import { excerptOf, type Excerpt } from './excerpt.js';
 import { summaryLine } from './summary.js';
+import { verificationText } from './verificationText.js';
 
 export interface TextOptions {
   color: boolean;
+  /** The baseline applied, for the summary line. */
+  baseline?: string;
 }
 
 type Paint = (s: string) => string;
@@ -26,37 +30,58 @@ const width = (s: string) => [...s].length;
  * asked (the CLI asks on a TTY without NO_COLOR); the layout is the same either way.
  */
 export async function textReport(result: ScanResult, opts: TextOptions): Promise<string> {
+  let out = '';
+  for await (const chunk of textReportChunks(result, opts)) out += chunk;
+  return out;
+}
+
+/** The text report in pieces, one per finding (textReport joins them). */
+export async function* textReportChunks(result: ScanResult, opts: TextOptions): AsyncGenerator<string> {
   let red = plain, bold = plain, dim = plain, green = plain, yellow = plain;
   if (opts.color) {
     const pc = (await import('picocolors')).createColors(true);
     ({ red, bold, dim, green, yellow } = pc);
   }
-  const blocks: string[] = [];
-  for (const f of result.findings) blocks.push(block(f, { red, bold, dim, yellow }));
-  const summary = summaryLine(result);
-  blocks.push(result.findings.length ? bold(summary) : green(summary));
-  return `${blocks.join('\n')}\n`;
+  for (const f of result.findings) yield `${block(f, { red, bold, dim, yellow })}\n`;
+  const summary = escapeControl(summaryLine(result, opts.baseline));
+  yield `${result.findings.length ? bold(summary) : green(summary)}\n`;
 }
 
-function block(f: Finding, c: { red: Paint; bold: Paint; dim: Paint; yellow: Paint }): string {
+/**
+ * C1 controls (0x9b is CSI on some terminals), line/paragraph separators and bidirectional
+ * overrides in an excerpt become one space each, as excerptOf does for C0 controls, so the
+ * marker line under it still lines up.
+ */
+const flatC1 = (s: string) => s.replace(/[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ');
+const flatExcerpt = (ex: Excerpt): Excerpt => ({ before: flatC1(ex.before), secret: flatC1(ex.secret), after: flatC1(ex.after) });
+
+/**
+ * One finding's block. Every field that comes from scanned data (path, rule and description of
+ * a custom rule, author, date, subject) has its control characters escaped (escapeControl); the
+ * excerpt has them flattened to spaces (excerptOf).
+ */
+function block(finding: Finding, c: { red: Paint; bold: Paint; dim: Paint; yellow: Paint }): string {
+  const f = { ...finding, path: escapeControl(finding.path), ruleId: escapeControl(finding.ruleId), description: escapeControl(finding.description) };
   const lines = [`${c.bold(`${f.path}:${f.line}:${f.column}`)}  ${c.red(f.ruleId)}  ${c.dim(f.description)}`];
-  const ex = excerptOf(f);
+  const ex = flatExcerpt(excerptOf(f));
   if (ex.secret) {
     lines.push(`    ${ex.before}${c.red(c.bold(ex.secret))}${ex.after}`);
     lines.push(`    ${' '.repeat(width(ex.before))}${c.red('^'.repeat(Math.max(1, width(ex.secret))))}`);
   } else {
     lines.push(`    ${ex.before}`);
-    lines.push(`    ${c.red(`secret: ${f.secret}`)}`);
+    lines.push(`    ${c.red(`secret: ${escapeControl(f.secret)}`)}`);
   }
   const notes: string[] = [];
+  if (f.repository !== undefined) notes.push(`repository ${f.repository}`); // a merge of several
   if (f.awsAccountId) notes.push(`account ${f.awsAccountId}`);
   if (f.decodedFrom) notes.push(`decoded from ${f.decodedFrom}`);
+  if (f.verification) notes.push(verificationText(f.verification));
   if (f.commit) {
     let commit = `commit ${c.yellow(f.commit.slice(0, 12))}`;
-    if (f.author) commit += ` by ${f.author}`;
-    if (f.date) commit += ` on ${f.date.slice(0, 10)}`;
+    if (f.author) commit += ` by ${escapeControl(f.author)}`;
+    if (f.date) commit += ` on ${escapeControl(f.date.slice(0, 10))}`;
     notes.push(commit);
-    if (f.message) notes.push(f.message);
+    if (f.message) notes.push(escapeControl(f.message));
   }
   if (notes.length) lines.push(`    ${c.dim(notes.join(' · '))}`);
   return `${lines.join('\n')}\n`;

@@ -1,6 +1,7 @@
 import { resolveGates, type Gate } from '../detect/gates.js';
 import { linearRegex, type RegexLike } from './linearRegex.js';
 import type { RuleSpec } from './spec.js';
+import { RuleError } from '../errors.js';
 
 export interface CompiledNear {
   rule: string;
@@ -26,13 +27,7 @@ export interface CompiledRule {
   stopwords: string[];
 }
 
-/** A rule that cannot be used; the message names the rule and the field. */
-export class RuleError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RuleError';
-  }
-}
+export { RuleError };
 
 /**
  * One of a rule's regexes: on V8 for a rule keyfence vouches for (`engine: "backtracking"`),

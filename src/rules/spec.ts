@@ -23,8 +23,9 @@ export interface RuleSpec {
    */
   engine?: 'backtracking';
   /**
-   * Prefilter: the rule runs on a fragment only if one of these occurs in it (ASCII
-   * case-insensitive). An empty list means the rule always runs.
+   * Prefilter, ASCII case-insensitive: the regex runs only over the lines that hold one of
+   * these, so a keyword rule's match lies within one line. No keywords (or an empty list): the
+   * regex runs over the whole text.
    */
   keywords?: string[];
   /**

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Fragment, ScanStats } from '../types.js';
-import { InputError } from '../cli/io.js';
+import { InputError } from '../errors.js';
 
 /** The line below which `git commit --verbose` puts the diff; git drops it and everything after. */
 const SCISSORS = /^# -+ >8 -+$/;

@@ -14,6 +14,12 @@ export interface HistoryOptions {
   until?: string;
   /** Raw revision arguments built by keyfence itself (pre-push); replaces range/branch/--all. */
   revs?: string[];
+  /**
+   * Exactly these commits, in this order (`--no-walk=unsorted`, ids fed on stdin): the ones a
+   * shard or an incremental audit chose (src/shard/selectCommits.ts). Replaces every other
+   * revision option, since/until included; each commit's patch is the same as in a walk.
+   */
+  commits?: string[];
 }
 
 /** The path reported for a secret in a commit's subject line. */
@@ -25,6 +31,7 @@ const FORMAT = '--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%s';
 /** The `git log` arguments for these options. Throws GitError for a revision that looks like an option. */
 export function logArgs(opts: HistoryOptions): string[] {
   const args = ['log', '-p', '--cc', ...DIFF_ARGS, '--topo-order', FORMAT];
+  if (opts.commits) return [...args, '--no-walk=unsorted', '--stdin', '--'];
   if (opts.since) args.push(`--since=${opts.since}`);
   if (opts.until) args.push(`--until=${opts.until}`);
   if (opts.revs) return [...args, ...opts.revs, '--'];
@@ -60,12 +67,14 @@ export function logArgs(opts: HistoryOptions): string[] {
 export async function* historyFragments(opts: HistoryOptions, stats: ScanStats, order?: Map<string, number>): AsyncGenerator<Fragment> {
   const args = logArgs(opts);
   stats.commitsScanned ??= 0;
-  if (opts.revs && opts.revs.length === 0) return;
+  if ((opts.commits ?? opts.revs)?.length === 0) return;
   const child = spawn('git', [...GIT_CONFIG_ARGS, ...args], {
     cwd: opts.cwd,
     env: gitEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  child.stdin.on('error', () => {}); // git gone early: its exit code tells why
+  child.stdin.end(opts.commits ? `${opts.commits.join('\n')}\n` : '');
   const err: Buffer[] = [];
   child.stderr.on('data', (d: Buffer) => err.push(d));
   let spawnError: NodeJS.ErrnoException | undefined;

@@ -7,7 +7,7 @@ import type { RuleSpec } from '../rules/spec.js';
 import type { Detected } from '../scan.js';
 import type { Fragment, ScanStats } from '../types.js';
 import { decodeBuffer } from './decode.js';
-import { InputError } from '../cli/io.js';
+import { InputError } from '../errors.js';
 
 export interface TreeOptions {
   /** Files or directories to scan, relative to cwd; empty means cwd. */
@@ -17,6 +17,11 @@ export interface TreeOptions {
   noGit: boolean;
   /** Files larger than this many bytes are skipped with a note. */
   maxFileSize: number;
+  /**
+   * Called with every listed file's reported path; only files it returns true for are read
+   * (a shard's share: src/shard/shardSources.ts). Absent: every file.
+   */
+  keep?: (rel: string) => boolean;
 }
 
 export interface Listed {
@@ -117,7 +122,10 @@ export async function* walkTree(opts: TreeOptions, stats: ScanStats): AsyncGener
   }
 }
 
-/** Above this many files a tree scan spreads reading and detection over worker threads. */
+/**
+ * Above this many files, on a machine with more than one CPU, a tree scan spreads reading and
+ * detection over worker threads.
+ */
 export const PARALLEL_MIN_FILES = 400;
 
 /** The read buffer, reused from file to file: the text decoded from it is a copy. */
@@ -179,14 +187,15 @@ export function readFragment(f: Listed, maxFileSize: number, stats: ScanStats): 
 }
 
 /**
- * Fragments of a tree scan. Small trees: one fragment per text file, read here. Large trees
- * (PARALLEL_MIN_FILES or more, and `rules` given): files are read and scanned by worker threads,
- * which yield their findings already detected, each with the lines around it as context. The
- * workers start as soon as the listing has found PARALLEL_MIN_FILES files, and scan while it
- * goes on; `stats.filesTotal` is set when the listing ends.
+ * Fragments of a tree scan. Small trees, or one CPU: one fragment per text file, read here.
+ * Large trees (PARALLEL_MIN_FILES or more, `rules` given, more than one CPU available): files
+ * are read and scanned by worker threads, which yield their findings already detected, each
+ * with the lines around it as context. The workers start as soon as the listing has found
+ * PARALLEL_MIN_FILES files, and scan while it goes on; `stats.filesTotal` is set when the
+ * listing ends.
  */
 export async function* treeFragments(opts: TreeOptions, stats: ScanStats, rules?: readonly RuleSpec[]): AsyncGenerator<Fragment | Detected> {
-  const walk = walkTree(opts, stats);
+  const walk = opts.keep ? kept(walkTree(opts, stats), opts.keep) : walkTree(opts, stats);
   const head: Listed[] = [];
   const parallel = rules !== undefined && availableParallelism() > 1;
   let ended = false;
@@ -205,6 +214,10 @@ export async function* treeFragments(opts: TreeOptions, stats: ScanStats, rules?
     const fragment = readFragment(f, opts.maxFileSize, stats);
     if (fragment) yield fragment;
   }
+}
+
+async function* kept(listed: AsyncIterable<Listed>, keep: (rel: string) => boolean): AsyncGenerator<Listed> {
+  for await (const f of listed) if (keep(f.rel)) yield f;
 }
 
 async function* concat<T>(first: readonly T[], rest: AsyncIterable<T>): AsyncGenerator<T> {

@@ -10,9 +10,14 @@ import type { WorkerReply, WorkerTask } from './treeWorker.js';
 /** Files handed to a worker at a time: big enough to amortise messages, small enough to balance. */
 const BATCH = 64;
 
-// The worker is always the built file (from src/ and dist/ alike the path is the same), so tests
-// running the TypeScript sources use the compiled worker that `npm test` builds first.
-const WORKER = fileURLToPath(new URL('../../dist/sources/treeWorker.js', import.meta.url));
+/**
+ * The worker module beside this one: dist/sources/treeWorker.js when built. Run from the
+ * TypeScript sources (tests), this module is a .ts file and so is its worker, which a worker
+ * thread starts through tsWorker.mjs, so tests never run a stale build.
+ */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER = fileURLToPath(new URL(FROM_SOURCE ? './tsWorker.mjs' : './treeWorker.js', import.meta.url));
+const SOURCE_DATA = FROM_SOURCE ? { tsModule: new URL('./treeWorker.ts', import.meta.url).href } : {};
 
 /**
  * Reads and scans `files` in worker threads (one per core, at most 4), yielding each file's
@@ -55,7 +60,7 @@ export async function* scanInWorkers(files: AsyncIterable<Listed>, rules: readon
   };
 
   for (let i = 0; i < count; i++) {
-    const w = new Worker(WORKER, { workerData: { rules } });
+    const w = new Worker(WORKER, { workerData: { rules, ...SOURCE_DATA } });
     workers.push(w);
     w.on('message', (reply: WorkerReply) => {
       stats.filesScanned += reply.stats.filesScanned;

@@ -1,0 +1,39 @@
+import type { ConfiguredPlan } from '../config/configuredPlan.js';
+
+/** What decides a scan's rules and allow stages (the CLI's flags, or a library caller's options). */
+export interface PlanOptions {
+  /** Directory the paths, --config and --baseline resolve against. */
+  cwd: string;
+  /** Environment for the git calls (the repository's git-secrets setup); default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** The scan's paths: they decide the scan root, hence where the config is looked for. */
+  paths: readonly string[];
+  /** A config file to use instead of looking for .keyfence.json (--config). */
+  config?: string;
+  /** A baseline file whose findings are allowed (--baseline); else the config's `baseline`. */
+  baseline?: string;
+  /** false: inline allow comments allow nothing, and the plan's notes count what they would hide. Default true. */
+  inlineAllow?: boolean;
+  /** false when writing a baseline: recorded findings must not hide themselves. Default true. */
+  useBaseline?: boolean;
+  /** false (--no-git): the repository's git-secrets setup is not read. Default true. */
+  git?: boolean;
+}
+
+/**
+ * The rules and allow stages of a scan: the built-ins, the config (.keyfence.json at the
+ * repository root, or the scan root outside git, or `config`), .gitallowed, the baseline and
+ * inline comments (see src/config/configuredPlan.ts), and the repository's git-secrets setup
+ * (secrets.patterns as rules, secrets.allowed as an allow stage). Throws ConfigError (or
+ * RuleError) for anything invalid, naming file and field.
+ */
+export async function planScan(opts: PlanOptions): Promise<ConfiguredPlan> {
+  // The git-secrets setup's `git config` read runs while the config loads; the drop-in's
+  // modules load only when there is something to apply.
+  const secrets = opts.git !== false ? import('../gitsecrets/secretsConfig.js').then((m) => m.readSecretsConfig(opts.cwd, opts.env ?? process.env)) : undefined;
+  const { configuredPlan } = await import('../config/configuredPlan.js');
+  const plan = await configuredPlan({ cwd: opts.cwd, paths: opts.paths, config: opts.config, baseline: opts.baseline, inlineAllow: opts.inlineAllow !== false, useBaseline: opts.useBaseline !== false });
+  const cfg = await secrets;
+  if (cfg && (cfg.patterns.length || cfg.allowed.length)) (await import('../gitsecrets/setup.js')).addGitSecretsSetup(plan, cfg);
+  return plan;
+}
