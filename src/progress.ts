@@ -94,6 +94,16 @@ export function createProgress(opts: ProgressOptions): Progress {
       cliProgress.Presets.shades_classic,
     );
     bar.start(known ? Math.max(f.total!, 1) : 0, f.done, payload(f));
+    process.once('SIGINT', onInterrupt);
+  };
+  /**
+   * Ctrl-C while the bar shows: the bar hid the cursor, so put it back (clear the bar, show the
+   * cursor), then let the signal do what it would have done (exit 130).
+   */
+  const onInterrupt = () => {
+    progress.stop();
+    opts.stream.write('\u001b[?25h');
+    process.kill(process.pid, 'SIGINT');
   };
   const progress: Progress = {
     update(stats) {
@@ -106,6 +116,7 @@ export function createProgress(opts: ProgressOptions): Progress {
       if (stopped) return;
       stopped = true;
       clearInterval(timer);
+      process.removeListener('SIGINT', onInterrupt);
       if (bar) {
         draw();
         bar.stop();

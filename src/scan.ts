@@ -58,7 +58,9 @@ export async function scan(source: FragmentSource, rules: readonly CompiledRule[
   onProgress?.(stats);
   for await (const item of source(stats)) {
     const fragment = 'findings' in item ? item.fragment : item;
+    const only = fragment.reportLines && new Set(fragment.reportLines);
     for (const finding of 'findings' in item ? item.findings : detect(item, rules)) {
+      if (only && !only.has(finding.line)) continue;
       let by: Suppression | null = null;
       for (const stage of stages) if ((by = stage(finding, fragment))) break;
       if (by) suppressed.push({ ...finding, suppressedBy: by });

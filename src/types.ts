@@ -33,6 +33,12 @@ export interface Fragment {
    * line number of each line of `text`; otherwise absent and line i is `startLine + i`.
    */
   lineNumbers?: number[];
+  /**
+   * When set, only findings on these file lines are reported: the rest of `text` is context
+   * (a staged file around the lines the commit adds), there so that a secret added below an
+   * already-committed key ID still pairs with it.
+   */
+  reportLines?: number[];
   commit?: CommitInfo;
   /** Set when the text was decoded from another encoding before scanning (e.g. "utf-16le"). */
   encoding?: string;
@@ -40,12 +46,17 @@ export interface Fragment {
 
 export type Severity = 'error' | 'warning' | 'note';
 
-/** One secret found at one place. Columns are 1-based; endColumn is one past the last char. */
+/**
+ * One secret found at one place. Columns are 1-based; endColumn is one past the last char, on
+ * line `endLine` (a private key block spans lines; for a one-line secret endLine equals line).
+ */
 export interface Finding {
   ruleId: string;
   description: string;
   path: string;
   line: number;
+  /** The line the secret ends on: `line` unless the secret spans lines (a PEM private key). */
+  endLine: number;
   column: number;
   endColumn: number;
   /** The secret: in clear inside the pipeline, redacted by the CLI unless --no-redact. */
@@ -58,8 +69,16 @@ export interface Finding {
   /** Stable across line moves and shared by tree and history scans: sha-derived hex. */
   fingerprint: string;
   severity: Severity;
-  /** AWS account decoded offline from an access key ID, where the key format encodes it. */
+  /**
+   * AWS account decoded offline from an access key ID, where the key format encodes it. Kept
+   * for compatibility: the same value is `metadata["aws.accountId"]`.
+   */
   awsAccountId?: string;
+  /**
+   * What enrichers learned about the secret offline (see src/detect/enrichers.ts), by
+   * provider-namespaced key ("aws.accountId"). Absent when nothing was learned.
+   */
+  metadata?: Record<string, string>;
   /** Set when the secret was found inside decoded content (e.g. "base64", "percent"). */
   decodedFrom?: string;
   /**

@@ -5,7 +5,7 @@ import type { Finding, Fragment } from '../src/types.js';
 
 function finding(line: number, path = 'config/dev.env'): Finding {
   return {
-    ruleId: 'aws-access-key-id', description: '', path, line, column: 1, endColumn: 21,
+    ruleId: 'aws-access-key-id', description: '', path, line, endLine: line, column: 1, endColumn: 21,
     secret: 'placeholder-secret', lineText: '', fingerprint: 'fp', severity: 'error',
   };
 }

@@ -5,7 +5,7 @@ import type { Finding, Fragment } from '../src/types.js';
 /** A finding of "SECRET" on file line `line` (the stage reads only line numbers and text). */
 function findingAt(line: number): Finding {
   return {
-    ruleId: 'aws-access-key-id', description: '', path: 'a.env', line, column: 1, endColumn: 7,
+    ruleId: 'aws-access-key-id', description: '', path: 'a.env', line, endLine: line, column: 1, endColumn: 7,
     secret: 'SECRET', lineText: '', fingerprint: 'fp', severity: 'error',
   };
 }

@@ -6,7 +6,7 @@ import type { Finding, Fragment } from '../src/types.js';
 
 function finding(over: Partial<Finding> = {}): Finding {
   return {
-    ruleId: 'acme-token', description: '', path: 'src/app.ts', line: 1, column: 7, endColumn: 43,
+    ruleId: 'acme-token', description: '', path: 'src/app.ts', line: 1, endLine: 1, column: 7, endColumn: 43,
     secret: 'acme_0123456789abcdef0123456789abcdef', lineText: 'tok = acme_…', fingerprint: 'fp', severity: 'error', ...over,
   };
 }

@@ -7,7 +7,7 @@ import type { Finding } from '../src/types.js';
 
 function finding(ruleId: string, path: string, secret: string, line = 1, commit?: string): Finding {
   return {
-    ruleId, description: '', path, line, column: 1, endColumn: secret.length + 1, secret, lineText: secret,
+    ruleId, description: '', path, line, endLine: line, column: 1, endColumn: secret.length + 1, secret, lineText: secret,
     fingerprint: fingerprintOf(ruleId, path, secret), severity: 'error', ...(commit ? { commit } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fakeKeyId } from '../src/rules/examples.js';
-import { cli, scanJson, tempDir, write } from './gitRepo.js';
+import { bin, cli, git, gitTry, scanJson, tempDir, tempRepo, write } from './gitRepo.js';
 
 describe('keyfence scan --commit-msg FILE', () => {
   it('finds a key pasted into the message, with the line number of the file', async () => {
@@ -12,12 +12,36 @@ describe('keyfence scan --commit-msg FILE', () => {
     expect(findings.map((f) => [f.path, f.line, f.secret])).toEqual([['MSG', 4, key]]);
   });
 
-  it('skips # comment lines and everything below the scissors line, as git does', async () => {
+  it('scans # lines too: git records them when the message was not edited (git commit -m "#42 …")', async () => {
     const dir = tempDir();
-    write(dir, 'MSG', `Fix deploy\n# aws_access_key_id = ${fakeKeyId()}\n# ------------------------ >8 ------------------------\n+aws_access_key_id = ${fakeKeyId()}\n`);
+    const key = fakeKeyId();
+    write(dir, 'MSG', `#42 rotate ${key}\n`);
+    const r = await scanJson(dir, '--commit-msg', 'MSG');
+    expect(r.exitCode).toBe(1);
+    expect(r.findings.map((f) => [f.line, f.secret])).toEqual([[1, key]]);
+  });
+
+  it('the commit-msg hook blocks `git commit -m "#42 … KEY"` (git keeps the # line)', () => {
+    const repo = tempRepo();
+    expect(bin(repo, ['install']).status).toBe(0);
+    write(repo, 'a.txt', 'a\n');
+    git(repo, 'add', '.');
+    const key = fakeKeyId();
+    const r = gitTry(repo, ['commit', '-q', '-m', `#42 use ${key}`]);
+    expect(r.status).not.toBe(0);
+    expect(gitTry(repo, ['rev-parse', '--verify', '-q', 'HEAD']).status).not.toBe(0);
+  });
+
+  it('leaves out the diff `git commit -v` appends below its scissors line, but not a bare scissors line', async () => {
+    const dir = tempDir();
+    const scissors = '# ------------------------ >8 ------------------------';
+    write(dir, 'MSG', `Fix deploy\n${scissors}\n# Do not modify or remove the line above.\n# Everything below it will be ignored.\ndiff --git a/x b/x\n+aws_access_key_id = ${fakeKeyId()}\n`);
     const r = await scanJson(dir, '--commit-msg', 'MSG');
     expect(r.exitCode).toBe(0);
-    expect(r.findings).toEqual([]);
+    const key = fakeKeyId();
+    write(dir, 'MSG2', `Fix deploy\n${scissors}\n${key}\n`);
+    const r2 = await scanJson(dir, '--commit-msg', 'MSG2');
+    expect(r2.findings.map((f) => [f.line, f.secret])).toEqual([[3, key]]);
   });
 
   it('a missing message file: exit 2 with one line', async () => {

@@ -108,7 +108,8 @@ describe('jsonSyntaxError', () => {
 });
 
 describe('resolveRules', () => {
-  const builtins = loadBuiltinRules();
+  // The AWS rules alone keep the expected lists short (providers: see test/providers.test.ts).
+  const builtins = loadBuiltinRules().filter((s) => s.provider === 'aws');
   const ids = (config: object) => resolveRules(config, 'cfg.json', builtins).rules.map((r) => r.id);
 
   it('starts from the built-ins (extends absent or "default") and adds custom rules', () => {

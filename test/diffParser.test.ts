@@ -11,7 +11,7 @@ function parse(diff: string): { files: AddedLines[]; binary: string[] } {
 }
 
 describe('DiffParser (git diff -U0 output)', () => {
-  it('collects added lines with their new line numbers across hunks; deletions and renames add nothing', () => {
+  it('collects added lines with their new line numbers across hunks, and the new blob id; deletions and renames add nothing', () => {
     const { files, binary } = parse(
       [
         'diff --git a/a.txt b/a.txt',
@@ -40,7 +40,7 @@ describe('DiffParser (git diff -U0 output)', () => {
         'Binary files /dev/null and b/b.bin differ',
       ].join('\n'),
     );
-    expect(files).toEqual([{ path: 'a.txt', lines: ['new two', 'ten', 'eleven'], lineNumbers: [2, 10, 11] }]);
+    expect(files).toEqual([{ path: 'a.txt', lines: ['new two', 'ten', 'eleven'], lineNumbers: [2, 10, 11], blob: '2222222' }]);
     expect(binary).toEqual(['b.bin']);
     expect(fragmentOf(files[0]!)).toEqual({ text: 'new two\nten\neleven', path: 'a.txt', startLine: 2, lineNumbers: [2, 10, 11] });
   });
@@ -56,7 +56,7 @@ describe('DiffParser (git diff -U0 output)', () => {
       ['diff --cc f', 'index 59e517f,e0a0e50..b98624f', '--- a/f', '+++ b/f', '@@@ -2,2 -2,2 +2,3 @@@', '- b', '+ b side', ' -c', '++EVIL', ' +c main', 'diff --git a/g b/g', '--- /dev/null', '+++ b/g', '@@ -0,0 +1 @@', '+g'].join('\n'),
     );
     expect(files).toEqual([
-      { path: 'f', lines: ['EVIL'], lineNumbers: [3] },
+      { path: 'f', lines: ['EVIL'], lineNumbers: [3], blob: 'b98624f' },
       { path: 'g', lines: ['g'], lineNumbers: [1] },
     ]);
   });

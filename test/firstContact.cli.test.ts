@@ -182,6 +182,8 @@ describe('errors a person understands (10.11)', () => {
       [['rules', '--format', 'json', '--format', 'text'], 'keyfence: --format is given more than once (json, text)\n'],
       [['baseline', '-o', 'nowhere/b.json'], 'keyfence: cannot write baseline to nowhere/b.json: directory nowhere does not exist\n'],
       [['baseline', '--prun'], 'keyfence: unknown option --prun; did you mean --prune?\n'],
+      [['scan', '-qf', 'json', '--format', 'sarif'], 'keyfence: --format is given more than once (json, sarif)\n'],
+      [['scan', '--report'], 'keyfence: --report needs FORMAT or FORMAT:PATH (formats: text, json, sarif, junit, csv, github, html)\n'],
     ] as const) {
       const r = bin(dir, [...argv]);
       expect(r.status, argv.join(' ')).toBe(2);

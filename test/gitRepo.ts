@@ -93,3 +93,9 @@ export function bin(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, in
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env }, input });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** Runs the built bin's `scan … --format json --no-redact` (as a hook or CI does); returns the exit status and the parsed report. */
+export function binScan(cwd: string, ...args: string[]): { status: number; result: ScanResult; stderr: string } {
+  const r = bin(cwd, ['scan', ...args, '--format', 'json', '--no-redact']);
+  return { status: r.status, result: r.stdout ? (JSON.parse(r.stdout) as ScanResult) : ({ findings: [], suppressed: [], stats: {} } as unknown as ScanResult), stderr: r.stderr };
+}

@@ -37,7 +37,7 @@ describe('keyfence scan --history', () => {
     expect(result.stats.commitsScanned).toBe(5);
   });
 
-  it('scans commit subjects too, and no report shows a secret from one in clear', async () => {
+  it('scans commit messages too, and no report shows a secret from one in clear', async () => {
     const repo = tempRepo();
     const s = secretFile();
     write(repo, 'a.txt', 'a\n');
@@ -45,7 +45,7 @@ describe('keyfence scan --history', () => {
     const pasted = commit(repo, `rotate to ${s.keyId}`);
     const { exitCode, findings } = await scanJson(repo, '--history', '--no-redact');
     expect(exitCode).toBe(1);
-    expect(findings.map((f) => [f.path, f.line, f.secret, f.commit])).toEqual([['(commit subject)', 1, s.keyId, pasted]]);
+    expect(findings.map((f) => [f.path, f.line, f.secret, f.commit])).toEqual([['(commit message)', 1, s.keyId, pasted]]);
     for (const format of ['text', 'json', 'sarif', 'csv', 'github', 'junit', 'html']) {
       const r = await cli(repo, 'scan', '--history', '--format', format);
       expect(r.exitCode, format).toBe(1);

@@ -33,9 +33,13 @@ describe('help, version and rules', () => {
     const specs = loadBuiltinRules();
     const text = await run(['rules'], io);
     expect(text.exitCode).toBe(0);
-    for (const s of specs) expect(text.stdout).toMatch(new RegExp(`^${s.id} +${s.enabled === false ? 'off' : 'on '} +${s.description}$`, 'm'));
+    const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    for (const s of specs) expect(text.stdout).toMatch(new RegExp(`^${s.id} +${s.enabled === false ? 'off' : 'on '} +${esc(s.description)}$`, 'm'));
+    // Grouped by provider: a heading with how many of its rules run, then its rules.
+    expect(text.stdout).toMatch(/^aws \(5 of 6 on\)\naws-access-key-id +on /m);
+    expect(text.stdout).toMatch(/^stripe \(1 of 2 on\)\nstripe-live-key +on .*\nstripe-test-key +off /m);
     const json = JSON.parse((await run(['rules', '--format', 'json'], io)).stdout);
-    expect(json).toEqual(specs.map((s) => expect.objectContaining({ id: s.id, enabled: s.enabled !== false, description: s.description })));
+    expect(json).toEqual(specs.map((s) => expect.objectContaining({ id: s.id, provider: s.provider, enabled: s.enabled !== false, description: s.description })));
   });
   it('an unknown format is a usage error, exit 2, one line', async () => {
     const r = await run(['scan', '--format', 'pdf'], io);

@@ -216,3 +216,15 @@ describe('redaction at scale', () => {
     }
   });
 });
+
+describe('jsonChunks (reports written piece by piece)', () => {
+  it('is JSON.stringify(value, null, 2) byte for byte, whatever the data holds', async () => {
+    const { jsonChunks } = await import('../src/report/jsonChunks.js');
+    const items = [{ a: 1, b: ['x', { c: null }] }, { d: 'quote " and \u0000keyfence-stream-0:items NUL', e: [] }, 'plain'];
+    const value = { head: { rule: 'help with "\u0000keyfence-stream-abc:items"', n: [1, 2] }, deep: { items: [] as unknown[] }, empty: { others: [] as unknown[] }, tail: true };
+    const whole = JSON.stringify({ ...value, deep: { items }, empty: { others: [] } }, null, 2);
+    expect([...jsonChunks(value, { items, others: [] })].join('')).toBe(whole);
+    // One piece per element of a streamed array: never the whole array as one string.
+    expect([...jsonChunks({ items: [] }, { items: items.values() })].filter((c) => c.includes('"a": 1')).length).toBe(1);
+  });
+});

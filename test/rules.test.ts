@@ -21,6 +21,13 @@ describe('built-in rule files', () => {
       expect(ok).toBe(true);
     });
   }
+  it('every rule names its provider and says what it finds and how to rotate it', () => {
+    for (const s of specs) {
+      expect(s.provider, s.id).toMatch(/^[a-z0-9-]+$/);
+      expect(s.description.trim(), s.id).not.toBe('');
+      expect(s.help?.trim().length ?? 0, `${s.id}: help`).toBeGreaterThan(40);
+    }
+  });
   it('every rule has examples of both kinds, and every false positive says why', () => {
     for (const s of specs) {
       expect(s.examples?.truePositives.length, s.id).toBeGreaterThan(0);
@@ -38,8 +45,13 @@ for (const spec of specs) {
         const found = detect({ text, path: 'example', startLine: 1 }, all).filter((f) => f.ruleId === spec.id);
         expect(found.map((f) => f.secret), text).not.toEqual([]);
         for (const f of found) expect(values, `${spec.id} reported ${f.secret} in:\n${text}`).toContain(f.secret);
+        const lines = text.split('\n');
         for (const f of found) {
-          const span = text.split('\n')[f.line - 1]!.slice(f.column - 1, f.endColumn - 1);
+          // A multi-line secret (a private key) runs from column on line to endColumn on endLine.
+          const span =
+            f.endLine === f.line
+              ? lines[f.line - 1]!.slice(f.column - 1, f.endColumn - 1)
+              : [lines[f.line - 1]!.slice(f.column - 1), ...lines.slice(f.line, f.endLine - 1), lines[f.endLine - 1]!.slice(0, f.endColumn - 1)].join('\n');
           // A secret found in decoded content is reported at the part of the encoded value that holds it.
           if (f.decodedFrom) expect(values.some((v) => v !== f.secret && v.includes(span)), span).toBe(true);
           else expect(span).toBe(f.secret);

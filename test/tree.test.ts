@@ -146,10 +146,12 @@ describe('large trees are scanned in worker threads', () => {
 });
 
 describe('without git installed', () => {
-  it('a tree scan walks the file system instead, and says so', () => {
+  it('a tree scan of a repository walks the file system instead, and says so', () => {
     const dir = tempDir();
     const id = fakeKeyId();
     writeTree(dir, { 'a.env': `KEY=${id}\n` });
+    // A repository: the tree scan would ask git for its files (outside one it walks anyway).
+    spawnSync('git', ['init', '-q'], { cwd: dir });
     const onlyNode = tempDir();
     symlinkSync(process.execPath, path.join(onlyNode, 'node'));
     const r = spawnSync(process.execPath, [BIN, 'scan', '.'], { cwd: dir, encoding: 'utf8', env: { PATH: onlyNode, NO_COLOR: '1' } });

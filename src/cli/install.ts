@@ -1,6 +1,6 @@
 import { link, lstat, mkdir, open, readFile, readlink, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { gitExitError, gitSpawnError } from '../git/exec.js';
+import { gitExitError, gitSpawnError, simpleGitAt } from '../git/exec.js';
 import { writeFileSafely } from '../io/writeFileSafely.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import { keyfenceFunction, removeBlockCommand, selfPaths, shq, type SelfPaths } from './keyfenceFunction.js';
@@ -205,12 +205,6 @@ async function locate(cwd: string): Promise<HookLocation> {
   const huskyDir = path.join(root, '.husky');
   const husky = await isDir(huskyDir);
   return { root, dir: husky ? huskyDir : gitDir, husky, gitDir, commonDir };
-}
-
-/** simple-git for install's few, non-hot-path git calls (loaded only here). */
-async function simpleGitAt(cwd: string) {
-  const { simpleGit } = await import('simple-git');
-  return simpleGit({ baseDir: cwd, config: ['color.ui=false', 'core.quotepath=false'] });
 }
 
 /** simple-git's errors carry git's whole stderr; ours are one line (see GitError). */

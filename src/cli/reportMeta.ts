@@ -45,8 +45,8 @@ export async function reportMeta(args: ScanArgs, io: RunIO, now: Date): Promise<
   const startedAt = (epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : now).toISOString();
   const meta: ReportMeta = { ...modeAndTarget(args, io), startedAt, commandLine: shellLine(io.argv ?? ['scan']) };
   if (args.git && !(args.paths.length === 1 && args.paths[0] === '-')) {
-    const { git, repoRoot } = await import('../git/exec.js');
-    const root = await repoRoot(io.cwd).catch(() => undefined);
+    const [{ git }, { repoRoot }] = await Promise.all([import('../git/exec.js'), import('../git/locateRepo.js')]);
+    const root = repoRoot(io.cwd, io.env);
     if (root) {
       const value = async (a: string[]) => (await git(a, root).catch(() => Buffer.from(''))).toString('utf8').trim() || undefined;
       const [remote, branch] = await Promise.all([value(['config', '--get', 'remote.origin.url']), value(['rev-parse', '--abbrev-ref', 'HEAD'])]);

@@ -22,6 +22,7 @@ export function reportTargets(args: Pick<ScanArgs, 'format' | 'output' | 'report
   const extra: ReportTarget[] = (args.report ?? []).map((spec) => {
     const colon = spec.indexOf(':');
     const [format, file] = colon === -1 ? [spec, undefined] : [spec.slice(0, colon), spec.slice(colon + 1)];
+    if (spec === '') throw new UsageError(`--report needs FORMAT or FORMAT:PATH (formats: ${FORMATS.join(', ')})`);
     if (!(FORMATS as readonly string[]).includes(format)) {
       const guess = closest(format, FORMATS);
       throw new UsageError(`--report ${spec}: unknown format "${format}"${guess ? `; did you mean ${guess}?` : ''} (formats: ${FORMATS.join(', ')})`);

@@ -60,7 +60,7 @@ export async function run(argv: string[], io: RunIO): Promise<RunResult> {
 
 /** The CLI with yargs parsing every argv (run() first tries the hook fast path). */
 export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
-  const [{ default: yargs }, { checkArgs, takeRedact }] = await Promise.all([import('yargs'), import('./strictArgs.js')]);
+  const [{ default: yargs }, { checkArgs, checkParsed, takeRedact }] = await Promise.all([import('yargs'), import('./strictArgs.js')]);
   // yargs drops a lone "-"; carry it through as a token it keeps.
   const STDIN = '\u0000stdin';
   argv = argv.map((a) => (a === '-' ? STDIN : a));
@@ -124,6 +124,7 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
       throw new UsageError((msg ?? err?.message ?? 'invalid arguments').replace(/\s*\n\s*/g, ' ')); // one line
     });
   const args = await parser.parse(argv, {}, (_err, _argv, out) => { output = out; });
+  if (own) checkParsed(args as Record<string, unknown>, own);
   if (output || !command) return { exitCode: EXIT.clean, stdout: output ? `${output}\n` : '', stderr: '' };
   switch (command) {
     case 'scan': {

@@ -8,7 +8,7 @@ import type { Fragment, ScanResult, ScanStats } from '../types.js';
 import { escapeControl } from '../report/escapeControl.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import type { ReportTarget } from './reportTargets.js';
-import type { ScanArgs } from './scanOptions.js';
+import { onlyProviders, type ScanArgs } from './scanOptions.js';
 import { version } from '../version.js';
 
 /** Colors on a TTY unless NO_COLOR is set or --color/--no-color says otherwise. */
@@ -130,8 +130,22 @@ export interface ScanPlan {
  * `useBaseline` false (`keyfence baseline`) leaves the baseline out, so recorded findings do not
  * hide themselves.
  */
-export function planScan(args: ScanArgs, io: RunIO, useBaseline = true): Promise<ConfiguredPlan> {
-  return plan({ cwd: io.cwd, env: io.env, paths: args.paths, config: args.config, baseline: args.baseline, inlineAllow: args.inlineAllow !== false, useBaseline, git: args.git });
+export async function planScan(args: ScanArgs, io: RunIO, useBaseline = true): Promise<ConfiguredPlan> {
+  // A range scan (--history A..B) is judged by the configuration as of its base, not the one it brings.
+  const range = args.history !== undefined && args.git ? await (await import('../sources/configChanges.js')).rangeEnds(args.history, io.cwd) : undefined;
+  return plan({
+    cwd: io.cwd,
+    env: io.env,
+    paths: args.paths,
+    config: args.config,
+    baseline: args.baseline,
+    inlineAllow: args.inlineAllow !== false,
+    useBaseline,
+    git: args.git,
+    describeConfig: !args.git,
+    only: onlyProviders(args.only),
+    ...(range ? { revision: range.base } : {}),
+  });
 }
 
 /**
@@ -158,8 +172,8 @@ function frameworkOutsideCommit(env: NodeJS.ProcessEnv): boolean {
 
 /** A test for repository-relative paths: at or under one of `paths` (relative to `cwd`). */
 async function underPaths(cwd: string, paths: string[]): Promise<(p: string) => boolean> {
-  const { repoRoot } = await import('../git/exec.js');
-  const root = (await repoRoot(cwd)) ?? cwd;
+  const { repoRoot } = await import('../git/locateRepo.js');
+  const root = repoRoot(cwd) ?? cwd;
   const wanted = paths.map((p) => path.resolve(cwd, p));
   return (p) => {
     const abs = path.resolve(root, p);
@@ -187,7 +201,7 @@ export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): Finishi
     const only = args.paths.length ? args.paths : undefined;
     return lazy(() => import('../sources/staged.js'), async function* (m, stats) {
       const keep = only ? await underPaths(io.cwd, only) : undefined;
-      for await (const f of m.stagedFragments({ cwd: io.cwd, env: io.env }, stats)) if (!keep || keep(f.path)) yield f;
+      for await (const f of m.stagedFragments({ cwd: io.cwd, env: io.env, maxFileSize: args.maxFileSize }, stats)) if (!keep || keep(f.path)) yield f;
     });
   }
   if (args.commitMsg !== undefined) {
@@ -205,7 +219,12 @@ export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): Finishi
         if (!io.stdin) throw new UsageError('--pre-push reads the refs being pushed from standard input');
         revs = m.prePushRevs(await io.stdin(), args.prePush || 'origin');
       }
-      yield* m.historyFragments({ cwd: io.cwd, range: args.history, branch: args.branch, since: args.since, until: args.until, revs }, stats, order);
+      yield* m.historyFragments({ cwd: io.cwd, range: args.history, branch: args.branch, since: args.since, until: args.until, revs, maxFileSize: args.maxFileSize }, stats, order);
+      if (args.prePush === undefined) {
+        const changes = await import('../sources/configChanges.js');
+        const ends = await changes.rangeEnds(args.history, io.cwd);
+        if (ends) yield* await changes.configChangeFindings(io.cwd, ends.base, ends.head);
+      }
     });
     source.finish = (r) => (finish ? finish(r) : r);
     return source;

@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_FILE_SIZE } from '../engine/defaults.js';
+import { UsageError } from './io.js';
 
 /**
  * The `scan` command's options: the one table both the yargs parser (src/cli/run.ts) and the
@@ -50,6 +51,8 @@ export interface ScanArgs {
   sinceState?: string;
   /** --repository NAME: the repository's name in a shard report. */
   repository?: string;
+  /** --only PROVIDER[,PROVIDER]: as given, once (a string) or repeated (yargs: an array); see onlyProviders. */
+  only?: string | string[];
 }
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit', 'csv', 'github', 'html'] as const;
@@ -90,6 +93,7 @@ export const SCAN_OPTIONS: Record<string, OptionSpec> = {
   shard: { type: 'string', describe: 'Scan only shard K of N (K/N): --history commits in N runs of the history, tree files by path hash; merge the JSON reports with keyfence merge', fast: true },
   'since-state': { type: 'string', describe: 'With --history: scan only the commits new since the ref tips recorded in FILE, then record the tips (a rewritten ref is scanned in full)', fast: true },
   repository: { type: 'string', describe: 'The repository\'s name in a --shard report (default: the repository directory\'s name)', fast: true },
+  only: { type: 'string', repeatable: true, describe: 'Run only the rules of these providers (see keyfence rules): --only aws for git-secrets\' scope; repeat it or separate with commas', fast: true },
   'inline-allow': { type: 'boolean', default: true, describe: 'Honour keyfence:allow / pragma: allowlist secret comments (--no-inline-allow reports what they hide)' },
   verify: { type: 'boolean', default: false, describe: 'Ask AWS STS (GetCallerIdentity, signed: the secret is never sent) whether each AWS key pair found is live, and whose it is' },
   'only-verified': { type: 'boolean', default: false, describe: 'Report only findings whose AWS key pair STS accepted (implies --verify; the exit code is unchanged)' },
@@ -123,4 +127,15 @@ export function scanArgsFrom(parsed: Record<string, unknown>): ScanArgs {
   args.redact ??= true;
   if (typeof args.report === 'string') args.report = [args.report];
   return args as unknown as ScanArgs;
+}
+
+/**
+ * The providers --only names: every occurrence, split at commas, trimmed, deduplicated;
+ * undefined without --only. Throws UsageError for an --only that names none.
+ */
+export function onlyProviders(only: string | string[] | undefined): string[] | undefined {
+  if (only === undefined) return undefined;
+  const names = [...new Set((Array.isArray(only) ? only : [only]).flatMap((o) => String(o).split(',')).map((p) => p.trim()).filter(Boolean))];
+  if (names.length === 0) throw new UsageError('--only needs a provider name (see keyfence rules), e.g. --only aws');
+  return names;
 }

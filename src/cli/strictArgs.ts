@@ -1,5 +1,5 @@
 import { UsageError } from './io.js';
-import type { OptionSpec } from './scanOptions.js';
+import { camel, type OptionSpec } from './scanOptions.js';
 
 /** Edit distance (insert, delete, substitute, swap of neighbours), for "did you mean". */
 function distance(a: string, b: string): number {
@@ -86,6 +86,18 @@ export function checkArgs(argv: readonly string[], options: Record<string, Optio
       if (before !== undefined && before !== shown) throw new UsageError(`--${name} is given more than once (${before}, ${shown})${(name === 'format' || name === 'output') && options.report ? '; for several reports use --report FORMAT[:PATH], once per report' : ''}`);
       seen.set(name, shown);
     }
+  }
+}
+
+/**
+ * After yargs: what checkArgs cannot see on the raw argv (bundled short flags, `-qf json
+ * --format sarif`) yargs turns into an array; a non-repeatable option with several values is
+ * a UsageError too.
+ */
+export function checkParsed(parsed: Record<string, unknown>, options: Record<string, OptionSpec>): void {
+  for (const [name, spec] of Object.entries(options)) {
+    const value = parsed[camel(name)];
+    if (!spec.repeatable && Array.isArray(value)) throw new UsageError(`--${name} is given more than once (${value.join(', ')})`);
   }
 }
 

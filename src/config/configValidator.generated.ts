@@ -4,14 +4,14 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://keyfence.dev/schema/config.schema.json","title":"keyfence configuration","description":"A .keyfence.json file at the repository root (or the scan root outside git, or named with --config).","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema, for editors."},"extends":{"enum":["default","none"],"default":"default","description":"\"default\" starts from keyfence's built-in rules; \"none\" uses only the rules listed here."},"rules":{"type":"array","description":"Custom rules, in exactly the shape of the built-in rules. A rule with the id of a built-in one replaces it.","items":{"$ref":"rules.schema.json#/definitions/rule"}},"disabledRules":{"$ref":"#/definitions/ruleIds","description":"Ids of rules not to run."},"enableRules":{"$ref":"#/definitions/ruleIds","description":"Ids of rules that ship disabled (e.g. aws-account-id) to run."},"allow":{"$ref":"#/definitions/allow"},"baseline":{"type":"string","minLength":1,"description":"Baseline file (relative to this config file): findings recorded in it are allowed. Written by `keyfence baseline`."}},"definitions":{"ruleIds":{"type":"array","items":{"type":"string","minLength":1}},"paths":{"type":"array","items":{"type":"string","minLength":1},"description":"micromatch globs, matched against paths relative to the repository root (\"/\" separators)."},"regexes":{"type":"array","items":{"type":"string","minLength":1},"description":"JavaScript regular expressions; a finding whose secret (or line, see regexTarget) matches one is allowed."},"regexTarget":{"enum":["secret","line"],"description":"What the regexes are matched against: the secret (default) or its whole line."},"stopwords":{"type":"array","items":{"type":"string","minLength":1},"description":"A finding whose secret contains one of these words (case-insensitive) is allowed."},"allowList":{"type":"object","additionalProperties":false,"properties":{"paths":{"$ref":"#/definitions/paths"},"regexes":{"$ref":"#/definitions/regexes"},"regexTarget":{"$ref":"#/definitions/regexTarget"},"stopwords":{"$ref":"#/definitions/stopwords"}}},"allow":{"type":"object","additionalProperties":false,"description":"Global allowlist, plus per-rule ones under byRule.","properties":{"paths":{"$ref":"#/definitions/paths"},"regexes":{"$ref":"#/definitions/regexes"},"regexTarget":{"$ref":"#/definitions/regexTarget"},"stopwords":{"$ref":"#/definitions/stopwords"},"byRule":{"type":"object","description":"Allowlists that apply to one rule only, keyed by rule id.","additionalProperties":{"$ref":"#/definitions/allowList"}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://keyfence.dev/schema/config.schema.json","title":"keyfence configuration","description":"A .keyfence.json file at the repository root (or the scan root outside git, or named with --config).","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema, for editors."},"extends":{"enum":["default","none"],"default":"default","description":"\"default\" starts from keyfence's built-in rules; \"none\" uses only the rules listed here."},"rules":{"type":"array","description":"Custom rules, in exactly the shape of the built-in rules. A rule with the id of a built-in one replaces it.","items":{"$ref":"rules.schema.json#/definitions/rule"}},"disabledRules":{"$ref":"#/definitions/ruleIds","description":"Ids of rules not to run."},"enableRules":{"$ref":"#/definitions/ruleIds","description":"Ids of rules that ship disabled (e.g. aws-account-id) to run."},"providers":{"type":"object","description":"Providers turned on or off as a whole (see keyfence rules): false turns off every rule of the provider, true turns on every one, shipped-disabled ones too. enableRules and disabledRules still win for the rules they name.","propertyNames":{"pattern":"^[a-z0-9]+(?:-[a-z0-9]+)*$"},"additionalProperties":{"type":"boolean"}},"allow":{"$ref":"#/definitions/allow"},"baseline":{"type":"string","minLength":1,"description":"Baseline file (relative to this config file): findings recorded in it are allowed. Written by `keyfence baseline`."}},"definitions":{"ruleIds":{"type":"array","items":{"type":"string","minLength":1}},"paths":{"type":"array","items":{"type":"string","minLength":1},"description":"micromatch globs, matched against paths relative to the repository root (\"/\" separators)."},"regexes":{"type":"array","items":{"type":"string","minLength":1},"description":"JavaScript regular expressions; a finding whose secret (or line, see regexTarget) matches one is allowed."},"regexTarget":{"enum":["secret","line"],"description":"What the regexes are matched against: the secret (default) or its whole line."},"stopwords":{"type":"array","items":{"type":"string","minLength":1},"description":"A finding whose secret contains one of these words (case-insensitive) is allowed."},"allowList":{"type":"object","additionalProperties":false,"properties":{"paths":{"$ref":"#/definitions/paths"},"regexes":{"$ref":"#/definitions/regexes"},"regexTarget":{"$ref":"#/definitions/regexTarget"},"stopwords":{"$ref":"#/definitions/stopwords"}}},"allow":{"type":"object","additionalProperties":false,"description":"Global allowlist, plus per-rule ones under byRule.","properties":{"paths":{"$ref":"#/definitions/paths"},"regexes":{"$ref":"#/definitions/regexes"},"regexTarget":{"$ref":"#/definitions/regexTarget"},"stopwords":{"$ref":"#/definitions/stopwords"},"byRule":{"type":"object","description":"Allowlists that apply to one rule only, keyed by rule id.","additionalProperties":{"$ref":"#/definitions/allowList"}}}}}};
 const schema23 = {"type":"array","items":{"type":"string","minLength":1}};
-const schema13 = {"type":"object","required":["id","pattern"],"additionalProperties":false,"properties":{"id":{"type":"string","pattern":"^[a-z0-9]+(?:-[a-z0-9]+)*$","description":"kebab-case, stable identifier."},"description":{"type":"string"},"pattern":{"type":"string","minLength":1,"description":"JavaScript regex; the secret is the first capturing group that matched (else the whole match)."},"flags":{"type":"string","pattern":"^[imsu]*$"},"keywords":{"type":"array","items":{"type":"string","minLength":1},"description":"Prefilter: the rule runs only where one of these occurs (case-insensitive)."},"literals":{"type":"array","items":{"type":"string","minLength":1},"description":"Prefilter: every match contains one of these (case-sensitive); the rule runs only on texts that hold one. Fastest when a literal starts with a character rare in code."},"enabled":{"type":"boolean"},"severity":{"enum":["error","warning","note"]},"help":{"type":"string"},"entropy":{"type":"number","minimum":0,"maximum":8},"gates":{"type":"array","items":{"$ref":"#/definitions/gateName"}},"awsAccount":{"type":"boolean"},"near":{"type":"object","required":["rule","linesAfter","pattern"],"additionalProperties":false,"properties":{"rule":{"type":"string"},"linesAfter":{"type":"integer","minimum":0,"maximum":50},"pattern":{"type":"string","minLength":1},"flags":{"type":"string","pattern":"^[imsu]*$"},"entropy":{"type":"number","minimum":0,"maximum":8},"gates":{"type":"array","items":{"$ref":"#/definitions/gateName"}}}},"allow":{"type":"object","additionalProperties":false,"properties":{"regexes":{"type":"array","items":{"type":"string"}},"regexTarget":{"enum":["secret","line"]},"stopwords":{"type":"array","items":{"type":"string"}}}},"examples":{"type":"object","additionalProperties":false,"required":["truePositives","falsePositives"],"properties":{"truePositives":{"type":"array","items":{"$ref":"#/definitions/example"}},"falsePositives":{"type":"array","items":{"type":"object","required":["text","why"],"additionalProperties":false,"properties":{"text":{"$ref":"#/definitions/example"},"why":{"type":"string","minLength":1}}}}}}}};
-const schema14 = {"type":"string","enum":["example","placeholder","long-placeholder","hex","mixed","identifier","path","regex-source"]};
+const schema13 = {"type":"object","required":["id","pattern"],"additionalProperties":false,"properties":{"id":{"type":"string","pattern":"^[a-z0-9]+(?:-[a-z0-9]+)*$","description":"kebab-case, stable identifier."},"description":{"type":"string"},"provider":{"type":"string","pattern":"^[a-z0-9]+(?:-[a-z0-9]+)*$","description":"Who issues the credential (aws, github, …). Built-in rules take their file's provider; a config rule without one is \"custom\"."},"pattern":{"type":"string","minLength":1,"description":"JavaScript regex; the secret is the first capturing group that matched (else the whole match)."},"flags":{"type":"string","pattern":"^[imsu]*$"},"multiline":{"type":"boolean","description":"The pattern may match across lines (a PEM block): it runs over the whole text and the finding gets an endLine. Keep it linear: bounded classes that cannot run past the end marker."},"keywords":{"type":"array","items":{"type":"string","minLength":1},"description":"Prefilter: the rule runs only where one of these occurs (case-insensitive)."},"literals":{"type":"array","items":{"type":"string","minLength":1},"description":"Prefilter: every match contains one of these (case-sensitive); the rule runs only on texts that hold one. Fastest when a literal starts with a character rare in code."},"enabled":{"type":"boolean"},"severity":{"enum":["error","warning","note"]},"help":{"type":"string"},"entropy":{"type":"number","minimum":0,"maximum":8},"gates":{"type":"array","items":{"$ref":"#/definitions/gateName"}},"awsAccount":{"type":"boolean","description":"Decode the AWS account from the secret (the same as enrich: [\"aws-account\"])."},"enrich":{"type":"array","items":{"enum":["aws-account"]},"description":"Enrichers that add what they learn offline to the finding's metadata."},"near":{"type":"object","required":["rule","linesAfter","pattern"],"additionalProperties":false,"properties":{"rule":{"type":"string"},"linesAfter":{"type":"integer","minimum":0,"maximum":50},"pattern":{"type":"string","minLength":1},"flags":{"type":"string","pattern":"^[imsu]*$"},"entropy":{"type":"number","minimum":0,"maximum":8},"gates":{"type":"array","items":{"$ref":"#/definitions/gateName"}}}},"allow":{"type":"object","additionalProperties":false,"properties":{"regexes":{"type":"array","items":{"type":"string"}},"regexTarget":{"enum":["secret","line"]},"stopwords":{"type":"array","items":{"type":"string"}}}},"examples":{"type":"object","additionalProperties":false,"required":["truePositives","falsePositives"],"properties":{"truePositives":{"type":"array","items":{"$ref":"#/definitions/example"}},"falsePositives":{"type":"array","items":{"type":"object","required":["text","why"],"additionalProperties":false,"properties":{"text":{"$ref":"#/definitions/example"},"why":{"type":"string","minLength":1}}}}}}}};
+const schema14 = {"type":"string","enum":["example","placeholder","long-placeholder","hex","mixed","identifier","path","regex-source","crc32-checksum","pem-body","camel-case"]};
 const schema16 = {"type":"string","minLength":1};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[a-z0-9]+(?:-[a-z0-9]+)*$", "u");
-const pattern1 = new RegExp("^[imsu]*$", "u");
+const pattern2 = new RegExp("^[imsu]*$", "u");
 
 function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -66,18 +66,18 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.pattern !== undefined){
-let data2 = data.pattern;
+if(data.provider !== undefined){
+let data2 = data.provider;
 const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
-if(data2.length < 1){
-validate14.errors = [{instancePath:instancePath+"/pattern",schemaPath:"#/properties/pattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(!pattern0.test(data2)){
+validate14.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(?:-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z0-9]+(?:-[a-z0-9]+)*$"+"\""}];
 return false;
 }
 }
 else {
-validate14.errors = [{instancePath:instancePath+"/pattern",schemaPath:"#/properties/pattern/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate14.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -87,18 +87,18 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.flags !== undefined){
-let data3 = data.flags;
+if(data.pattern !== undefined){
+let data3 = data.pattern;
 const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(!pattern1.test(data3)){
-validate14.errors = [{instancePath:instancePath+"/flags",schemaPath:"#/properties/flags/pattern",keyword:"pattern",params:{pattern: "^[imsu]*$"},message:"must match pattern \""+"^[imsu]*$"+"\""}];
+if(data3.length < 1){
+validate14.errors = [{instancePath:instancePath+"/pattern",schemaPath:"#/properties/pattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate14.errors = [{instancePath:instancePath+"/flags",schemaPath:"#/properties/flags/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate14.errors = [{instancePath:instancePath+"/pattern",schemaPath:"#/properties/pattern/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -108,19 +108,52 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.keywords !== undefined){
-let data4 = data.keywords;
+if(data.flags !== undefined){
+let data4 = data.flags;
 const _errs10 = errors;
 if(errors === _errs10){
-if(Array.isArray(data4)){
-var valid1 = true;
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
+if(typeof data4 === "string"){
+if(!pattern2.test(data4)){
+validate14.errors = [{instancePath:instancePath+"/flags",schemaPath:"#/properties/flags/pattern",keyword:"pattern",params:{pattern: "^[imsu]*$"},message:"must match pattern \""+"^[imsu]*$"+"\""}];
+return false;
+}
+}
+else {
+validate14.errors = [{instancePath:instancePath+"/flags",schemaPath:"#/properties/flags/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.multiline !== undefined){
 const _errs12 = errors;
-if(errors === _errs12){
-if(typeof data5 === "string"){
-if(data5.length < 1){
+if(typeof data.multiline !== "boolean"){
+validate14.errors = [{instancePath:instancePath+"/multiline",schemaPath:"#/properties/multiline/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.keywords !== undefined){
+let data6 = data.keywords;
+const _errs14 = errors;
+if(errors === _errs14){
+if(Array.isArray(data6)){
+var valid1 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+const _errs16 = errors;
+if(errors === _errs16){
+if(typeof data7 === "string"){
+if(data7.length < 1){
 validate14.errors = [{instancePath:instancePath+"/keywords/" + i0,schemaPath:"#/properties/keywords/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -130,7 +163,7 @@ validate14.errors = [{instancePath:instancePath+"/keywords/" + i0,schemaPath:"#/
 return false;
 }
 }
-var valid1 = _errs12 === errors;
+var valid1 = _errs16 === errors;
 if(!valid1){
 break;
 }
@@ -141,25 +174,25 @@ validate14.errors = [{instancePath:instancePath+"/keywords",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs10 === errors;
+var valid0 = _errs14 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.literals !== undefined){
-let data6 = data.literals;
-const _errs14 = errors;
-if(errors === _errs14){
-if(Array.isArray(data6)){
+let data8 = data.literals;
+const _errs18 = errors;
+if(errors === _errs18){
+if(Array.isArray(data8)){
 var valid2 = true;
-const len1 = data6.length;
+const len1 = data8.length;
 for(let i1=0; i1<len1; i1++){
-let data7 = data6[i1];
-const _errs16 = errors;
-if(errors === _errs16){
-if(typeof data7 === "string"){
-if(data7.length < 1){
+let data9 = data8[i1];
+const _errs20 = errors;
+if(errors === _errs20){
+if(typeof data9 === "string"){
+if(data9.length < 1){
 validate14.errors = [{instancePath:instancePath+"/literals/" + i1,schemaPath:"#/properties/literals/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -169,7 +202,7 @@ validate14.errors = [{instancePath:instancePath+"/literals/" + i1,schemaPath:"#/
 return false;
 }
 }
-var valid2 = _errs16 === errors;
+var valid2 = _errs20 === errors;
 if(!valid2){
 break;
 }
@@ -180,60 +213,60 @@ validate14.errors = [{instancePath:instancePath+"/literals",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.enabled !== undefined){
-const _errs18 = errors;
-if(typeof data.enabled !== "boolean"){
-validate14.errors = [{instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
 var valid0 = _errs18 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
+if(data.enabled !== undefined){
+const _errs22 = errors;
+if(typeof data.enabled !== "boolean"){
+validate14.errors = [{instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.severity !== undefined){
-let data9 = data.severity;
-const _errs20 = errors;
-if(!(((data9 === "error") || (data9 === "warning")) || (data9 === "note"))){
+let data11 = data.severity;
+const _errs24 = errors;
+if(!(((data11 === "error") || (data11 === "warning")) || (data11 === "note"))){
 validate14.errors = [{instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/enum",keyword:"enum",params:{allowedValues: schema13.properties.severity.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid0 = _errs20 === errors;
+var valid0 = _errs24 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.help !== undefined){
-const _errs21 = errors;
+const _errs25 = errors;
 if(typeof data.help !== "string"){
 validate14.errors = [{instancePath:instancePath+"/help",schemaPath:"#/properties/help/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs21 === errors;
+var valid0 = _errs25 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.entropy !== undefined){
-let data11 = data.entropy;
-const _errs23 = errors;
-if(errors === _errs23){
-if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 8 || isNaN(data11)){
+let data13 = data.entropy;
+const _errs27 = errors;
+if(errors === _errs27){
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 > 8 || isNaN(data13)){
 validate14.errors = [{instancePath:instancePath+"/entropy",schemaPath:"#/properties/entropy/maximum",keyword:"maximum",params:{comparison: "<=", limit: 8},message:"must be <= 8"}];
 return false;
 }
 else {
-if(data11 < 0 || isNaN(data11)){
+if(data13 < 0 || isNaN(data13)){
 validate14.errors = [{instancePath:instancePath+"/entropy",schemaPath:"#/properties/entropy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -244,31 +277,31 @@ validate14.errors = [{instancePath:instancePath+"/entropy",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs23 === errors;
+var valid0 = _errs27 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.gates !== undefined){
-let data12 = data.gates;
-const _errs25 = errors;
-if(errors === _errs25){
-if(Array.isArray(data12)){
+let data14 = data.gates;
+const _errs29 = errors;
+if(errors === _errs29){
+if(Array.isArray(data14)){
 var valid3 = true;
-const len2 = data12.length;
+const len2 = data14.length;
 for(let i2=0; i2<len2; i2++){
-let data13 = data12[i2];
-const _errs27 = errors;
-if(typeof data13 !== "string"){
+let data15 = data14[i2];
+const _errs31 = errors;
+if(typeof data15 !== "string"){
 validate14.errors = [{instancePath:instancePath+"/gates/" + i2,schemaPath:"#/definitions/gateName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!((((((((data13 === "example") || (data13 === "placeholder")) || (data13 === "long-placeholder")) || (data13 === "hex")) || (data13 === "mixed")) || (data13 === "identifier")) || (data13 === "path")) || (data13 === "regex-source"))){
+if(!(((((((((((data15 === "example") || (data15 === "placeholder")) || (data15 === "long-placeholder")) || (data15 === "hex")) || (data15 === "mixed")) || (data15 === "identifier")) || (data15 === "path")) || (data15 === "regex-source")) || (data15 === "crc32-checksum")) || (data15 === "pem-body")) || (data15 === "camel-case"))){
 validate14.errors = [{instancePath:instancePath+"/gates/" + i2,schemaPath:"#/definitions/gateName/enum",keyword:"enum",params:{allowedValues: schema14.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid3 = _errs27 === errors;
+var valid3 = _errs31 === errors;
 if(!valid3){
 break;
 }
@@ -279,89 +312,119 @@ validate14.errors = [{instancePath:instancePath+"/gates",schemaPath:"#/propertie
 return false;
 }
 }
-var valid0 = _errs25 === errors;
+var valid0 = _errs29 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.awsAccount !== undefined){
-const _errs30 = errors;
+const _errs34 = errors;
 if(typeof data.awsAccount !== "boolean"){
 validate14.errors = [{instancePath:instancePath+"/awsAccount",schemaPath:"#/properties/awsAccount/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid0 = _errs30 === errors;
+var valid0 = _errs34 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.enrich !== undefined){
+let data17 = data.enrich;
+const _errs36 = errors;
+if(errors === _errs36){
+if(Array.isArray(data17)){
+var valid5 = true;
+const len3 = data17.length;
+for(let i3=0; i3<len3; i3++){
+const _errs38 = errors;
+if(!(data17[i3] === "aws-account")){
+validate14.errors = [{instancePath:instancePath+"/enrich/" + i3,schemaPath:"#/properties/enrich/items/enum",keyword:"enum",params:{allowedValues: schema13.properties.enrich.items.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid5 = _errs38 === errors;
+if(!valid5){
+break;
+}
+}
+}
+else {
+validate14.errors = [{instancePath:instancePath+"/enrich",schemaPath:"#/properties/enrich/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs36 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.near !== undefined){
-let data15 = data.near;
-const _errs32 = errors;
-if(errors === _errs32){
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+let data19 = data.near;
+const _errs39 = errors;
+if(errors === _errs39){
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
 let missing1;
-if((((data15.rule === undefined) && (missing1 = "rule")) || ((data15.linesAfter === undefined) && (missing1 = "linesAfter"))) || ((data15.pattern === undefined) && (missing1 = "pattern"))){
+if((((data19.rule === undefined) && (missing1 = "rule")) || ((data19.linesAfter === undefined) && (missing1 = "linesAfter"))) || ((data19.pattern === undefined) && (missing1 = "pattern"))){
 validate14.errors = [{instancePath:instancePath+"/near",schemaPath:"#/properties/near/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
-const _errs34 = errors;
-for(const key1 in data15){
+const _errs41 = errors;
+for(const key1 in data19){
 if(!((((((key1 === "rule") || (key1 === "linesAfter")) || (key1 === "pattern")) || (key1 === "flags")) || (key1 === "entropy")) || (key1 === "gates"))){
 validate14.errors = [{instancePath:instancePath+"/near",schemaPath:"#/properties/near/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs34 === errors){
-if(data15.rule !== undefined){
-const _errs35 = errors;
-if(typeof data15.rule !== "string"){
+if(_errs41 === errors){
+if(data19.rule !== undefined){
+const _errs42 = errors;
+if(typeof data19.rule !== "string"){
 validate14.errors = [{instancePath:instancePath+"/near/rule",schemaPath:"#/properties/near/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid5 = _errs35 === errors;
+var valid6 = _errs42 === errors;
 }
 else {
-var valid5 = true;
+var valid6 = true;
 }
-if(valid5){
-if(data15.linesAfter !== undefined){
-let data17 = data15.linesAfter;
-const _errs37 = errors;
-if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
+if(valid6){
+if(data19.linesAfter !== undefined){
+let data21 = data19.linesAfter;
+const _errs44 = errors;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
 validate14.errors = [{instancePath:instancePath+"/near/linesAfter",schemaPath:"#/properties/near/properties/linesAfter/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs37){
-if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 50 || isNaN(data17)){
+if(errors === _errs44){
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 > 50 || isNaN(data21)){
 validate14.errors = [{instancePath:instancePath+"/near/linesAfter",schemaPath:"#/properties/near/properties/linesAfter/maximum",keyword:"maximum",params:{comparison: "<=", limit: 50},message:"must be <= 50"}];
 return false;
 }
 else {
-if(data17 < 0 || isNaN(data17)){
+if(data21 < 0 || isNaN(data21)){
 validate14.errors = [{instancePath:instancePath+"/near/linesAfter",schemaPath:"#/properties/near/properties/linesAfter/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 }
-var valid5 = _errs37 === errors;
+var valid6 = _errs44 === errors;
 }
 else {
-var valid5 = true;
+var valid6 = true;
 }
-if(valid5){
-if(data15.pattern !== undefined){
-let data18 = data15.pattern;
-const _errs39 = errors;
-if(errors === _errs39){
-if(typeof data18 === "string"){
-if(data18.length < 1){
+if(valid6){
+if(data19.pattern !== undefined){
+let data22 = data19.pattern;
+const _errs46 = errors;
+if(errors === _errs46){
+if(typeof data22 === "string"){
+if(data22.length < 1){
 validate14.errors = [{instancePath:instancePath+"/near/pattern",schemaPath:"#/properties/near/properties/pattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -371,18 +434,18 @@ validate14.errors = [{instancePath:instancePath+"/near/pattern",schemaPath:"#/pr
 return false;
 }
 }
-var valid5 = _errs39 === errors;
+var valid6 = _errs46 === errors;
 }
 else {
-var valid5 = true;
+var valid6 = true;
 }
-if(valid5){
-if(data15.flags !== undefined){
-let data19 = data15.flags;
-const _errs41 = errors;
-if(errors === _errs41){
-if(typeof data19 === "string"){
-if(!pattern1.test(data19)){
+if(valid6){
+if(data19.flags !== undefined){
+let data23 = data19.flags;
+const _errs48 = errors;
+if(errors === _errs48){
+if(typeof data23 === "string"){
+if(!pattern2.test(data23)){
 validate14.errors = [{instancePath:instancePath+"/near/flags",schemaPath:"#/properties/near/properties/flags/pattern",keyword:"pattern",params:{pattern: "^[imsu]*$"},message:"must match pattern \""+"^[imsu]*$"+"\""}];
 return false;
 }
@@ -392,23 +455,23 @@ validate14.errors = [{instancePath:instancePath+"/near/flags",schemaPath:"#/prop
 return false;
 }
 }
-var valid5 = _errs41 === errors;
+var valid6 = _errs48 === errors;
 }
 else {
-var valid5 = true;
+var valid6 = true;
 }
-if(valid5){
-if(data15.entropy !== undefined){
-let data20 = data15.entropy;
-const _errs43 = errors;
-if(errors === _errs43){
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 8 || isNaN(data20)){
+if(valid6){
+if(data19.entropy !== undefined){
+let data24 = data19.entropy;
+const _errs50 = errors;
+if(errors === _errs50){
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 > 8 || isNaN(data24)){
 validate14.errors = [{instancePath:instancePath+"/near/entropy",schemaPath:"#/properties/near/properties/entropy/maximum",keyword:"maximum",params:{comparison: "<=", limit: 8},message:"must be <= 8"}];
 return false;
 }
 else {
-if(data20 < 0 || isNaN(data20)){
+if(data24 < 0 || isNaN(data24)){
 validate14.errors = [{instancePath:instancePath+"/near/entropy",schemaPath:"#/properties/near/properties/entropy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -419,32 +482,32 @@ validate14.errors = [{instancePath:instancePath+"/near/entropy",schemaPath:"#/pr
 return false;
 }
 }
-var valid5 = _errs43 === errors;
+var valid6 = _errs50 === errors;
 }
 else {
-var valid5 = true;
-}
-if(valid5){
-if(data15.gates !== undefined){
-let data21 = data15.gates;
-const _errs45 = errors;
-if(errors === _errs45){
-if(Array.isArray(data21)){
 var valid6 = true;
-const len3 = data21.length;
-for(let i3=0; i3<len3; i3++){
-let data22 = data21[i3];
-const _errs47 = errors;
-if(typeof data22 !== "string"){
-validate14.errors = [{instancePath:instancePath+"/near/gates/" + i3,schemaPath:"#/definitions/gateName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+}
+if(valid6){
+if(data19.gates !== undefined){
+let data25 = data19.gates;
+const _errs52 = errors;
+if(errors === _errs52){
+if(Array.isArray(data25)){
+var valid7 = true;
+const len4 = data25.length;
+for(let i4=0; i4<len4; i4++){
+let data26 = data25[i4];
+const _errs54 = errors;
+if(typeof data26 !== "string"){
+validate14.errors = [{instancePath:instancePath+"/near/gates/" + i4,schemaPath:"#/definitions/gateName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!((((((((data22 === "example") || (data22 === "placeholder")) || (data22 === "long-placeholder")) || (data22 === "hex")) || (data22 === "mixed")) || (data22 === "identifier")) || (data22 === "path")) || (data22 === "regex-source"))){
-validate14.errors = [{instancePath:instancePath+"/near/gates/" + i3,schemaPath:"#/definitions/gateName/enum",keyword:"enum",params:{allowedValues: schema14.enum},message:"must be equal to one of the allowed values"}];
+if(!(((((((((((data26 === "example") || (data26 === "placeholder")) || (data26 === "long-placeholder")) || (data26 === "hex")) || (data26 === "mixed")) || (data26 === "identifier")) || (data26 === "path")) || (data26 === "regex-source")) || (data26 === "crc32-checksum")) || (data26 === "pem-body")) || (data26 === "camel-case"))){
+validate14.errors = [{instancePath:instancePath+"/near/gates/" + i4,schemaPath:"#/definitions/gateName/enum",keyword:"enum",params:{allowedValues: schema14.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid6 = _errs47 === errors;
-if(!valid6){
+var valid7 = _errs54 === errors;
+if(!valid7){
 break;
 }
 }
@@ -454,10 +517,10 @@ validate14.errors = [{instancePath:instancePath+"/near/gates",schemaPath:"#/prop
 return false;
 }
 }
-var valid5 = _errs45 === errors;
+var valid6 = _errs52 === errors;
 }
 else {
-var valid5 = true;
+var valid6 = true;
 }
 }
 }
@@ -472,41 +535,41 @@ validate14.errors = [{instancePath:instancePath+"/near",schemaPath:"#/properties
 return false;
 }
 }
-var valid0 = _errs32 === errors;
+var valid0 = _errs39 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.allow !== undefined){
-let data23 = data.allow;
-const _errs50 = errors;
-if(errors === _errs50){
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-const _errs52 = errors;
-for(const key2 in data23){
+let data27 = data.allow;
+const _errs57 = errors;
+if(errors === _errs57){
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+const _errs59 = errors;
+for(const key2 in data27){
 if(!(((key2 === "regexes") || (key2 === "regexTarget")) || (key2 === "stopwords"))){
 validate14.errors = [{instancePath:instancePath+"/allow",schemaPath:"#/properties/allow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs52 === errors){
-if(data23.regexes !== undefined){
-let data24 = data23.regexes;
-const _errs53 = errors;
-if(errors === _errs53){
-if(Array.isArray(data24)){
-var valid9 = true;
-const len4 = data24.length;
-for(let i4=0; i4<len4; i4++){
-const _errs55 = errors;
-if(typeof data24[i4] !== "string"){
-validate14.errors = [{instancePath:instancePath+"/allow/regexes/" + i4,schemaPath:"#/properties/allow/properties/regexes/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(_errs59 === errors){
+if(data27.regexes !== undefined){
+let data28 = data27.regexes;
+const _errs60 = errors;
+if(errors === _errs60){
+if(Array.isArray(data28)){
+var valid10 = true;
+const len5 = data28.length;
+for(let i5=0; i5<len5; i5++){
+const _errs62 = errors;
+if(typeof data28[i5] !== "string"){
+validate14.errors = [{instancePath:instancePath+"/allow/regexes/" + i5,schemaPath:"#/properties/allow/properties/regexes/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid9 = _errs55 === errors;
-if(!valid9){
+var valid10 = _errs62 === errors;
+if(!valid10){
 break;
 }
 }
@@ -516,40 +579,40 @@ validate14.errors = [{instancePath:instancePath+"/allow/regexes",schemaPath:"#/p
 return false;
 }
 }
-var valid8 = _errs53 === errors;
+var valid9 = _errs60 === errors;
 }
 else {
-var valid8 = true;
+var valid9 = true;
 }
-if(valid8){
-if(data23.regexTarget !== undefined){
-let data26 = data23.regexTarget;
-const _errs57 = errors;
-if(!((data26 === "secret") || (data26 === "line"))){
+if(valid9){
+if(data27.regexTarget !== undefined){
+let data30 = data27.regexTarget;
+const _errs64 = errors;
+if(!((data30 === "secret") || (data30 === "line"))){
 validate14.errors = [{instancePath:instancePath+"/allow/regexTarget",schemaPath:"#/properties/allow/properties/regexTarget/enum",keyword:"enum",params:{allowedValues: schema13.properties.allow.properties.regexTarget.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid8 = _errs57 === errors;
+var valid9 = _errs64 === errors;
 }
 else {
-var valid8 = true;
+var valid9 = true;
 }
-if(valid8){
-if(data23.stopwords !== undefined){
-let data27 = data23.stopwords;
-const _errs58 = errors;
-if(errors === _errs58){
-if(Array.isArray(data27)){
-var valid10 = true;
-const len5 = data27.length;
-for(let i5=0; i5<len5; i5++){
-const _errs60 = errors;
-if(typeof data27[i5] !== "string"){
-validate14.errors = [{instancePath:instancePath+"/allow/stopwords/" + i5,schemaPath:"#/properties/allow/properties/stopwords/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid9){
+if(data27.stopwords !== undefined){
+let data31 = data27.stopwords;
+const _errs65 = errors;
+if(errors === _errs65){
+if(Array.isArray(data31)){
+var valid11 = true;
+const len6 = data31.length;
+for(let i6=0; i6<len6; i6++){
+const _errs67 = errors;
+if(typeof data31[i6] !== "string"){
+validate14.errors = [{instancePath:instancePath+"/allow/stopwords/" + i6,schemaPath:"#/properties/allow/properties/stopwords/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid10 = _errs60 === errors;
-if(!valid10){
+var valid11 = _errs67 === errors;
+if(!valid11){
 break;
 }
 }
@@ -559,10 +622,10 @@ validate14.errors = [{instancePath:instancePath+"/allow/stopwords",schemaPath:"#
 return false;
 }
 }
-var valid8 = _errs58 === errors;
+var valid9 = _errs65 === errors;
 }
 else {
-var valid8 = true;
+var valid9 = true;
 }
 }
 }
@@ -573,57 +636,57 @@ validate14.errors = [{instancePath:instancePath+"/allow",schemaPath:"#/propertie
 return false;
 }
 }
-var valid0 = _errs50 === errors;
+var valid0 = _errs57 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.examples !== undefined){
-let data29 = data.examples;
-const _errs62 = errors;
-if(errors === _errs62){
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+let data33 = data.examples;
+const _errs69 = errors;
+if(errors === _errs69){
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
 let missing2;
-if(((data29.truePositives === undefined) && (missing2 = "truePositives")) || ((data29.falsePositives === undefined) && (missing2 = "falsePositives"))){
+if(((data33.truePositives === undefined) && (missing2 = "truePositives")) || ((data33.falsePositives === undefined) && (missing2 = "falsePositives"))){
 validate14.errors = [{instancePath:instancePath+"/examples",schemaPath:"#/properties/examples/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
-const _errs64 = errors;
-for(const key3 in data29){
+const _errs71 = errors;
+for(const key3 in data33){
 if(!((key3 === "truePositives") || (key3 === "falsePositives"))){
 validate14.errors = [{instancePath:instancePath+"/examples",schemaPath:"#/properties/examples/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs64 === errors){
-if(data29.truePositives !== undefined){
-let data30 = data29.truePositives;
-const _errs65 = errors;
-if(errors === _errs65){
-if(Array.isArray(data30)){
-var valid12 = true;
-const len6 = data30.length;
-for(let i6=0; i6<len6; i6++){
-let data31 = data30[i6];
-const _errs67 = errors;
-const _errs68 = errors;
-if(errors === _errs68){
-if(typeof data31 === "string"){
-if(data31.length < 1){
-validate14.errors = [{instancePath:instancePath+"/examples/truePositives/" + i6,schemaPath:"#/definitions/example/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(_errs71 === errors){
+if(data33.truePositives !== undefined){
+let data34 = data33.truePositives;
+const _errs72 = errors;
+if(errors === _errs72){
+if(Array.isArray(data34)){
+var valid13 = true;
+const len7 = data34.length;
+for(let i7=0; i7<len7; i7++){
+let data35 = data34[i7];
+const _errs74 = errors;
+const _errs75 = errors;
+if(errors === _errs75){
+if(typeof data35 === "string"){
+if(data35.length < 1){
+validate14.errors = [{instancePath:instancePath+"/examples/truePositives/" + i7,schemaPath:"#/definitions/example/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate14.errors = [{instancePath:instancePath+"/examples/truePositives/" + i6,schemaPath:"#/definitions/example/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate14.errors = [{instancePath:instancePath+"/examples/truePositives/" + i7,schemaPath:"#/definitions/example/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
-var valid12 = _errs67 === errors;
-if(!valid12){
+var valid13 = _errs74 === errors;
+if(!valid13){
 break;
 }
 }
@@ -633,92 +696,92 @@ validate14.errors = [{instancePath:instancePath+"/examples/truePositives",schema
 return false;
 }
 }
-var valid11 = _errs65 === errors;
+var valid12 = _errs72 === errors;
 }
 else {
-var valid11 = true;
+var valid12 = true;
 }
-if(valid11){
-if(data29.falsePositives !== undefined){
-let data32 = data29.falsePositives;
-const _errs70 = errors;
-if(errors === _errs70){
-if(Array.isArray(data32)){
-var valid14 = true;
-const len7 = data32.length;
-for(let i7=0; i7<len7; i7++){
-let data33 = data32[i7];
-const _errs72 = errors;
-if(errors === _errs72){
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(valid12){
+if(data33.falsePositives !== undefined){
+let data36 = data33.falsePositives;
+const _errs77 = errors;
+if(errors === _errs77){
+if(Array.isArray(data36)){
+var valid15 = true;
+const len8 = data36.length;
+for(let i8=0; i8<len8; i8++){
+let data37 = data36[i8];
+const _errs79 = errors;
+if(errors === _errs79){
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
 let missing3;
-if(((data33.text === undefined) && (missing3 = "text")) || ((data33.why === undefined) && (missing3 = "why"))){
-validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i7,schemaPath:"#/properties/examples/properties/falsePositives/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+if(((data37.text === undefined) && (missing3 = "text")) || ((data37.why === undefined) && (missing3 = "why"))){
+validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i8,schemaPath:"#/properties/examples/properties/falsePositives/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
-const _errs74 = errors;
-for(const key4 in data33){
+const _errs81 = errors;
+for(const key4 in data37){
 if(!((key4 === "text") || (key4 === "why"))){
-validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i7,schemaPath:"#/properties/examples/properties/falsePositives/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i8,schemaPath:"#/properties/examples/properties/falsePositives/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs74 === errors){
-if(data33.text !== undefined){
-let data34 = data33.text;
-const _errs75 = errors;
-const _errs76 = errors;
-if(errors === _errs76){
-if(typeof data34 === "string"){
-if(data34.length < 1){
-validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i7+"/text",schemaPath:"#/definitions/example/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(_errs81 === errors){
+if(data37.text !== undefined){
+let data38 = data37.text;
+const _errs82 = errors;
+const _errs83 = errors;
+if(errors === _errs83){
+if(typeof data38 === "string"){
+if(data38.length < 1){
+validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i8+"/text",schemaPath:"#/definitions/example/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i7+"/text",schemaPath:"#/definitions/example/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i8+"/text",schemaPath:"#/definitions/example/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
-var valid15 = _errs75 === errors;
+var valid16 = _errs82 === errors;
 }
 else {
-var valid15 = true;
+var valid16 = true;
 }
-if(valid15){
-if(data33.why !== undefined){
-let data35 = data33.why;
-const _errs78 = errors;
-if(errors === _errs78){
-if(typeof data35 === "string"){
-if(data35.length < 1){
-validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i7+"/why",schemaPath:"#/properties/examples/properties/falsePositives/items/properties/why/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(valid16){
+if(data37.why !== undefined){
+let data39 = data37.why;
+const _errs85 = errors;
+if(errors === _errs85){
+if(typeof data39 === "string"){
+if(data39.length < 1){
+validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i8+"/why",schemaPath:"#/properties/examples/properties/falsePositives/items/properties/why/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i7+"/why",schemaPath:"#/properties/examples/properties/falsePositives/items/properties/why/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i8+"/why",schemaPath:"#/properties/examples/properties/falsePositives/items/properties/why/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
-var valid15 = _errs78 === errors;
+var valid16 = _errs85 === errors;
 }
 else {
-var valid15 = true;
+var valid16 = true;
 }
 }
 }
 }
 }
 else {
-validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i7,schemaPath:"#/properties/examples/properties/falsePositives/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i8,schemaPath:"#/properties/examples/properties/falsePositives/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid14 = _errs72 === errors;
-if(!valid14){
+var valid15 = _errs79 === errors;
+if(!valid15){
 break;
 }
 }
@@ -728,10 +791,10 @@ validate14.errors = [{instancePath:instancePath+"/examples/falsePositives",schem
 return false;
 }
 }
-var valid11 = _errs70 === errors;
+var valid12 = _errs77 === errors;
 }
 else {
-var valid11 = true;
+var valid12 = true;
 }
 }
 }
@@ -742,10 +805,13 @@ validate14.errors = [{instancePath:instancePath+"/examples",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs62 === errors;
+var valid0 = _errs69 === errors;
 }
 else {
 var valid0 = true;
+}
+}
+}
 }
 }
 }
@@ -1139,7 +1205,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((((((key0 === "$schema") || (key0 === "extends")) || (key0 === "rules")) || (key0 === "disabledRules")) || (key0 === "enableRules")) || (key0 === "allow")) || (key0 === "baseline"))){
+if(!((((((((key0 === "$schema") || (key0 === "extends")) || (key0 === "rules")) || (key0 === "disabledRules")) || (key0 === "enableRules")) || (key0 === "providers")) || (key0 === "allow")) || (key0 === "baseline"))){
 validate10.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -1281,11 +1347,58 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.allow !== undefined){
+if(data.providers !== undefined){
+let data8 = data.providers;
 const _errs18 = errors;
-if(!(validate16(data.allow, {instancePath:instancePath+"/allow",parentData:data,parentDataProperty:"allow",rootData}))){
-vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
-errors = vErrors.length;
+if(errors === _errs18){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+for(const key1 in data8){
+const _errs20 = errors;
+if(typeof key1 === "string"){
+if(!pattern0.test(key1)){
+const err0 = {instancePath:instancePath+"/providers",schemaPath:"#/properties/providers/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(?:-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z0-9]+(?:-[a-z0-9]+)*$"+"\"",propertyName:key1};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid6 = _errs20 === errors;
+if(!valid6){
+const err1 = {instancePath:instancePath+"/providers",schemaPath:"#/properties/providers/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate10.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid6){
+for(const key2 in data8){
+const _errs22 = errors;
+if(typeof data8[key2] !== "boolean"){
+validate10.errors = [{instancePath:instancePath+"/providers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/providers/additionalProperties/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid7 = _errs22 === errors;
+if(!valid7){
+break;
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/providers",schemaPath:"#/properties/providers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 var valid0 = _errs18 === errors;
 }
@@ -1293,12 +1406,24 @@ else {
 var valid0 = true;
 }
 if(valid0){
+if(data.allow !== undefined){
+const _errs24 = errors;
+if(!(validate16(data.allow, {instancePath:instancePath+"/allow",parentData:data,parentDataProperty:"allow",rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.baseline !== undefined){
-let data9 = data.baseline;
-const _errs19 = errors;
-if(errors === _errs19){
-if(typeof data9 === "string"){
-if(data9.length < 1){
+let data11 = data.baseline;
+const _errs25 = errors;
+if(errors === _errs25){
+if(typeof data11 === "string"){
+if(data11.length < 1){
 validate10.errors = [{instancePath:instancePath+"/baseline",schemaPath:"#/properties/baseline/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -1308,10 +1433,11 @@ validate10.errors = [{instancePath:instancePath+"/baseline",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs19 === errors;
+var valid0 = _errs25 === errors;
 }
 else {
 var valid0 = true;
+}
 }
 }
 }

@@ -23,6 +23,16 @@ export interface PlanInput {
   inlineAllow: boolean;
   /** false when writing a baseline: recorded findings must not hide themselves. */
   useBaseline?: boolean;
+  /**
+   * A range scan's base revision: the repository's `.keyfence.json`, `.gitallowed` and the
+   * config's baseline are read as of this revision, so the range cannot loosen its own scan.
+   * Files named on the command line (--config, --baseline) are read as given.
+   */
+  revision?: string;
+  /** Add a note naming the configuration applied and what it turns off (`--no-git` audits). */
+  describeConfig?: boolean;
+  /** --only: run the rules of these providers alone. */
+  only?: readonly string[];
 }
 
 export interface ConfiguredPlan {
@@ -65,30 +75,42 @@ async function listStages(list: AllowList, field: string, ruleId?: string): Prom
  * .gitallowed, baseline. Throws ConfigError for anything invalid, naming file and field.
  */
 export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> {
-  const location = await loadConfig({ cwd: input.cwd, paths: input.paths, configPath: input.config });
+  const location = await loadConfig({ cwd: input.cwd, paths: input.paths, configPath: input.config, revision: input.revision });
+  const { revision } = location;
+  const atRevision = async (rel: string) => (await import('./readAtRevision.js')).readAtRevision(location.root, revision!, [rel]).then((m) => m.get(rel));
   const { loaded } = location;
   const stages: AllowStage[] = [];
   const hidden = { count: 0 };
+  /** The files in force, as messages name them (for describeConfig). */
+  const applied: string[] = loaded ? [loaded.shown] : [];
   if (input.inlineAllow) stages.push(inlineAllowStage());
 
   let rules: CompiledRule[];
   if (loaded) {
     const { resolveRules } = await import('./resolveRules.js');
-    const resolved = resolveRules(loaded.config, loaded.shown, loadBuiltinRules());
+    const resolved = resolveRules(loaded.config, loaded.shown, loadBuiltinRules(), input.only);
     rules = resolved.rules;
     stages.push(...(await listStages(loaded.config.allow ?? {}, 'allow')));
     for (const [id, lists] of resolved.byRule) for (const { list, field } of lists) stages.push(...(await listStages(list, field, id)));
   } else {
-    rules = selectRules(loadBuiltinRules());
+    rules = selectRules(loadBuiltinRules(), [], [], { only: input.only });
   }
 
   if (location.inRepo) {
     const file = path.join(location.root, '.gitallowed');
+    const fromRevision = revision !== undefined ? await atRevision('.gitallowed') : undefined;
     const shown = displayPath(file, input.cwd);
-    const text = readConfigFile(file, shown, { missingOk: true });
-    if (text !== undefined) {
+    // Capped, regular files only (readConfigFile): a FIFO or /dev/zero is one ConfigError.
+    const text = revision === undefined ? readConfigFile(file, shown, { missingOk: true }) : undefined;
+    if (fromRevision !== undefined) {
+      const { gitallowedStage, parseGitallowed } = await import('../allow/gitallowed.js');
+      const revShown = `${revision}:.gitallowed`;
+      stages.push(gitallowedStage(parseGitallowed(fromRevision, revShown), revShown));
+      applied.push(revShown);
+    } else if (text !== undefined) {
       const { gitallowedStage, parseGitallowed } = await import('../allow/gitallowed.js');
       stages.push(gitallowedStage(parseGitallowed(text, shown), shown));
+      applied.push(shown);
     }
   }
 
@@ -105,18 +127,35 @@ export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> 
   }
   let baselineApplied: string | undefined;
   if (baselineFile && input.useBaseline !== false) {
-    const shown = displayPath(baselineFile, input.cwd);
-    const { baselineStage, readBaselineFile } = await import('../baseline/baseline.js');
-    const baseline = readBaselineFile(baselineFile, shown, required);
-    if (baseline) {
-      stages.push(baselineStage(baseline, shown));
-      baselineApplied = shown;
+    const rel = path.relative(location.root, baselineFile).split(path.sep).join('/');
+    if (revision !== undefined && !required && !rel.startsWith('..')) {
+      // The config's baseline, as of the range's base like the config that names it.
+      const text = await atRevision(rel);
+      const { baselineStage, parseBaseline } = await import('../baseline/baseline.js');
+      const shown = `${revision}:${rel}`;
+      if (text !== undefined) {
+        stages.push(baselineStage(parseBaseline(text, shown), shown));
+        applied.push(shown);
+        baselineApplied = shown;
+      }
+    } else {
+      const shown = displayPath(baselineFile, input.cwd);
+      const { baselineStage, readBaselineFile } = await import('../baseline/baseline.js');
+      const baseline = readBaselineFile(baselineFile, shown, required);
+      if (baseline) {
+        stages.push(baselineStage(baseline, shown));
+        applied.push(shown);
+        baselineApplied = shown;
+      }
     }
   }
 
   // Last, so it counts only what is now reported because inline comments were ignored.
   if (!input.inlineAllow) stages.push(inlineAuditStage(hidden));
-  const notes = () =>
-    hidden.count ? [`--no-inline-allow: reporting ${hidden.count} finding${hidden.count === 1 ? '' : 's'} that inline allow comments would hide`] : [];
+  const summary = input.describeConfig ? (await import('./configSummary.js')).configSummary(applied, loaded?.config) : undefined;
+  const notes = () => [
+    ...(hidden.count ? [`--no-inline-allow: reporting ${hidden.count} finding${hidden.count === 1 ? '' : 's'} that inline allow comments would hide`] : []),
+    ...(summary ? [summary] : []),
+  ];
   return { rules, stages, location, ...(baselineFile ? { baselineFile } : {}), ...(baselineApplied ? { baselineApplied } : {}), notes };
 }

@@ -23,6 +23,12 @@ export interface KeyfenceConfig {
   rules?: RuleSpec[];
   disabledRules?: string[];
   enableRules?: string[];
+  /**
+   * Providers turned on or off as a whole, by name ("stripe": false): false turns off every
+   * rule of the provider, true turns on every one (shipped-disabled ones too).
+   * `enableRules`/`disabledRules` still win for the rules they name.
+   */
+  providers?: Record<string, boolean>;
   allow?: AllowList & { byRule?: Record<string, AllowList> };
   /** Baseline file, relative to the config file's directory. */
   baseline?: string;

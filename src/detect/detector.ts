@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { CompiledRule } from '../rules/compile.js';
 import type { Finding, Fragment } from '../types.js';
-import { awsAccountOf } from './awsAccount.js';
 import { decodedLayers, type Layer } from './decoders.js';
+import { enrich } from './enrichers.js';
 import { shannonEntropy } from './entropy.js';
 import { lastAtOrBelow } from './lastAtOrBelow.js';
 import { linkPairs } from './linkPairs.js';
+import { literalsIn } from './literalIndex.js';
 
 /** Past this many keyword lines in one fragment, a rule's regex runs over the whole text. */
 const MAX_WINDOWS = 32;
@@ -101,14 +102,14 @@ function keywordLines(text: string, rules: readonly CompiledRule[]): Map<number,
   const whole: [number, number][] = [[0, text.length]];
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
-  // The line of the last hit: hits on the same line reuse it, so a long line with many
-  // keywords costs one search for its ends, not one per hit (which was quadratic).
   let start = 0;
   let end = -1;
   while ((m = re.exec(text)) !== null) {
-    if (m.index >= end) {
+    // A hit on the line of the previous one reuses its bounds: a long line with many hits
+    // (minified code) is measured once, which keeps this linear.
+    if (m.index + m[0].length > end) {
       start = text.lastIndexOf('\n', m.index) + 1;
-      end = text.indexOf('\n', m.index);
+      end = text.indexOf('\n', m.index + m[0].length);
       if (end === -1) end = text.length;
     }
     for (const i of rulesOf.get(m[0].toLowerCase()) ?? []) {
@@ -203,11 +204,18 @@ function findHits(text: string, rules: readonly CompiledRule[]): Hit[] {
   };
 
   const windows = keywordLines(text, rules);
+  // Every rule's literals found in one pass (see ./literalIndex.ts), only when a rule has some.
+  let present: Set<string> | undefined;
   rules.forEach((rule, i) => {
-    // One plain substring search per literal: V8 skips along a literal's first character at
-    // memchr speed, far faster than a regex whose leading alternation has common letters.
-    if (rule.literals.length > 0 && !rule.literals.some((l) => text.includes(l))) return;
+    if (rule.literals.length > 0) {
+      present ??= literalsIn(text, rules);
+      if (!rule.literals.some((l) => present!.has(l))) return;
+    }
     if (rule.keywords.length === 0) runOver(rule, 0, text.length);
+    // A multi-line match may start or end on a line without the keyword: the whole text.
+    else if (rule.multiline) {
+      if (windows.has(i)) runOver(rule, 0, text.length);
+    }
     else for (const [from, to] of windows.get(i) ?? []) runOver(rule, from, to);
   });
 
@@ -317,10 +325,11 @@ interface Placed {
 /**
  * Finds secrets in one fragment. Pure: `(fragment, rules) → findings`, where the rules'
  * patterns run (allow stages and the git-secrets drop-in run regexes of their own). Per rule: keyword prefilter (the regex then runs only over the lines that hold a keyword,
- * so a rule's match must lie within one line; a rule without keywords runs over the whole
- * text), then entropy, gates and the rule's own allow list. Rules with `near` then look for
- * their unnamed form around the findings of the rule they pair with. Findings come back in text
- * order; secrets are in clear.
+ * so a rule's match must lie within one line; a rule without keywords, or a `multiline` one,
+ * runs over the whole text), then entropy, gates and the rule's own allow list. Rules with
+ * `near` then look for their unnamed form around the findings of the rule they pair with. A
+ * multi-line match is one finding from its `line`/`column` to its `endLine`/`endColumn`.
+ * Enrichers then fill `metadata`. Findings come back in text order; secrets are in clear.
  *
  * The same then runs over decoded views of the text (see ./decoders.ts: base64 runs, percent
  * escapes, JSON string escapes, up to two decodings deep). A secret found only there is
@@ -380,21 +389,29 @@ export function detect(fragment: Fragment, rules: readonly CompiledRule[]): Find
       ? excerptOf(layerText.slice(hit.lineStart, hit.lineEnd), hit.start - hit.lineStart, hit.start - hit.lineStart + secret.length)
       : excerptOf(text.slice(lineStart, index.end(line)), start - lineStart, start - lineStart + secret.length);
     const fileLine = fragment.lineNumbers?.[line] ?? fragment.startLine + line;
+    // A multi-line rule's secret ends on a later line: endColumn is a column of that line.
+    const last = rule.multiline && end > lineEnd ? index.lineOf(end - 1) : line;
+    const endColumn = last === line ? Math.min(end, lineEnd) - lineStart + 1 : end - index.start(last) + 1;
     const finding: Finding = {
       ruleId: rule.id,
       description: rule.spec.description,
       path: fragment.path,
       line: fileLine,
+      endLine: last === line ? fileLine : (fragment.lineNumbers?.[last] ?? fragment.startLine + last),
       column,
-      endColumn: Math.min(end, lineEnd) - lineStart + 1,
+      endColumn,
       secret,
       lineText: excerpt,
       fingerprint: fingerprintOf(rule.id, fragment.path, secret),
       severity: rule.spec.severity ?? 'error',
     };
-    if (rule.spec.awsAccount) {
-      const account = awsAccountOf(secret);
-      if (account) finding.awsAccountId = account;
+    if (rule.enrichers.length) {
+      const metadata = enrich(rule.enrichers, secret);
+      if (metadata) {
+        finding.metadata = metadata;
+        // Kept for compatibility: reports and baselines read the account from here.
+        if (metadata['aws.accountId']) finding.awsAccountId = metadata['aws.accountId'];
+      }
     }
     if (decodedFrom) finding.decodedFrom = decodedFrom;
     if (fragment.commit) Object.assign(finding, fragment.commit);

@@ -1,3 +1,6 @@
+import { hasValidChecksum } from './checksum.js';
+import { pemBodyProblem } from './pemBody.js';
+
 /**
  * Gates: checks that reject a regex match which is shaped like a secret but is not one. Each
  * gate returns the reason it rejects, or null to let the candidate through. Rules name the gates
@@ -63,6 +66,25 @@ export const GATES: Record<string, Gate> = {
     if (/\[\^?$/.test(before) && /^(?:-|\\[dswDSW]|[^\]\s]{0,6}\][{*+?])/.test(after)) return 'regex source';
     return null;
   },
+
+  /**
+   * GitHub classic and npm tokens end in the CRC32 of their 30 random characters (see
+   * ./checksum.ts): a look-alike, a typo or a hand-made placeholder does not check out.
+   */
+  'crc32-checksum': ({ secret }) => (hasValidChecksum(secret) ? null : 'checksum does not validate'),
+
+  /**
+   * Random letters are about half capitals; words in camelCase or snake_case have a few (or
+   * almost only capitals): an identifier, not a token. Counts letters only.
+   */
+  'camel-case': ({ secret }) => {
+    const upper = secret.replace(/[^A-Z]/g, '').length;
+    const lower = secret.replace(/[^a-z]/g, '').length;
+    return Math.min(upper, lower) * 6 < upper + lower ? 'words in camelCase, not random letters' : null;
+  },
+
+  /** A PEM private key block whose body is too short, a placeholder or not base64 (see ./pemBody.ts). */
+  'pem-body': ({ secret }) => pemBodyProblem(secret),
 };
 
 /** Looks up gates by name; throws with the unknown name so config errors can say which. */

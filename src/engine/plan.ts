@@ -18,6 +18,15 @@ export interface PlanOptions {
   useBaseline?: boolean;
   /** false (--no-git): the repository's git-secrets setup is not read. Default true. */
   git?: boolean;
+  /**
+   * A revision (a range scan's base): the config, .gitallowed and the config's baseline are read
+   * as of it, not from the work tree, so a range cannot switch its own scan off.
+   */
+  revision?: string;
+  /** The plan's notes say which configuration was applied and what it turns off (--no-git audits). */
+  describeConfig?: boolean;
+  /** Run only the rules of these providers (--only). */
+  only?: readonly string[] | undefined;
 }
 
 /**
@@ -32,7 +41,17 @@ export async function planScan(opts: PlanOptions): Promise<ConfiguredPlan> {
   // modules load only when there is something to apply.
   const secrets = opts.git !== false ? import('../gitsecrets/secretsConfig.js').then((m) => m.readSecretsConfig(opts.cwd, opts.env ?? process.env)) : undefined;
   const { configuredPlan } = await import('../config/configuredPlan.js');
-  const plan = await configuredPlan({ cwd: opts.cwd, paths: opts.paths, config: opts.config, baseline: opts.baseline, inlineAllow: opts.inlineAllow !== false, useBaseline: opts.useBaseline !== false });
+  const plan = await configuredPlan({
+    cwd: opts.cwd,
+    paths: opts.paths,
+    config: opts.config,
+    baseline: opts.baseline,
+    inlineAllow: opts.inlineAllow !== false,
+    useBaseline: opts.useBaseline !== false,
+    ...(opts.describeConfig ? { describeConfig: true } : {}),
+    ...(opts.revision !== undefined ? { revision: opts.revision } : {}),
+    ...(opts.only ? { only: opts.only } : {}),
+  });
   const cfg = await secrets;
   if (cfg && (cfg.patterns.length || cfg.allowed.length)) (await import('../gitsecrets/setup.js')).addGitSecretsSetup(plan, cfg);
   return plan;

@@ -3,7 +3,8 @@ import { StringDecoder } from 'node:string_decoder';
 /**
  * Parses unified diffs with zero context (`git diff -U0`, `git log -p -U0`) into the lines each
  * file gains. The format, as git prints it with the options keyfence passes (`--no-color
- * --no-ext-diff --no-textconv --src-prefix=a/ --dst-prefix=b/`, `core.quotepath=false`):
+ * --no-ext-diff --no-textconv --full-index --src-prefix=a/ --dst-prefix=b/`, and
+ * `core.quotePath=true` from src/git/safeGitArgs.ts, so every name with a byte ≥ 0x80 is quoted):
  *
  * ```
  * diff --git a/my file.txt b/my file.txt
@@ -11,7 +12,7 @@ import { StringDecoder } from 'node:string_decoder';
  * index 0000000..7898192
  * --- /dev/null
  * +++ b/my file.txt<TAB>                     ← a TAB is appended when the name has a space
- * +++ "b/w\303\251ird \"dir\"/my file.txt"<TAB>  ← (quoted too: octal bytes unless core.quotepath=false)
+ * +++ "b/w\303\251ird \"dir\"/my file.txt"<TAB>  ← (quoted too: octal bytes)
  * @@ -0,0 +1,2 @@                            ← -oldStart[,oldCount] +newStart[,newCount]; count 1 when absent
  * +first added line
  * +second added line
@@ -57,6 +58,15 @@ export interface AddedLines {
   lines: string[];
   /** 1-based line number in the new version of each entry of `lines`. */
   lineNumbers: number[];
+  /** The new version's blob id, from the `index <old>..<new>` line (full with `--full-index`). */
+  blob?: string;
+  /**
+   * Set when the added lines came to more than the parser's `maxBytes`: `lines` then holds only
+   * what came before the cap, and `bytes` counts them all.
+   */
+  oversized?: boolean;
+  /** With `oversized`: characters of added lines seen (with their newlines). */
+  bytes?: number;
 }
 
 const HUNK = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
@@ -111,11 +121,36 @@ export class DiffParser {
   private next = 0;
   /** Lines left per parent in a combined (merge) hunk; empty outside one. */
   private parentsLeft: number[] = [];
+  private blob: string | undefined;
+  /** Characters of the current file's added lines so far. */
+  private bytes = 0;
 
+  /** `maxBytes`: a file's added lines beyond this many characters are counted, not kept (see AddedLines.oversized). */
   constructor(
     private readonly onFile: (file: AddedLines) => void,
-    private readonly onBinary: (path: string) => void = () => {},
+    private readonly onBinary: (path: string, blob: string | undefined) => void = () => {},
+    private readonly maxBytes = Infinity,
   ) {}
+
+  /** Keeps one added line of the current file (counted only, past maxBytes). */
+  private add(text: string, lineNumber: number): void {
+    if (!this.current) {
+      this.current = { path: this.path ?? '', lines: [], lineNumbers: [] };
+      if (this.blob) this.current.blob = this.blob;
+      this.bytes = 0;
+    }
+    const c = this.current;
+    this.bytes += text.length + 1;
+    if (this.bytes > this.maxBytes) {
+      c.oversized = true;
+      c.bytes = this.bytes;
+      c.lines = [];
+      c.lineNumbers = [];
+      return;
+    }
+    c.lines.push(text);
+    c.lineNumbers.push(lineNumber);
+  }
 
   /** True while inside a hunk: the next line belongs to the diff whatever it starts with. */
   get inHunk(): boolean {
@@ -127,9 +162,7 @@ export class DiffParser {
     if (this.oldLeft > 0 || this.newLeft > 0) {
       const c = l.charCodeAt(0);
       if (c === 43 /* + */) {
-        if (!this.current) this.current = { path: this.path ?? '', lines: [], lineNumbers: [] };
-        this.current.lines.push(l.slice(1));
-        this.current.lineNumbers.push(this.next++);
+        this.add(l.slice(1), this.next++);
         this.newLeft--;
       } else if (c === 45 /* - */) {
         this.oldLeft--;
@@ -163,6 +196,13 @@ export class DiffParser {
     if (l.startsWith('diff --git ') || l.startsWith('diff --cc ') || l.startsWith('diff --combined ')) {
       this.flush();
       this.path = undefined;
+      this.blob = undefined;
+      return;
+    }
+    if (l.startsWith('index ')) {
+      // "index <old>..<new>[ <mode>]", combined: "index <p1>,<p2>..<new>"
+      const dots = l.indexOf('..');
+      if (dots > 0) this.blob = l.slice(dots + 2).split(' ')[0];
       return;
     }
     if (l.startsWith('+++ ')) {
@@ -173,16 +213,17 @@ export class DiffParser {
       // "Binary files a/x and b/y differ": the new name is the last " and " part.
       const m = / and (.*) differ$/.exec(l);
       const p = m ? newPath(m[1]!) : undefined;
-      if (p !== undefined) this.onBinary(p);
+      if (p !== undefined) this.onBinary(p, this.blob);
       return;
     }
-    if (l.startsWith('GIT binary patch')) this.onBinary(this.path ?? '');
+    if (l.startsWith('GIT binary patch')) this.onBinary(this.path ?? '', this.blob);
   }
 
   /** Ends the current file (call at the end of the input, or before a non-diff record). */
   end(): void {
     this.flush();
     this.path = undefined;
+    this.blob = undefined;
     this.oldLeft = this.newLeft = 0;
     this.parentsLeft = [];
   }
@@ -206,11 +247,7 @@ export class DiffParser {
       if (c === '-' || (inResult && c === ' ')) this.parentsLeft[i]!--;
     }
     if (inResult) {
-      if (!prefix.includes(' ')) {
-        if (!this.current) this.current = { path: this.path ?? '', lines: [], lineNumbers: [] };
-        this.current.lines.push(l.slice(n));
-        this.current.lineNumbers.push(this.next);
-      }
+      if (!prefix.includes(' ')) this.add(l.slice(n), this.next);
       this.next++;
       this.newLeft--;
     }
@@ -219,7 +256,7 @@ export class DiffParser {
   }
 
   private flush(): void {
-    if (this.current && this.current.lines.length) this.onFile(this.current);
+    if (this.current && (this.current.lines.length || this.current.oversized)) this.onFile(this.current);
     this.current = undefined;
   }
 }
@@ -237,10 +274,18 @@ export function fragmentOf(added: AddedLines): { text: string; path: string; sta
   return fragment;
 }
 
-/** Splits bytes into UTF-8 lines (without "\n") as they arrive, synchronously (no promise per line). */
+/**
+ * Splits bytes into lines (without "\n") as they arrive, synchronously (no promise per line):
+ * UTF-8 by default; 'latin1' keeps every byte as one character, for callers that decode the
+ * text themselves (history: a file's added lines are decoded as tree scans decode files).
+ */
 export class LineSplitter {
-  private readonly decoder = new StringDecoder('utf8');
+  private readonly decoder: StringDecoder;
   private rest = '';
+
+  constructor(encoding: 'utf8' | 'latin1' = 'utf8') {
+    this.decoder = new StringDecoder(encoding);
+  }
 
   push(chunk: Buffer, onLine: (line: string) => void): void {
     const text = this.rest + this.decoder.write(chunk);

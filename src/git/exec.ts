@@ -1,20 +1,22 @@
+import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { GitError } from '../errors.js';
-import { runProcess } from './runProcess.js';
+import { runProcess, type Ran } from './runProcess.js';
+import { safeGitArgs, safeGitEnv, type SafeGitOptions } from './safeGitArgs.js';
+
+/**
+ * The one module that runs git. Every git process keyfence starts goes through `git`,
+ * `gitStream`, `gitLater`, `gitRaw` or `simpleGitAt` here, and so gets the arguments and environment of
+ * src/git/safeGitArgs.ts: none of the scanned repository's config can run a program or change
+ * the output keyfence parses.
+ */
 
 export { GitError };
 
-/**
- * The environment git runs with: no pager, no prompts, C locale, and no external diff tool
- * (GIT_EXTERNAL_DIFF is removed: set even to "", git tries to run it).
- */
-export function gitEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
-  delete env.GIT_EXTERNAL_DIFF;
-  return env;
+/** The environment keyfence's own git calls run with: safeGitEnv, in the C locale (messages keyfence quotes are English). */
+export function gitEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...safeGitEnv(base), LC_ALL: 'C' };
 }
-
-/** The `-c` options keyfence runs git with: no color, paths printed unquoted (UTF-8 as is). */
-export const GIT_CONFIG_ARGS = ['-c', 'color.ui=false', '-c', 'core.quotepath=false'];
 
 /** The GitError for git that could not start: `code` is the spawn error's code (ENOENT: not installed). */
 export function gitSpawnError(code: string | undefined, detail: string): GitError {
@@ -32,23 +34,97 @@ export function gitExitError(command: string, stderr: string, fallback: string):
 
 /**
  * Runs `git args…` in `cwd` and resolves with its stdout bytes. Rejects with GitError when git
- * is not installed or exits non-zero (the message is git's first stderr line). Color, pagers,
- * external diff tools and prompts are turned off so output is always machine-readable.
+ * is not installed or exits non-zero (the message is git's first stderr line).
  */
-export async function git(args: string[], cwd: string, input?: string): Promise<Buffer> {
-  const r = await runProcess('git', [...GIT_CONFIG_ARGS, ...args], cwd, input, gitEnv());
+export async function git(args: string[], cwd: string, input?: Buffer | string): Promise<Buffer> {
+  const r = await runProcess('git', [...safeGitArgs(), ...args], cwd, input, gitEnv());
   if (r.code === 0) return r.stdout;
   if (r.spawnError) throw gitSpawnError(r.spawnError, r.spawnError);
   throw gitExitError(args[0] ?? '', r.stderr.toString('utf8'), `exit code ${r.code}`);
 }
 
-/** The work tree's top directory, or undefined when `cwd` is not inside a git work tree. */
-export async function repoRoot(cwd: string): Promise<string | undefined> {
-  try {
-    const out = await git(['rev-parse', '--show-toplevel'], cwd);
-    return out.toString('utf8').trim() || undefined;
-  } catch (err) {
-    if (err instanceof GitError && /not installed/.test(err.message)) throw err;
-    return undefined;
-  }
+/**
+ * Runs `git args…` and resolves with what it did, never rejecting (the git-secrets drop-in
+ * prints git's own messages and exit codes). `env` is passed on (made safe); `opts` as in
+ * safeGitArgs.
+ */
+export function gitRaw(args: string[], cwd: string, input?: Buffer | string, env?: NodeJS.ProcessEnv, opts?: SafeGitOptions): Promise<Ran> {
+  return runProcess('git', [...safeGitArgs(opts), ...args], cwd, input, safeGitEnv(env ?? process.env));
+}
+
+/** A running git whose stdout is read as it arrives. */
+export interface GitStream {
+  stdout: Readable;
+  /** Resolves when git has exited 0; rejects with GitError otherwise. */
+  finish(): Promise<void>;
+  /** Kills git if it still runs (the reader stopped early). */
+  stop(): void;
+}
+
+/**
+ * Starts `git args…` (safe arguments and environment) with stdout and stderr piped; `exited()`
+ * resolves once it has exited 0 and rejects with GitError otherwise.
+ */
+function startGit(args: string[], cwd: string, stdin: 'ignore' | 'pipe') {
+  const child = spawn('git', [...safeGitArgs(), ...args], { cwd, env: gitEnv(), stdio: [stdin, 'pipe', 'pipe'] });
+  const err: Buffer[] = [];
+  child.stderr!.on('data', (d: Buffer) => err.push(d));
+  child.stdin?.on('error', () => {});
+  let spawnError: NodeJS.ErrnoException | undefined;
+  const closed = new Promise<number | null>((resolve) => {
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      spawnError = e;
+      resolve(null);
+    });
+    child.on('close', (code) => resolve(code));
+  });
+  const exited = async () => {
+    const code = await closed;
+    if (spawnError) throw gitSpawnError(spawnError.code, spawnError.message);
+    if (code !== 0) throw gitExitError(args[0] ?? '', Buffer.concat(err).toString('utf8'), `exit code ${code}`);
+  };
+  return { child, exited };
+}
+
+/** Starts `git args…` with its stdout streamed (history: never held whole); `input`, when given, is its whole stdin. */
+export function gitStream(args: string[], cwd: string, input?: string): GitStream {
+  const { child, exited } = startGit(args, cwd, input === undefined ? 'ignore' : 'pipe');
+  if (input !== undefined) child.stdin!.end(input);
+  return {
+    stdout: child.stdout!,
+    stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill();
+    },
+    finish: exited,
+  };
+}
+
+/**
+ * Starts `git args…` now and gives it its standard input later: the returned function ends
+ * stdin with `input` and resolves with stdout (rejects with GitError as `git` does). For a
+ * process whose input is not known yet (cat-file --batch waiting for the staged diff): its
+ * start-up overlaps the work that produces the input. Call it exactly once.
+ */
+export function gitLater(args: string[], cwd: string): (input: Buffer | string) => Promise<Buffer> {
+  const { child, exited } = startGit(args, cwd, 'pipe');
+  const out: Buffer[] = [];
+  child.stdout!.on('data', (d: Buffer) => out.push(d));
+  return async (input) => {
+    child.stdin!.end(input);
+    await exited();
+    return Buffer.concat(out);
+  };
+}
+
+/**
+ * simple-git at `cwd`, for the few calls off the hot path where its API serves (install, which
+ * runs only rev-parse and config), given the same `-c` settings. (simple-git refuses an explicit
+ * environment holding EDITOR and the like, so its processes get this process's environment.)
+ */
+export async function simpleGitAt(cwd: string) {
+  const { simpleGit } = await import('simple-git');
+  const config: string[] = [];
+  const args = safeGitArgs();
+  for (let i = 0; i < args.length; i++) if (args[i] === '-c') config.push(args[++i]!);
+  return simpleGit({ baseDir: cwd, config, unsafe: { allowUnsafeProtocolOverride: true, allowUnsafeFsMonitor: true, allowUnsafeConfigPaths: true } as never });
 }

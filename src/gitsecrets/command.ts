@@ -344,7 +344,7 @@ async function prepareCommitMsgHook(st: State, args: string[]): Promise<number> 
   const ref = await gitRun(['symbolic-ref', 'HEAD'], io.cwd, undefined, io.env);
   st.err += ref.stderr.toString('latin1');
   const dest = ref.stdout.toString('utf8').replace(/\n$/, '').replace(/^refs\/heads\//, '');
-  const log = await gitRun(['log', `${dest}..${sha}`, '-p'], io.cwd, undefined, io.env);
+  const log = await gitRun(['log', `${dest}..${sha}`, '-p', '--no-textconv', '--no-ext-diff'], io.cwd, undefined, io.env);
   st.err += log.stderr.toString('latin1');
   const saved = st.io;
   st.io = { ...saved, stdinBytes: async () => log.stdout };

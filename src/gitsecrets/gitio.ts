@@ -1,33 +1,19 @@
-import { runProcess, type Ran } from '../git/runProcess.js';
-
-/** `git args…` via runProcess. */
-export function gitRun(args: string[], cwd: string, input?: Buffer | string, env?: NodeJS.ProcessEnv): Promise<Ran> {
-  return runProcess('git', args, cwd, input, env);
-}
+import { gitRaw } from '../git/exec.js';
+import type { Ran } from '../git/runProcess.js';
+import { readObjects as readGitObjects } from '../git/readObjects.js';
 
 /**
- * Reads objects with one `git cat-file --batch`. Missing objects are left out of the map.
- *
- * Output format, per object:
- *   <oid> SP <type> SP <size> LF <contents> LF
- *   <oid> SP missing LF
+ * `git args…` through keyfence's git layer (src/git/exec.ts: no config of the repository can run
+ * a program), keeping the repository's output settings so the output matches git-secrets'.
  */
+export function gitRun(args: string[], cwd: string, input?: Buffer | string, env?: NodeJS.ProcessEnv): Promise<Ran> {
+  return gitRaw(args, cwd, input, env, { plainOutput: false });
+}
+
+/** Reads objects with one `git cat-file --batch` (src/git/readObjects.ts). Missing objects are left out of the map. */
 export async function readObjects(ids: readonly string[], cwd: string): Promise<Map<string, Buffer>> {
   const map = new Map<string, Buffer>();
-  if (ids.length === 0) return map;
-  const r = await gitRun(['cat-file', '--batch'], cwd, `${ids.join('\n')}\n`);
-  const buf = r.stdout;
-  let pos = 0;
-  while (pos < buf.length) {
-    const nl = buf.indexOf(10, pos);
-    if (nl < 0) break;
-    const header = buf.toString('latin1', pos, nl).split(' ');
-    pos = nl + 1;
-    if (header[1] === 'missing' || header.length < 3) continue;
-    const size = Number(header[2]);
-    map.set(header[0]!, buf.subarray(pos, pos + size));
-    pos += size + 1;
-  }
+  for (const [id, o] of await readGitObjects(ids, cwd)) if (o.bytes) map.set(id, o.bytes);
   return map;
 }
 

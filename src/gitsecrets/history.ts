@@ -68,7 +68,7 @@ export async function scanHistory(combined: string, cwd: string, quoteHigh: bool
   if (!(matcher instanceof LineMatcher)) return matcher;
   // -G matches anywhere in a line, no word test; the literal prefilter makes most blobs cheap.
   const plain = new LineMatcher([combined], 'anywhere');
-  const log = await gitRun(['log', '--all', '--format=C%H', '--raw', '-z', '--no-abbrev', '--no-renames'], cwd);
+  const log = await gitRun(['log', '--all', '--format=C%H', '--raw', '-z', '--no-abbrev', '--no-renames'], cwd, undefined, env);
   if (log.code !== 0) return gitGrep(combined, { cached: false, untracked: false, noIndex: false }, [], cwd, env);
   const commits = parseRawLog(log.stdout.toString('latin1'));
   const hot = new Map<string, boolean>();
@@ -79,14 +79,14 @@ export async function scanHistory(combined: string, cwd: string, quoteHigh: bool
   const candidates = commits.filter((c) => c.blobs.some((b) => hot.get(b))).map((c) => c.sha);
   let toScan: string[] = [];
   if (candidates.length) {
-    const confirm = await gitRun(['log', '--no-walk=unsorted', '--stdin', `-G${combined}`, '--pretty=%H'], cwd, `${candidates.join('\n')}\n`);
+    const confirm = await gitRun(['log', '--no-walk=unsorted', '--no-textconv', '--stdin', `-G${combined}`, '--pretty=%H'], cwd, `${candidates.join('\n')}\n`);
     toScan = confirm.stdout.toString('latin1').split('\n').filter(Boolean);
   }
   if (toScan.length === 0) return gitGrep(combined, { cached: false, untracked: false, noIndex: false }, [], cwd, env);
 
   // ls-tree -r -z: <mode> SP <type> SP <oid> TAB <path> NUL
   const trees = await Promise.all(toScan.map(async (sha) => {
-    const r = await gitRun(['ls-tree', '-r', '-z', sha], cwd);
+    const r = await gitRun(['ls-tree', '-r', '-z', sha], cwd, undefined, env);
     const entries: { path: string; oid: string }[] = [];
     for (const rec of r.stdout.toString('latin1').split('\0')) {
       const tab = rec.indexOf('\t');

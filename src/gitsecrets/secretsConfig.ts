@@ -1,6 +1,6 @@
 // Kept free of the rest of the drop-in: `keyfence scan` reads this on every run (the pre-commit
 // path) and loads the drop-in's modules only when there is a setup to apply.
-import { runProcess } from '../git/runProcess.js';
+import { gitRaw } from '../git/exec.js';
 
 /** The git-secrets keys in one repository's view of git config (local, global and system). */
 export interface SecretsConfig {
@@ -19,7 +19,7 @@ export interface SecretsConfig {
  * a key with no value prints <key> NUL).
  */
 export async function readSecretsConfig(cwd: string, env?: NodeJS.ProcessEnv): Promise<SecretsConfig> {
-  const r = await runProcess('git', ['config', '-z', '--get-regexp', '^(secrets\\.(patterns|providers|allowed)|core\\.quotepath)$'], cwd, undefined, env);
+  const r = await gitRaw(['config', '-z', '--get-regexp', '^(secrets\\.(patterns|providers|allowed)|core\\.quotepath)$'], cwd, undefined, env, { plainOutput: false });
   const cfg: SecretsConfig = { patterns: [], providers: [], allowed: [], quotePath: true };
   for (const rec of r.stdout.toString('latin1').split('\0')) {
     if (!rec) continue;

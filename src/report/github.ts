@@ -27,12 +27,14 @@ function annotation(finding: Finding, help: string): string {
   if (f.author !== undefined) f.author = escapeControl(f.author, true);
   if (f.date !== undefined) f.date = escapeControl(f.date, true);
   if (f.message !== undefined) f.message = escapeControl(f.message, true);
+  const endLine = f.endLine ?? f.line;
+  // GitHub reads columns only for an annotation on one line: a multi-line one (a private key) spans whole lines.
+  const columns = endLine === f.line ? [`col=${f.column}`, `endColumn=${f.endColumn}`] : [];
   const props = [
     `file=${escapeProperty(f.path)}`,
     `line=${f.line}`,
-    `endLine=${f.line}`,
-    `col=${f.column}`,
-    `endColumn=${f.endColumn}`,
+    `endLine=${endLine}`,
+    ...columns,
     `title=${escapeProperty(`keyfence: ${f.ruleId}`)}`,
   ];
   const { what, commit } = findingMessage(f);

@@ -92,7 +92,7 @@ function findingRow(f: Finding, help: string, verified = false, byRepository = f
   const cells = [
     `<td data-v="${htmlEscape(f.ruleId)}"><span class="sev sev-${f.severity}">${htmlEscape(f.severity)}</span> ${htmlEscape(f.ruleId)}</td>`,
     `<td data-v="${htmlEscape(f.path)}" class="path">${pathHtml(f.path)}</td>`,
-    `<td data-v="${f.line}" class="num">${f.line}</td>`,
+    `<td data-v="${f.line}" class="num">${f.line}${f.endLine !== undefined && f.endLine !== f.line ? `–${f.endLine}` : ''}</td>`,
     `<td data-v="${f.column}" class="num">${f.column}</td>`,
     `<td class="code">${excerptHtml(f)}</td>`,
     `<td data-v="${htmlEscape(f.awsAccountId ?? '')}">${htmlEscape(f.awsAccountId ?? '')}</td>`,

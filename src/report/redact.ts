@@ -17,6 +17,17 @@ const HIDDEN = '…(redacted)';
 const MIN_PIECE = 4;
 
 /**
+ * The parts of a secret an excerpt may show: the secret, and for one that spans lines (a
+ * private key block) its first line too, since an excerpt is the line the secret starts on.
+ */
+function shownParts(secret: string): string[] {
+  const nl = secret.indexOf('\n');
+  if (nl === -1) return [secret];
+  const first = secret.slice(0, secret[nl - 1] === '\r' ? nl - 1 : nl);
+  return first.length > 0 ? [secret, first] : [secret];
+}
+
+/**
  * The forms of `secret` the detector reads through (see src/detect/decoders.ts), each as it
  * appears in text: percent-encoded (every escape, or only `/ + =` as URLs do, either case),
  * JSON-escaped (`\/`), and base64 at each of the three byte alignments inside a longer run
@@ -75,7 +86,9 @@ export class Redactor {
       }
     };
     const all = [...new Set(secrets)].filter((s) => s.length > 0);
-    for (const s of all) add(s, redactSecret(s, percent));
+    for (const s of all) for (const part of shownParts(s)) add(part, redactSecret(part, percent));
+    // Every other line of a secret that spans lines (a key block's body) shows nothing.
+    for (const s of all) if (s.includes('\n')) for (const line of s.split(/\r?\n/).slice(1)) if (line.length >= MIN_PIECE) add(line, HIDDEN);
     for (const s of all) for (const e of encodings(s)) add(e, HIDDEN);
     for (const list of this.byHead.values()) list.sort((a, b) => b.form.length - a.form.length);
     this.tiny.sort((a, b) => b.form.length - a.form.length);

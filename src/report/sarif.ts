@@ -51,6 +51,8 @@ export function* sarifReportChunks(result: ScanResult, opts: ReportOptions): Gen
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const toResult = (f: Finding | SuppressedFinding): Sarif.Result => {
     const region: Sarif.Region = { startLine: f.line, startColumn: f.column, endColumn: f.endColumn };
+    // SARIF's endLine defaults to startLine: written only for a secret that spans lines (endColumn is then on endLine).
+    if (f.endLine !== undefined && f.endLine !== f.line) region.endLine = f.endLine;
     if (f.lineText) region.snippet = { text: f.lineText.replace(/\r$/, '') };
     const r: Sarif.Result = {
       ruleId: f.ruleId,

@@ -73,6 +73,8 @@ function block(finding: Finding, c: { red: Paint; bold: Paint; dim: Paint; yello
   }
   const notes: string[] = [];
   if (f.repository !== undefined) notes.push(`repository ${f.repository}`); // a merge of several
+  // A secret spanning lines (a private key block) shows its first line only: say how far it runs.
+  if (f.endLine !== undefined && f.endLine !== f.line) notes.push(`lines ${f.line}–${f.endLine}`);
   if (f.awsAccountId) notes.push(`account ${f.awsAccountId}`);
   if (f.decodedFrom) notes.push(`decoded from ${f.decodedFrom}`);
   if (f.verification) notes.push(verificationText(f.verification));

@@ -1,3 +1,4 @@
+import { resolveEnrichers, type Enricher } from '../detect/enrichers.js';
 import { resolveGates, type Gate } from '../detect/gates.js';
 import { linearRegex, type RegexLike } from './linearRegex.js';
 import type { RuleSpec } from './spec.js';
@@ -21,6 +22,10 @@ export interface CompiledRule {
   literals: string[];
   entropy: number;
   gates: Gate[];
+  /** Enrichers filling the finding's metadata (`awsAccount: true` is "aws-account"). */
+  enrichers: Enricher[];
+  /** The pattern may match across lines (see RuleSpec.multiline). */
+  multiline: boolean;
   near?: CompiledNear;
   allowRes: RegexLike[];
   allowTarget: 'secret' | 'line';
@@ -49,6 +54,17 @@ function compileRegex(spec: RuleSpec, field: string, source: string, flags = '')
   }
 }
 
+/** The rule's enrichers: `enrich`, plus "aws-account" for the older `awsAccount: true`. */
+function enrichers(spec: RuleSpec): Enricher[] {
+  const names = [...(spec.enrich ?? [])];
+  if (spec.awsAccount && !names.includes('aws-account')) names.push('aws-account');
+  try {
+    return resolveEnrichers(names);
+  } catch (err) {
+    throw new RuleError(`rule "${spec.id}": enrich: ${(err as Error).message}`);
+  }
+}
+
 /** Compiles one rule. Throws RuleError naming the rule and field on a bad regex or gate. */
 export function compileRule(spec: RuleSpec): CompiledRule {
   const gates = (names: string[] | undefined, field: string): Gate[] => {
@@ -66,6 +82,8 @@ export function compileRule(spec: RuleSpec): CompiledRule {
     literals: spec.literals ?? [],
     entropy: spec.entropy ?? 0,
     gates: gates(spec.gates, 'gates'),
+    enrichers: enrichers(spec),
+    multiline: spec.multiline === true,
     allowRes: (spec.allow?.regexes ?? []).map((r, i) => compileRegex(spec, `allow.regexes[${i}]`, r)),
     allowTarget: spec.allow?.regexTarget ?? 'secret',
     stopwords: (spec.allow?.stopwords ?? []).map((w) => w.toLowerCase()),

@@ -9,6 +9,12 @@ export interface RuleSpec {
   id: string;
   description: string;
   /**
+   * Who issues the credential ("aws", "github", …): the built-in rules get their file's
+   * `provider`; a config's rule may name one ("custom" when it does not). `keyfence rules`
+   * groups by it, the config's `providers` and `--only` select by it.
+   */
+  provider?: string;
+  /**
    * JavaScript regular expression source. The secret is the first capturing group that took
    * part in the match (use non-capturing groups elsewhere); without groups, the whole match.
    */
@@ -23,6 +29,13 @@ export interface RuleSpec {
    */
   engine?: 'backtracking';
   /**
+   * The pattern may match across lines (a PEM private key block): it runs over the whole text,
+   * never over keyword lines only, and the finding gets the `endLine` where the match ends.
+   * Such a pattern must stay linear: bounded repetitions of classes that cannot run past
+   * the end marker it looks for.
+   */
+  multiline?: boolean;
+  /**
    * Prefilter, ASCII case-insensitive: the regex runs only over the lines that hold one of
    * these, so a keyword rule's match lies within one line. No keywords (or an empty list): the
    * regex runs over the whole text.
@@ -30,9 +43,10 @@ export interface RuleSpec {
   keywords?: string[];
   /**
    * Prefilter, case-sensitive: every match of `pattern` contains one of these strings, so the
-   * rule runs on a text only if one occurs in it. Each is a plain substring search, fastest
-   * when the literal starts with a character rare in code (`-api-key-` rather than
-   * `bedrock-api-key-`): use it where the rule's own regex is slow to rule a text out.
+   * rule runs on a text only if one occurs in it. All rules' literals are found in one pass
+   * (src/detect/literalIndex.ts): one ending in `_` or `-` costs next to nothing, any other is a
+   * substring search, fastest when it starts with a character rare in code (`-api-key-` rather
+   * than `bedrock-api-key-`): use it where the rule's own regex is slow to rule a text out.
    */
   literals?: string[];
   /** Rules with `enabled: false` ship disabled; a config's `enableRules` turns them on. */
@@ -44,8 +58,10 @@ export interface RuleSpec {
   entropy?: number;
   /** Names of built-in gates (see src/detect/gates.ts) that reject look-alikes. */
   gates?: string[];
-  /** Decode the AWS account ID from an access key ID secret. */
+  /** Decode the AWS account ID from an access key ID secret (the same as `enrich: ["aws-account"]`). */
   awsAccount?: boolean;
+  /** Names of built-in enrichers (see src/detect/enrichers.ts) that fill `Finding.metadata`. */
+  enrich?: string[];
   /**
    * A second way to find this rule's secret: an unnamed value that only counts when it sits on
    * the same line as a finding of rule `rule`, or within `linesAfter` lines after one.
@@ -67,8 +83,10 @@ export interface RuleSpec {
   };
   /**
    * Examples the test suite runs. Templates expand at run time so no real-looking credential is
-   * ever committed: {{AKID}} (AKIA key ID), {{AKID:ASIA}}, {{SECRET}} (40-char secret key),
-   * {{TOKEN}} (session token), {{ACCOUNT}} (12 digits), {{B64:…}} (base64 of the expansion).
+   * ever committed: `{{KIND}}` or `{{KIND:arg}}` calls the generator KIND of the registry in
+   * src/rules/generators/ (e.g. {{AKID}}, {{AKID:ASIA}}, {{SECRET}}, {{CRC32TOKEN:ghp_}},
+   * {{BASE62:24}}, {{PEM:RSA}}); {{B64:…}}, {{PCT:…}}, {{JSON:…}} encode, and {{VAL:…}} marks
+   * an expansion as one value (`sk_live_{{BASE62:24}}` inside it). See expandExample.
    */
   examples?: {
     truePositives: string[];

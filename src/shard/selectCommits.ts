@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GIT_CONFIG_ARGS, GitError, git, gitEnv, gitExitError, gitSpawnError } from '../git/exec.js';
-import { runProcess } from '../git/runProcess.js';
+import { GitError, git, gitExitError, gitRaw, gitSpawnError } from '../git/exec.js';
 import type { SinceState } from './sinceState.js';
 import { shardRange, type ShardSpec } from './shardSpec.js';
 
@@ -76,14 +75,14 @@ async function refTips(opts: SelectOptions): Promise<Record<string, string>> {
     if (type === 'commit') tips[ref] = id;
     else if (peeledType === 'commit') tips[ref] = peeled;
   }
-  const head = await runProcess('git', [...GIT_CONFIG_ARGS, 'rev-parse', '-q', '--verify', 'HEAD^{commit}'], opts.cwd, undefined, gitEnv());
+  const head = await gitRaw(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], opts.cwd);
   if (head.code === 0) tips.HEAD = head.stdout.toString('utf8').trim();
   return tips;
 }
 
 /** True when `old` is an ancestor of (or is) `tip`; false when not, or when `old` is gone. */
 async function isAncestor(cwd: string, old: string, tip: string): Promise<boolean> {
-  const r = await runProcess('git', [...GIT_CONFIG_ARGS, 'merge-base', '--is-ancestor', old, tip], cwd, undefined, gitEnv());
+  const r = await gitRaw(['merge-base', '--is-ancestor', old, tip], cwd);
   return r.code === 0;
 }
 
@@ -95,7 +94,7 @@ async function isAncestor(cwd: string, old: string, tip: string): Promise<boolea
 async function revList(cwd: string, args: string[], revs?: string[]): Promise<string[]> {
   if (revs?.length === 0) return [];
   const input = revs ? `${revs.join('\n')}\n` : undefined;
-  const r = await runProcess('git', [...GIT_CONFIG_ARGS, 'rev-list', ...args, ...(revs ? ['--stdin'] : [])], cwd, input, { ...gitEnv(), GIT_FLUSH: '0' });
+  const r = await gitRaw(['rev-list', ...args, ...(revs ? ['--stdin'] : [])], cwd, input, { ...process.env, GIT_FLUSH: '0' });
   if (r.spawnError) throw gitSpawnError(r.spawnError, r.stderr.toString('utf8'));
   if (r.code !== 0) throw gitExitError('rev-list', r.stderr.toString('utf8'), `exit code ${r.code}`);
   return lines(r.stdout);

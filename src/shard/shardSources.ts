@@ -4,7 +4,7 @@ import type { ScanPlan, FinishingSource } from '../cli/scanCommand.js';
 import type { RunIO } from '../cli/io.js';
 import type { ScanArgs } from '../cli/scanOptions.js';
 import { version } from '../cli/run.js';
-import { repoRoot } from '../git/exec.js';
+import { repoRoot } from '../git/locateRepo.js';
 import { historyFragments, keepIntroducing } from '../sources/history.js';
 import { treeFragments } from '../sources/tree.js';
 import type { ScanResult, ShardInfo } from '../types.js';
@@ -15,7 +15,7 @@ import { pathDigest, shardOfDigest, type ShardSpec } from './shardSpec.js';
 /** What every shard of one scan says alike: who scanned, with which keyfence and rules. */
 async function shardIdentity(args: ScanArgs, io: RunIO, plan: ScanPlan, kind: ShardInfo['kind'], shard: ShardSpec, input: string): Promise<Omit<ShardInfo, 'digest' | 'total'>> {
   const specs = plan.rules.map((r) => r.spec);
-  const root = (await repoRoot(io.cwd).catch(() => undefined)) ?? io.cwd;
+  const root = repoRoot(io.cwd, io.env) ?? io.cwd;
   return {
     format: 'keyfence-shard/1',
     kind,
@@ -59,7 +59,7 @@ export function selectedHistorySource(args: ScanArgs, io: RunIO, plan: ScanPlan,
     if (shard) info = await shardIdentity(args, io, plan, 'history', shard, historyInput(args));
     stats.commitsTotal = selection.commits.length;
     for (const ref of selection.rewritten ?? []) (stats.notes ??= []).push(`${ref} was rewritten since the last audit (its recorded tip is not its ancestor): scanned in full`);
-    yield* historyFragments({ cwd: io.cwd, commits: selection.commits }, stats);
+    yield* historyFragments({ cwd: io.cwd, commits: selection.commits, maxFileSize: args.maxFileSize }, stats);
   };
   source.finish = (r: ScanResult) => {
     if (!selection) return r;

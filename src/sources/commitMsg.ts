@@ -5,27 +5,28 @@ import { InputError } from '../errors.js';
 
 /** The line below which `git commit --verbose` puts the diff; git drops it and everything after. */
 const SCISSORS = /^# -+ >8 -+$/;
+/** What git writes right below its scissors line (`git commit -v`; translated in other locales). */
+const SCISSORS_NOTE = /^# \S/;
 
 /**
- * The commit message in `file` as git will record it: `#` comment lines dropped (git's default
- * cleanup), and everything from the scissors line on dropped (`git commit -v`). Line numbers
- * are those of the file.
+ * The commit message in `file` as git may record it: EVERY line, `#` lines included, because
+ * git keeps them when the message was not edited (`git commit -m "#42 fix"`, `-F`, `-C`) and a
+ * hook cannot tell which. Only the diff `git commit -v` appends is left out: everything from a
+ * scissors line followed by git's own comment line and a diff (a `-m` message holding a bare scissors
+ * line is scanned whole). Line numbers are those of the file.
  */
 export function messageFragment(text: string, file: string): Fragment | undefined {
-  const lines: string[] = [];
-  const numbers: number[] = [];
   const all = text.split('\n');
-  for (let i = 0; i < all.length; i++) {
-    const l = all[i]!;
-    if (SCISSORS.test(l)) break;
-    if (l.startsWith('#')) continue;
-    lines.push(l);
-    numbers.push(i + 1);
+  let end = all.length;
+  for (let i = 0; i < all.length - 1; i++) {
+    if (SCISSORS.test(all[i]!) && SCISSORS_NOTE.test(all[i + 1]!) && all.slice(i + 2).some((l) => l.startsWith('diff --git '))) {
+      end = i;
+      break;
+    }
   }
+  const lines = all.slice(0, end);
   if (lines.join('').trim() === '') return undefined;
-  const fragment: Fragment = { text: lines.join('\n'), path: file, startLine: numbers[0]! };
-  if (numbers[numbers.length - 1] !== numbers[0]! + numbers.length - 1) fragment.lineNumbers = numbers;
-  return fragment;
+  return { text: lines.join('\n'), path: file, startLine: 1 };
 }
 
 /**

@@ -1,8 +1,10 @@
-import { closeSync, constants, fstatSync, openSync, readSync, readdir, type Dirent } from 'node:fs';
+import { isUtf8, constants as bufferConstants } from 'node:buffer';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, readdir, type Dirent } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { git, GitError, repoRoot } from '../git/exec.js';
+import { git, GitError } from '../git/exec.js';
+import { locateRepo } from '../git/locateRepo.js';
 import type { RuleSpec } from '../rules/spec.js';
 import type { Detected } from '../scan.js';
 import type { Fragment, ScanStats } from '../types.js';
@@ -25,8 +27,8 @@ export interface TreeOptions {
 }
 
 export interface Listed {
-  /** Absolute path to read. */
-  abs: string;
+  /** Absolute path to read: bytes when the name is not valid UTF-8. */
+  abs: string | Uint8Array;
   /** Path to report: "/" separators, relative to the scan root. */
   rel: string;
 }
@@ -34,19 +36,49 @@ export interface Listed {
 const toSlash = (p: string) => p.split(path.sep).join('/');
 
 /**
- * `git ls-files -z --cached --others --exclude-standard`: what git would commit. Output is
- * NUL-separated paths relative to the repo root, e.g. "src/a.ts\0docs/my file.md\0"; a path in
- * both the index and the work tree is listed once per stage, so duplicates are dropped.
+ * A path's bytes as text to report: UTF-8 as is; a name that is not valid UTF-8 with each byte
+ * outside printable ASCII written `\xNN` (and `\` as `\\`), so it stays one readable line.
  */
-async function listGit(root: string, pathspecs: string[]): Promise<Listed[]> {
-  const out = await git(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ...pathspecs], root);
+export function escapedName(bytes: Buffer): string {
+  if (isUtf8(bytes)) return bytes.toString('utf8');
+  let out = '';
+  for (const b of bytes) out += b === 0x5c ? '\\\\' : b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  return out;
+}
+
+/**
+ * `git ls-files -z -t --cached --others --exclude-standard`: what git would commit. Output is
+ * a status tag, a space and a path relative to the repo root per entry, NUL-terminated, e.g.
+ * "H src/a.ts\0S docs/sparse.md\0? new file.txt\0" (H: cached, S: skip-worktree, i.e. left
+ * out of a sparse checkout, ?: untracked, M/C/R/K: unmerged, changed, removed, to be killed).
+ * Paths are bytes (not always UTF-8); a path in both the index and the work tree, or at several
+ * merge stages, is listed once per entry, so duplicates are dropped. Skip-worktree files absent
+ * from the work tree are not listed: a note counts them.
+ */
+async function listGit(root: string, pathspecs: string[], stats: ScanStats): Promise<Listed[]> {
+  const out = await git(['ls-files', '-z', '-t', '--cached', '--others', '--exclude-standard', '--', ...pathspecs], root);
   const seen = new Set<string>();
   const listed: Listed[] = [];
-  for (const rel of out.toString('utf8').split('\0')) {
-    if (!rel || seen.has(rel)) continue;
-    seen.add(rel);
-    listed.push({ abs: path.join(root, rel), rel });
+  const rootBytes = Buffer.from(root.endsWith(path.sep) ? root : root + path.sep);
+  let sparse = 0;
+  for (let start = 0, end; start < out.length; start = end + 1) {
+    end = out.indexOf(0, start);
+    if (end < 0) end = out.length;
+    if (end - start < 3) continue;
+    const tag = out[start];
+    const bytes = out.subarray(start + 2, end);
+    const key = bytes.toString('latin1');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const rel = escapedName(bytes);
+    const abs = isUtf8(bytes) ? path.join(root, rel) : Buffer.concat([rootBytes, bytes]);
+    if (tag === 0x53 /* S */ && !existsSync(abs)) {
+      sparse++;
+      continue;
+    }
+    listed.push({ abs, rel });
   }
+  if (sparse) (stats.notes ??= []).push(`${sparse} file${sparse === 1 ? '' : 's'} outside the sparse checkout (not in the work tree) not scanned: scan --history, or a full checkout, reads them`);
   return listed;
 }
 
@@ -102,17 +134,21 @@ export async function* walkTree(opts: TreeOptions, stats: ScanStats): AsyncGener
     }),
   );
   if (!opts.noGit) {
-    let root: string | undefined;
-    try {
-      root = await repoRoot(kinds[0] === 'dir' ? resolved[0]! : path.dirname(resolved[0]!));
-    } catch (err) {
-      if (!(err instanceof GitError)) throw err;
-      (stats.notes ??= []).push(`${err.message}: scanning every file under the paths, as with --no-git`);
-    }
+    const repo = locateRepo(kinds[0] === 'dir' ? resolved[0]! : path.dirname(resolved[0]!));
+    const root = repo?.workTree;
     if (root && resolved.every((abs) => !path.relative(root, abs).startsWith('..'))) {
       const specs = resolved.map((abs) => toSlash(path.relative(root, abs)) || '.');
-      yield* await listGit(root, specs.map((s) => `:(literal)${s}`));
-      return;
+      let listed: Listed[] | undefined;
+      try {
+        listed = await listGit(root, specs.map((s) => `:(literal)${s}`), stats);
+      } catch (err) {
+        if (!(err instanceof GitError)) throw err;
+        (stats.notes ??= []).push(`${err.message}: scanning every file under the paths, as with --no-git`);
+      }
+      if (listed) {
+        yield* listed;
+        return;
+      }
     }
   }
   const base = resolved.length === 1 && kinds[0] === 'dir' ? resolved[0]! : opts.cwd;
@@ -127,6 +163,9 @@ export async function* walkTree(opts: TreeOptions, stats: ScanStats): AsyncGener
  * detection over worker threads.
  */
 export const PARALLEL_MIN_FILES = 400;
+
+/** The largest file read as one text: a JavaScript string holds at most this many characters. */
+export const MAX_TEXT_BYTES = bufferConstants.MAX_STRING_LENGTH;
 
 /** The read buffer, reused from file to file: the text decoded from it is a copy. */
 let scratchBuf = Buffer.alloc(0);
@@ -152,11 +191,15 @@ export function readFragment(f: Listed, maxFileSize: number, stats: ScanStats): 
   try {
     // O_NOFOLLOW: a symbolic link is not followed (open fails with ELOOP); fstat on the open
     // file, not a separate lstat, so each file costs one path lookup.
-    fd = openSync(f.abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    fd = openSync(typeof f.abs === 'string' ? f.abs : Buffer.from(f.abs), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     const st = fstatSync(fd);
     if (!st.isFile()) return undefined; // submodule directory, socket, fifo…
     if (st.size > maxFileSize) {
       stats.skipped.push({ path: f.rel, reason: `larger than --max-file-size (${st.size} bytes)` });
+      return undefined;
+    }
+    if (st.size > MAX_TEXT_BYTES) {
+      stats.skipped.push({ path: f.rel, reason: `too large to scan as one text (${st.size} bytes; the limit is ${MAX_TEXT_BYTES} whatever --max-file-size says)` });
       return undefined;
     }
     buf = scratch(st.size);
