@@ -244,7 +244,7 @@ describe('keyfence scan with a config', () => {
     const bad = tempDir({ '.gitallowed': 'AKIA(\n', 'a.txt': 'x\n' }, true);
     expect((await cli(['scan'], bad)).stderr).toMatch(/^keyfence: \.gitallowed:1: not a valid regular expression/);
     const unreadable = tempDir({ '.gitallowed/x': '', 'a.txt': 'x\n' }, true); // a directory, not a file
-    expect(await cli(['scan'], unreadable)).toMatchObject({ exitCode: 2, stderr: 'keyfence: .gitallowed: cannot read (EISDIR)\n' });
+    expect(await cli(['scan'], unreadable)).toMatchObject({ exitCode: 2, stderr: 'keyfence: .gitallowed: not a regular file (keyfence reads configuration only from regular files)\n' });
   });
 });
 

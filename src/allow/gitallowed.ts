@@ -1,5 +1,6 @@
 import { ConfigError } from '../config/configError.js';
-import { ereToJs } from '../gitsecrets/ere.js';
+import { ereRegex } from '../gitsecrets/ereRegex.js';
+import type { RegexLike } from '../rules/linearRegex.js';
 import type { AllowStage } from '../scan.js';
 import { fragmentLine } from './fragmentLine.js';
 
@@ -7,13 +8,14 @@ export interface GitallowedPattern {
   /** 1-based line in the file. */
   line: number;
   source: string;
-  re: RegExp;
+  re: RegexLike;
 }
 
 /**
  * Parses git-secrets' `.gitallowed`: one GNU extended regex per line (grep -E, as git-secrets
  * reads it: POSIX classes such as `[[:alnum:]]`, backreferences…, translated by the drop-in's
- * ERE translator, so both read the file alike); blank lines and lines starting with "#" are
+ * ERE translator, so both read the file alike; run on the linear-time engine unless they use a
+ * backreference, see src/gitsecrets/ereRegex.ts); blank lines and lines starting with "#" are
  * skipped. Throws ConfigError naming `file` and the line for a pattern grep would reject.
  *
  *     # allow the documented example key and everything in fixtures
@@ -26,7 +28,7 @@ export function parseGitallowed(text: string, file: string): GitallowedPattern[]
     const source = raw.replace(/\r$/, '');
     if (source.trim() === '' || source.trimStart().startsWith('#')) return;
     try {
-      out.push({ line: i + 1, source, re: new RegExp(ereToJs(source)) });
+      out.push({ line: i + 1, source, re: ereRegex(source) });
     } catch (err) {
       throw new ConfigError(`${file}:${i + 1}: not a valid regular expression: ${(err as Error).message}`);
     }

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { ConfigError } from '../config/configError.js';
+import { jsonSyntaxError } from '../config/jsonSyntaxError.js';
+import { BASELINE_MAX_BYTES, readConfigFile } from '../config/readConfigFile.js';
 import { redactSecret } from '../report/redact.js';
 import type { AllowStage } from '../scan.js';
 import type { Finding } from '../types.js';
@@ -70,8 +71,11 @@ export function parseBaseline(text: string, file: string): Baseline {
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`${file}: not a keyfence baseline: invalid JSON: ${(err as Error).message}`);
+  } catch {
+    // Never JSON.parse's message: it quotes the text, which may be a key pasted by mistake.
+    const where = jsonSyntaxError(text);
+    const at = where ? ` at line ${text.slice(0, where.offset).split('\n').length}` : '';
+    throw new ConfigError(`${file}: not a keyfence baseline: invalid JSON${at}`);
   }
   const b = data as Partial<Baseline> | null;
   if (!b || typeof b !== 'object' || !Array.isArray(b.entries)) throw new ConfigError(`${file}: not a keyfence baseline: no "entries" array`);
@@ -88,15 +92,10 @@ export function parseBaseline(text: string, file: string): Baseline {
  * ConfigError when a required one is missing, it cannot be read, or it is not a baseline.
  */
 export function readBaselineFile(file: string, shown: string, required: boolean): Baseline | undefined {
-  if (!existsSync(file)) {
+  const text = readConfigFile(file, shown, { missingOk: true, maxBytes: BASELINE_MAX_BYTES });
+  if (text === undefined) {
     if (required) throw new ConfigError(`${shown}: baseline file not found`);
     return undefined;
-  }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`${shown}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   return parseBaseline(text, shown);
 }

@@ -1,12 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { inlineAllowStage, inlineAuditStage } from '../allow/inlineAllow.js';
 import type { CompiledRule } from '../rules/compile.js';
 import { loadBuiltinRules, selectRules } from '../rules/load.js';
 import type { AllowStage } from '../scan.js';
-import { ConfigError } from './configError.js';
 import type { AllowList } from './keyfenceConfig.js';
 import { displayPath, loadConfig, type ConfigLocation } from './loadConfig.js';
+import { readConfigFile } from './readConfigFile.js';
 
 /** The baseline file `keyfence baseline` writes at the root, and scans read from there by default. */
 export const DEFAULT_BASELINE_NAME = '.keyfence-baseline.json';
@@ -74,13 +74,10 @@ async function listStages(list: AllowList, field: string, ruleId?: string): Prom
  */
 function readRootFile(root: string, name: string, cwd: string): { text: string; shown: string } | undefined {
   const file = path.join(root, name);
-  if (!existsSync(file)) return undefined;
   const shown = displayPath(file, cwd);
-  try {
-    return { text: readFileSync(file, 'utf8'), shown };
-  } catch (err) {
-    throw new ConfigError(`${shown}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
+  // Capped, regular files only (readConfigFile): a FIFO or /dev/zero is one ConfigError.
+  const text = readConfigFile(file, shown, { missingOk: true });
+  return text === undefined ? undefined : { text, shown };
 }
 
 /**

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { locateRepo } from '../git/locateRepo.js';
 import { ConfigError } from './configError.js';
 import type { KeyfenceConfig } from './keyfenceConfig.js';
+import { readConfigFile } from './readConfigFile.js';
 
 /** The config file keyfence looks for. */
 export const CONFIG_FILE = '.keyfence.json';
@@ -76,15 +77,10 @@ export async function loadConfig(opts: { cwd: string; paths: readonly string[]; 
     if (!existsSync(file)) throw new ConfigError(`--config ${opts.configPath}: file not found`);
   } else {
     file = path.join(root, CONFIG_FILE);
-    if (!existsSync(file)) return { root, inRepo: repo !== undefined };
   }
   const shown = displayPath(file, opts.cwd);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`${shown}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
+  const text = readConfigFile(file, shown, { missingOk: opts.configPath === undefined });
+  if (text === undefined) return { root, inRepo: repo !== undefined };
   // Loaded only when there is a config: no config, no validator to load.
   const { parseConfig } = await import('./parseConfig.js');
   return { root, inRepo: repo !== undefined, loaded: { file, shown, config: parseConfig(text, shown) } };

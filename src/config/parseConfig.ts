@@ -1,4 +1,5 @@
 import { ConfigError } from './configError.js';
+import { linearRegex } from '../rules/linearRegex.js';
 import { validate } from './configValidator.generated.js';
 import { jsonSyntaxError } from './jsonSyntaxError.js';
 import type { KeyfenceConfig } from './keyfenceConfig.js';
@@ -73,9 +74,9 @@ export function describeSchemaError(e: SchemaError, data: unknown): string {
 /** Compiles one regex field, or throws naming the file and the field. */
 function checkRegex(file: string, field: string, source: string, flags = ''): void {
   try {
-    new RegExp(source, flags);
+    linearRegex(source, flags, field);
   } catch (err) {
-    throw new ConfigError(`${file}: ${field}: not a valid regular expression: ${(err as Error).message}`);
+    throw new ConfigError(`${file}: ${(err as Error).message}`);
   }
 }
 

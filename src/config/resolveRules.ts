@@ -35,7 +35,10 @@ export function resolveRules(config: KeyfenceConfig, file: string, builtins: Rul
     const { allow, ...rest } = rule;
     // A rule replacing a built-in one keeps its provider (for `providers` and --only) unless it names one.
     const provider = rule.provider ?? byId.get(rule.id)?.provider;
-    byId.set(rule.id, { ...rest, description: rule.description ?? rule.id, keywords: rule.keywords ?? [], ...(provider ? { provider } : {}) });
+    // A config's rule is the user's regex: it runs on the linear-time engine, whatever it says.
+    const spec: RuleSpec = { ...rest, description: rule.description ?? rule.id, keywords: rule.keywords ?? [], ...(provider ? { provider } : {}) };
+    delete spec.engine;
+    byId.set(rule.id, spec);
     if (allow) addAllow(rule.id, allow, `rules[${i}].allow`);
   });
   const known = (id: string, field: string) => {

@@ -391,6 +391,25 @@ export function decodeJsonEscapes(text: string, ranges: Ranges = undefined): Lay
   return b.finish('json');
 }
 
+/**
+ * Terminal decoration: ANSI escape sequences (CSI such as `ESC[32m`, OSC up to BEL or ST, and
+ * two-character escapes) and Unicode spaces (no-break space, the U+2000 spaces, ideographic
+ * space, zero-width space, BOM). Coloured logs and notebook output wrap keys in colour codes,
+ * and a no-break space before `=` looks like a blank to a reader but not to a regex: each
+ * run of them is replaced by one ASCII space, so rules see the separators a reader sees.
+ */
+// A run of them (up to 256: V8's backtrack stack is finite) becomes one space; the alternatives
+// start with different characters, so the repeat cannot backtrack more than linearly.
+const TERMINAL = /(?:\x1b(?:\[[0-?]{0,32}[ -/]{0,8}[@-~]|\][^\x07\x1b\n]{0,256}(?:\x07|\x1b\\)|[@-Z\\-_])|[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]){1,256}/g;
+const TERMINAL_SEED = /[\x1b\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]/;
+
+export function decodeTerminal(text: string, ranges: Ranges = undefined): Layer | undefined {
+  if (!TERMINAL_SEED.test(text)) return undefined;
+  const b = new LayerBuilder(text);
+  eachMatch(text, ranges, TERMINAL, 1, (m, _part, offset) => b.decoded(offset + m.index, offset + m.index + m[0].length, ' ', UNIT));
+  return b.finish('terminal');
+}
+
 export type Decoder = (text: string, ranges?: Ranges) => Layer | undefined;
 
 /** The decoders, by the name a finding's `decodedFrom` shows. */
@@ -398,6 +417,7 @@ export const DECODERS: Record<string, Decoder> = {
   base64: decodeBase64,
   percent: decodePercent,
   json: decodeJsonEscapes,
+  terminal: decodeTerminal,
   ...MORE_DECODERS,
 };
 

@@ -409,12 +409,23 @@ export function detect(fragment: Fragment, rules: readonly CompiledRule[], trace
     plain.push(p);
   }
 
+  // Plain spans by start, with the furthest end reached so far: "inside a plain finding" is one
+  // binary search, not a pass over every plain finding per decoded hit.
+  plain.sort((a, b) => a.start - b.start);
+  const starts = plain.map((p) => p.start);
+  let reach = -1;
+  const reachOf = plain.map((p) => (reach = Math.max(reach, p.end)));
+  const insidePlain = (start: number, end: number): boolean => {
+    if (plain.length === 0 || start < starts[0]!) return false;
+    return reachOf[lastAtOrBelow(starts, start)]! >= end;
+  };
+
   for (const layer of decodedLayers(text)) {
     const tellLayer = tell?.((o) => layer.toSource(o.start, o.end));
     for (const hit of layerHits(layer, rules, tellLayer)) {
       const span = layer.toSource(hit.start, hit.start + hit.secret.length);
       const key = `${hit.rule.id}:${span.start}`;
-      const dup = placed.has(key) || plain.some((p) => p.start <= span.start && span.end <= p.end);
+      const dup = placed.has(key) || insidePlain(span.start, span.end);
       if (dup) {
         tellLayer?.({ rule: hit.rule, secret: hit.secret, offset: hit.start, form: 'named', minEntropy: hit.rule.entropy, verdict: 'duplicate', reason: 'decoded copy of a candidate already found' });
         continue;

@@ -105,7 +105,11 @@ export const GATES: Record<string, Gate> = {
     const before = line.slice(Math.max(0, start - 6), start);
     const after = line.slice(start + secret.length, start + secret.length + 6);
     if (/^(?:\{\d|\[[A-Za-z0-9]|\(\?|\\[bdswBDSW]|\+\)|\*\))/.test(after)) return 'regex source';
-    if (/(?:\\b|\(\?:|\(\?<\w*>|\[\^?|\^)$/.test(before)) return 'regex source';
+    if (/(?:\\b|\(\?:|\(\?<\w*>|\^)$/.test(before)) return 'regex source';
+    // "[" before the match is regex source only when it opens a character class: a range or an
+    // escape follows inside, or the bracket closes with a quantifier. A YAML flow list
+    // `[AKIA…]`, a markdown link `[AKIA…](…)` or a log's `creds=[AKIA…]` is not.
+    if (/\[\^?$/.test(before) && /^(?:-|\\[dswDSW]|[^\]\s]{0,6}\][{*+?])/.test(after)) return 'regex source';
     return null;
   },
 

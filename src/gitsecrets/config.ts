@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readConfigFile } from '../config/readConfigFile.js';
 import path from 'node:path';
 import { runProcess } from '../git/runProcess.js';
 import type { SecretsConfig } from './secretsConfig.js';
@@ -47,12 +47,16 @@ export async function loadPatterns(cfg: SecretsConfig, cwd: string, env: NodeJS.
 export function loadAllowed(cfg: SecretsConfig, toplevel: string | undefined): string[] {
   const allowed = [...cfg.allowed];
   const file = path.join(toplevel ?? '/', '.gitallowed');
-  let text: string;
+  // A missing or unreadable .gitallowed is none, as git-secrets' `cat` shrugs; a FIFO, a device
+  // or a huge file is an error (readConfigFile), never a hang.
+  let text: string | undefined;
   try {
-    text = readFileSync(file, 'latin1');
-  } catch {
-    return allowed;
+    text = readConfigFile(file, '.gitallowed', { missingOk: true, encoding: 'latin1' });
+  } catch (err) {
+    if (/cannot read/.test((err as Error).message)) return allowed;
+    throw err;
   }
+  if (text === undefined) return allowed;
   for (const line of text.split('\n')) {
     const first = line.split(/[ \t]+/).find(Boolean);
     if (first === undefined || first.startsWith('#')) continue;

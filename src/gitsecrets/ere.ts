@@ -15,6 +15,13 @@
  * a literal; `{,n}` is `{0,n}`; quantifiers stack (`a**`, `x{2}{3}`); inside brackets a
  * backslash is literal, `]` first is literal, and `[:alpha:]`-style classes, `[=x=]` and `[.x.]`
  * are understood. Backreferences `\1`–`\9` are kept (capturing groups keep their numbers).
+ *
+ * Safety: ereToJs's result runs on V8's backtracking engine, so a pattern that repeats a group which
+ * itself repeats or holds alternatives (`(a+)+`, `(a|aa)*`, `(x*y){2,}`), repeats an unbounded
+ * repeat (`a**`, `(a+){3}`), is refused with EreError: on a hostile line it would take exponential (or high
+ * polynomial) time. Write `[ab]*` for `(a|b)*`. grep runs such patterns on a DFA; keyfence
+ * refuses them rather than hang a commit. ereToRe2 emits RE2 syntax for the linear-time engine
+ * instead (see ereRegex.ts), where they are harmless.
  */
 export class EreError extends Error {
   constructor(message: string) {
@@ -106,6 +113,25 @@ function bracket(p: string, start: number): { src: string; end: number } {
  * capturing groups first.
  */
 export function ereToJs(p: string, groupOffset = 0): string {
+  return translate(p, groupOffset, 'js');
+}
+
+/**
+ * Translates one GNU ERE to RE2 syntax, for the linear-time engine (src/rules/linearRegex.ts):
+ * the same contract as ereToJs, with anchors written without lookahead (`^` `$` as `(?m:^)`
+ * `(?m:$)`, `\<` `\>` as a lookbehind and `\b`). Nested repetition is fine there (RE2 runs it
+ * in linear time); a backreference, which RE2 cannot run, throws EreError with `backreference`
+ * in its message (callers fall back to ereToJs).
+ */
+export function ereToRe2(p: string): string {
+  return translate(p, 0, 're2');
+}
+
+/** Thrown message of ereToRe2 for a pattern with a backreference. */
+export const BACKREFERENCE = 'backreference: no linear-time engine runs it';
+
+function translate(p: string, groupOffset: number, target: 'js' | 're2'): string {
+  const re2 = target === 're2';
   let out = '';
   // Start index (in `out`) of the last atom that a quantifier may apply to, or -1.
   let atomStart = -1;
@@ -116,12 +142,30 @@ export function ereToJs(p: string, groupOffset = 0): string {
   const atom = (src: string): void => {
     atomStart = out.length;
     quantified = false;
+    atomHolds = none();
     out += src;
   };
+  // Per open group (and the whole pattern, first): whether it holds a repeat (a quantifier that
+  // may match more than once), an unbounded one, or an alternation.
+  type Holds = { repeat: boolean; unbounded: boolean; alt: boolean };
+  const none = (): Holds => ({ repeat: false, unbounded: false, alt: false });
+  const inside: Holds[] = [none()];
+  // What the atom a quantifier would apply to holds (a closed group, or an atom already quantified).
+  let atomHolds: Holds = none();
   const quantify = (q: string): void => {
+    const b = /^\{(\d+)(,(\d*))?\}$/.exec(q);
+    const max = q === '?' ? 1 : !b ? Infinity : b[2] === undefined ? Number(b[1]) : b[3] ? Number(b[3]) : Infinity;
+    // Unbounded over anything ambiguous is exponential; any repeat over an unbounded one polynomial.
+    if (!re2 && ((max === Infinity && (atomHolds.repeat || atomHolds.alt)) || (max > 1 && atomHolds.unbounded))) {
+      throw new EreError('Nested repetition (a repeated group that repeats or has alternatives, as in (a+)+, (a|b)* or a**) could take exponential time: keyfence refuses it (write [ab]* for (a|b)*)');
+    }
     if (quantified) out = `${out.slice(0, atomStart)}(?:${out.slice(atomStart)})`;
     out += q;
     quantified = true;
+    atomHolds = { repeat: atomHolds.repeat || max > 1, unbounded: atomHolds.unbounded || max === Infinity, alt: atomHolds.alt };
+    const top = inside.at(-1)!;
+    top.repeat ||= max > 1;
+    top.unbounded ||= max === Infinity;
   };
   const groupStarts: number[] = [];
   while (i < p.length) {
@@ -135,13 +179,16 @@ export function ereToJs(p: string, groupOffset = 0): string {
         else if (n === 'S') atom('[^\\t\\n\\v\\f\\r ]');
         else if (n === 'w') atom(`[${WORD}]`);
         else if (n === 'W') atom(`[^${WORD}\\n]`);
-        else if (n === '<') { out += `(?<![${WORD}])(?=[${WORD}])`; atomStart = -1; }
-        else if (n === '>') { out += `(?<=[${WORD}])(?![${WORD}])`; atomStart = -1; }
+        else if (n === '<') { out += re2 ? `(?<![${WORD}])\\b` : `(?<![${WORD}])(?=[${WORD}])`; atomStart = -1; }
+        else if (n === '>') { out += re2 ? `(?<=[${WORD}])\\b` : `(?<=[${WORD}])(?![${WORD}])`; atomStart = -1; }
         else if (n === 'b') { out += '\\b'; atomStart = -1; }
         else if (n === 'B') { out += '\\B'; atomStart = -1; }
-        else if (n === '`') { out += '(?<![^])'; atomStart = -1; }
-        else if (n === "'") { out += '(?![^])'; atomStart = -1; }
-        else if (n >= '1' && n <= '9') atom(`\\${Number(n) + groupOffset}`);
+        else if (n === '`') { out += re2 ? '\\A' : '(?<![^])'; atomStart = -1; }
+        else if (n === "'") { out += re2 ? '\\z' : '(?![^])'; atomStart = -1; }
+        else if (n >= '1' && n <= '9') {
+          if (re2) throw new EreError(BACKREFERENCE);
+          atom(`\\${Number(n) + groupOffset}`);
+        }
         else atom(lit(n));
         continue;
       }
@@ -153,6 +200,7 @@ export function ereToJs(p: string, groupOffset = 0): string {
       }
       case '(':
         groupStarts.push(out.length);
+        inside.push(none());
         out += '(';
         depth++;
         atomStart = -1;
@@ -169,21 +217,24 @@ export function ereToJs(p: string, groupOffset = 0): string {
         out += ')';
         atomStart = groupStarts.pop()!;
         quantified = false;
+        atomHolds = inside.pop()!;
+        for (const k of ['repeat', 'unbounded', 'alt'] as const) inside.at(-1)![k] ||= atomHolds[k];
         i++;
         continue;
       }
       case '|':
+        inside.at(-1)!.alt = true;
         out += '|';
         atomStart = -1;
         i++;
         continue;
       case '^':
-        out += '(?<![^\\n])';
+        out += re2 ? '(?m:^)' : '(?<![^\\n])';
         atomStart = -1;
         i++;
         continue;
       case '$':
-        out += '(?![^\\n])';
+        out += re2 ? '(?m:$)' : '(?![^\\n])';
         atomStart = -1;
         i++;
         continue;

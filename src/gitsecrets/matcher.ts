@@ -1,4 +1,6 @@
+import type { RegexLike } from '../rules/linearRegex.js';
 import { ereToJs } from './ere.js';
+import { ereRegex } from './ereRegex.js';
 import { requiredLiteralsOfAll } from './literals.js';
 
 /** One matching line: 1-based number and its text (bytes as latin1 characters, no "\n"). */
@@ -201,17 +203,18 @@ export class LineMatcher {
  * pattern matches somewhere in the line. An empty list allows nothing.
  */
 export class AllowMatcher {
-  private readonly re: RegExp | null;
+  private readonly res: RegexLike[];
 
+  /** Each pattern on its own (backreferences keep their numbers), linear where it can be. */
   constructor(patterns: readonly string[]) {
-    this.re = patterns.length ? new RegExp(patterns.map((p) => `(?:${ereToJs(p)})`).join('|')) : null;
+    this.res = patterns.map((p) => ereRegex(p));
   }
 
   get empty(): boolean {
-    return this.re === null;
+    return this.res.length === 0;
   }
 
   allows(line: string): boolean {
-    return this.re !== null && this.re.test(line);
+    return this.res.some((re) => re.test(line));
   }
 }

@@ -1,10 +1,13 @@
+import { ConfigError } from '../config/configError.js';
 import { compileRule, RuleError, type CompiledRule } from '../rules/compile.js';
 import type { RuleSpec } from '../rules/spec.js';
 import type { AllowStage } from '../scan.js';
 import type { Suppression } from '../types.js';
 import { fragmentLine } from '../allow/fragmentLine.js';
 import type { SecretsConfig } from './secretsConfig.js';
-import { EreError, ereToJs } from './ere.js';
+import { EreError, ereToJs, ereToRe2 } from './ere.js';
+import { ereIsLinear } from './ereRegex.js';
+import { requiredLiteralsOfAll } from './literals.js';
 import { AllowMatcher } from './matcher.js';
 import { AWS_PATTERNS } from './usage.js';
 
@@ -16,22 +19,34 @@ import { AWS_PATTERNS } from './usage.js';
  * A pattern GNU grep would reject throws RuleError (keyfence then stops with one line, exit 2).
  */
 export function gitSecretsRuleSpecs(patterns: readonly string[]): RuleSpec[] {
-  const translate = (p: string): string => {
+  const W = 'A-Za-z0-9_';
+  return patterns.map((p, i) => {
+    const spec: RuleSpec = {
+      id: `git-secrets-pattern-${i + 1}`,
+      description: `git-secrets prohibited pattern ${i + 1} (git config secrets.patterns)`,
+      pattern: '',
+      keywords: [],
+      severity: 'error',
+      help: 'Matched a prohibited pattern from this repository\'s git-secrets setup (git config --get-all secrets.patterns).',
+    };
     try {
-      return ereToJs(p, 1);
+      if (ereIsLinear(p)) {
+        // RE2 has no lookahead: the word test after the match consumes the character (or line
+        // end) that follows; the secret is the group.
+        spec.pattern = `(?<![${W}])(${ereToRe2(p)})(?:[^${W}]|(?m:$))`;
+        const lits = requiredLiteralsOfAll([p]);
+        if (lits?.length) spec.literals = lits;
+      } else {
+        // A backreference: V8, after ereToJs refused nested repetition.
+        spec.pattern = `(?<![${W}])(${ereToJs(p, 1)})(?![${W}])`;
+        spec.engine = 'backtracking';
+      }
     } catch (err) {
       if (err instanceof EreError) throw new RuleError(`git-secrets pattern "${p}" (git config secrets.patterns): ${err.message}`);
       throw err;
     }
-  };
-  return patterns.map((p, i) => ({
-    id: `git-secrets-pattern-${i + 1}`,
-    description: `git-secrets prohibited pattern ${i + 1} (git config secrets.patterns)`,
-    pattern: `(?<![A-Za-z0-9_])(${translate(p)})(?![A-Za-z0-9_])`,
-    keywords: [],
-    severity: 'error',
-    help: 'Matched a prohibited pattern from this repository\'s git-secrets setup (git config --get-all secrets.patterns).',
-  }));
+    return spec;
+  });
 }
 
 /**
@@ -40,7 +55,15 @@ export function gitSecretsRuleSpecs(patterns: readonly string[]): RuleSpec[] {
  * `grep -E -v` filters git-secrets' output. `source` names where the patterns came from.
  */
 export function gitSecretsAllowStage(patterns: readonly string[], source: 'secrets.allowed' | '.gitallowed'): AllowStage {
-  const each = patterns.map((p) => ({ p, m: new AllowMatcher([p]) }));
+  const each = patterns.map((p, i) => {
+    try {
+      return { p, m: new AllowMatcher([p]) };
+    } catch (err) {
+      // Named by position, not quoted: an allowed pattern can be the key itself.
+      if (err instanceof EreError) throw new ConfigError(`${source === '.gitallowed' ? '.gitallowed' : 'git config secrets.allowed'} pattern ${i + 1}: ${err.message}`);
+      throw err;
+    }
+  });
   return (finding, fragment): Suppression | null => {
     // The real line (as git-secrets matches it), not the report's excerpt cut around the secret.
     const line = `${finding.path}:${finding.line}:${fragmentLine(fragment, finding.line) ?? finding.lineText}`;

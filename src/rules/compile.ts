@@ -1,12 +1,13 @@
 import { resolveEnrichers, type Enricher } from '../detect/enrichers.js';
 import { resolveGates, type Gate } from '../detect/gates.js';
+import { linearRegex, type RegexLike } from './linearRegex.js';
 import type { RuleSpec } from './spec.js';
 import { RuleError } from '../errors.js';
 
 export interface CompiledNear {
   rule: string;
   linesAfter: number;
-  re: RegExp;
+  re: RegexLike;
   entropy: number;
   gates: Gate[];
 }
@@ -15,7 +16,7 @@ export interface CompiledNear {
 export interface CompiledRule {
   spec: RuleSpec;
   id: string;
-  re: RegExp;
+  re: RegexLike;
   keywords: string[];
   /** Case-sensitive literals, one of which every match contains (empty: no such prefilter). */
   literals: string[];
@@ -26,19 +27,30 @@ export interface CompiledRule {
   /** The pattern may match across lines (see RuleSpec.multiline). */
   multiline: boolean;
   near?: CompiledNear;
-  allowRes: RegExp[];
+  allowRes: RegexLike[];
   allowTarget: 'secret' | 'line';
   stopwords: string[];
 }
 
 export { RuleError };
 
-function compileRegex(ruleId: string, field: string, source: string, flags = ''): RegExp {
+/**
+ * One of a rule's regexes: on V8 for a rule keyfence vouches for (`engine: "backtracking"`),
+ * else on the linear-time engine, which refuses what it cannot run in linear time.
+ */
+function compileRegex(spec: RuleSpec, field: string, source: string, flags = ''): RegexLike {
   const all = [...new Set(`gd${flags}`.split(''))].join('');
+  if (spec.engine !== 'backtracking') {
+    try {
+      return linearRegex(source, all, field);
+    } catch (err) {
+      throw new RuleError(`rule "${spec.id}": ${(err as Error).message}`);
+    }
+  }
   try {
     return new RegExp(source, all);
   } catch (err) {
-    throw new RuleError(`rule "${ruleId}": ${field} is not a valid regular expression: ${(err as Error).message}`);
+    throw new RuleError(`rule "${spec.id}": ${field} is not a valid regular expression: ${(err as Error).message}`);
   }
 }
 
@@ -65,14 +77,14 @@ export function compileRule(spec: RuleSpec): CompiledRule {
   const rule: CompiledRule = {
     spec,
     id: spec.id,
-    re: compileRegex(spec.id, 'pattern', spec.pattern, spec.flags),
+    re: compileRegex(spec, 'pattern', spec.pattern, spec.flags),
     keywords: (spec.keywords ?? []).map((k) => k.toLowerCase()),
     literals: spec.literals ?? [],
     entropy: spec.entropy ?? 0,
     gates: gates(spec.gates, 'gates'),
     enrichers: enrichers(spec),
     multiline: spec.multiline === true,
-    allowRes: (spec.allow?.regexes ?? []).map((r, i) => compileRegex(spec.id, `allow.regexes[${i}]`, r)),
+    allowRes: (spec.allow?.regexes ?? []).map((r, i) => compileRegex(spec, `allow.regexes[${i}]`, r)),
     allowTarget: spec.allow?.regexTarget ?? 'secret',
     stopwords: (spec.allow?.stopwords ?? []).map((w) => w.toLowerCase()),
   };
@@ -80,7 +92,7 @@ export function compileRule(spec: RuleSpec): CompiledRule {
     rule.near = {
       rule: spec.near.rule,
       linesAfter: spec.near.linesAfter,
-      re: compileRegex(spec.id, 'near.pattern', spec.near.pattern, spec.near.flags),
+      re: compileRegex(spec, 'near.pattern', spec.near.pattern, spec.near.flags),
       entropy: spec.near.entropy ?? rule.entropy,
       gates: gates(spec.near.gates ?? spec.gates, 'near.gates'),
     };

@@ -23,8 +23,9 @@ export function loadBuiltinRules(dir = BUILTIN_RULES_DIR): RuleSpec[] {
   return files.flatMap((f) => {
     const text = readFileSync(dir + f, 'utf8');
     try {
+      // Built-in rules are bounded by construction (test/linearity.test.ts): V8 runs them.
       const file = JSON.parse(text) as RuleFile;
-      return file.rules.map((r) => (r.provider || !file.provider ? r : { ...r, provider: file.provider }));
+      return file.rules.map((r) => ({ ...(r.provider || !file.provider ? r : { ...r, provider: file.provider }), engine: 'backtracking' as const }));
     } catch (err) {
       throw new RuleError(`${dir + f}: invalid JSON: ${(err as Error).message}`);
     }

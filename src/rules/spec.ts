@@ -22,6 +22,13 @@ export interface RuleSpec {
   /** Extra regex flags ("i", "s", "u"); "g" and "d" are always added. */
   flags?: string;
   /**
+   * Set by keyfence only, never read from a config (the schema has no such field): the rule's
+   * regexes run on V8's backtracking engine. Built-in rules (bounded by construction, timed by
+   * test/linearity.test.ts) and translated git-secrets patterns (checked by the ERE translator)
+   * have it; every other rule runs on the linear-time engine (src/rules/linearRegex.ts).
+   */
+  engine?: 'backtracking';
+  /**
    * The pattern may match across lines (a PEM private key block): it runs over the whole text,
    * never over keyword lines only, and the finding gets the `endLine` where the match ends.
    * Such a pattern must stay linear: bounded repetitions of classes that cannot run past
@@ -29,8 +36,9 @@ export interface RuleSpec {
    */
   multiline?: boolean;
   /**
-   * Prefilter: the rule runs on a fragment only if one of these occurs in it (ASCII
-   * case-insensitive). An empty list means the rule always runs.
+   * Prefilter, ASCII case-insensitive: the regex runs only over the lines that hold one of
+   * these, so a keyword rule's match lies within one line. No keywords (or an empty list): the
+   * regex runs over the whole text.
    */
   keywords?: string[];
   /**

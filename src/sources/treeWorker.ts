@@ -4,7 +4,7 @@ import { compileRule } from '../rules/compile.js';
 import type { RuleSpec } from '../rules/spec.js';
 import type { Detected } from '../scan.js';
 import { emptyStats } from '../scan.js';
-import type { Fragment, ScanStats } from '../types.js';
+import type { Finding, Fragment, ScanStats } from '../types.js';
 import { readFragment, type Listed } from './tree.js';
 
 export interface WorkerTask {
@@ -17,17 +17,23 @@ export interface WorkerReply {
   stats: Omit<ScanStats, 'durationMs'>;
 }
 
-/** Context lines longer than this (minified bundles) are cut to a window around the secret. */
-const CONTEXT_MAX = 64 * 1024;
-
-/** The finding's line and the one before it, as a small fragment for the allow stages. */
-function contextOf(fragment: Fragment, line: number, column: number): Fragment {
-  const lines = fragment.text.split('\n', line);
-  const cut = (s: string, around: number) =>
-    s.length <= CONTEXT_MAX ? s : s.slice(Math.max(0, around - CONTEXT_MAX / 2), around + CONTEXT_MAX / 2);
-  const first = Math.max(1, line - 1);
-  const text = lines.slice(first - 1, line).map((s, i) => cut(s, first + i === line ? column : s.length)).join('\n');
-  const ctx: Fragment = { text, path: fragment.path, startLine: first };
+/**
+ * The lines the allow stages read for these findings (each finding's line and the one before
+ * it, whole: a `.gitallowed` pattern anchored at the line's start or an inline marker at the far
+ * end of a minified line must see the line as the single-threaded scan does), as one small
+ * fragment whose `lineNumbers` say which file lines it holds. One per file, however many
+ * findings share a line, so a long line crosses the thread boundary once.
+ */
+function contextOf(fragment: Fragment, findings: readonly Finding[]): Fragment {
+  const wanted = new Set<number>();
+  for (const f of findings) {
+    if (f.line > fragment.startLine) wanted.add(f.line - 1);
+    wanted.add(f.line);
+  }
+  const numbers = [...wanted].sort((a, b) => a - b);
+  const lines = fragment.text.split('\n', numbers.at(-1)! - fragment.startLine + 1);
+  const text = numbers.map((n) => lines[n - fragment.startLine] ?? '').join('\n');
+  const ctx: Fragment = { text, path: fragment.path, startLine: numbers[0]!, lineNumbers: numbers };
   if (fragment.encoding) ctx.encoding = fragment.encoding;
   return ctx;
 }
@@ -41,9 +47,8 @@ if (parentPort) {
     for (const f of task.files) {
       const fragment = readFragment(f, task.maxFileSize, stats);
       if (!fragment) continue;
-      for (const finding of detect(fragment, rules)) {
-        detected.push({ fragment: contextOf(fragment, finding.line, finding.column), findings: [finding] });
-      }
+      const findings = detect(fragment, rules);
+      if (findings.length) detected.push({ fragment: contextOf(fragment, findings), findings });
     }
     const { durationMs: _, ...rest } = stats;
     port.postMessage({ detected, stats: rest } satisfies WorkerReply);

@@ -1,0 +1,33 @@
+import { LinearRegExp, UnsafeRegexError, type RegexLike } from '../rules/linearRegex.js';
+import { BACKREFERENCE, EreError, ereToJs, ereToRe2 } from './ere.js';
+
+/**
+ * A GNU ERE compiled to run safely: on the linear-time engine (RE2, see ereToRe2) whenever it
+ * can, so no pattern can hang a scan; a pattern RE2 cannot run (a backreference) runs on V8 from
+ * ereToJs, which refuses nested repetition. Throws EreError where grep rejects the pattern.
+ */
+export function ereRegex(p: string, flags = ''): RegexLike {
+  let src: string;
+  try {
+    src = ereToRe2(p);
+  } catch (err) {
+    if (!(err instanceof EreError && err.message === BACKREFERENCE)) throw err;
+    return new RegExp(ereToJs(p), flags);
+  }
+  try {
+    return new LinearRegExp(src, flags);
+  } catch (err) {
+    if (!(err instanceof UnsafeRegexError)) throw err;
+    return new RegExp(ereToJs(p), flags); // not expected: every translation is RE2 syntax
+  }
+}
+
+/** Whether ereRegex runs `p` on the linear-time engine (it has no backreference). */
+export function ereIsLinear(p: string): boolean {
+  try {
+    ereToRe2(p);
+    return true;
+  } catch {
+    return false;
+  }
+}

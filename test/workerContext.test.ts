@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { availableParallelism } from 'node:os';
+import { fakeKeyId } from '../src/rules/examples.js';
+import { PARALLEL_MIN_FILES } from '../src/sources/tree.js';
+import { bin, git, tempRepo, write } from './gitRepo.js';
+
+// A large tree is scanned by worker threads; the allow stages must still see each finding's
+// whole line (they saw a 64 KB slice of a long line, so a suppressed finding was reported).
+
+describe('allow stages in a large (worker-thread) scan', () => {
+  it('sees an inline marker and a .gitallowed anchor far from the key on a long line', { timeout: 60_000 }, () => {
+    expect(availableParallelism()).toBeGreaterThan(1); // else this would not exercise the workers
+    const repo = tempRepo();
+    for (let i = 0; i < PARALLEL_MIN_FILES + 50; i++) write(repo, `src/m${i}.js`, `export const v${i} = ${i};\n`);
+    const pad = 'x'.repeat(100_000);
+    write(repo, 'dist/inline.min.js', `var a="${pad}",k="${fakeKeyId()}",b="${pad}";// keyfence:allow\n`);
+    write(repo, 'dist/vendor.min.js', `/*! vendored-sdk */var a="${pad}",k="${fakeKeyId()}";\n`);
+    write(repo, '.gitallowed', '^/\\*! vendored-sdk \\*/\n');
+    git(repo, 'add', '.');
+    const r = bin(repo, ['scan', '.', '--format', 'json']);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { findings: unknown[]; suppressed: { path: string; suppressedBy: { stage: string } }[] };
+    expect(out.findings).toEqual([]);
+    expect(out.suppressed.map((s) => `${s.path}:${s.suppressedBy.stage}`).sort()).toEqual(['dist/inline.min.js:inline', 'dist/vendor.min.js:gitallowed']);
+    expect(r.status).toBe(0);
+  });
+});
