@@ -1,14 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
 // Three projects; `npm test` (`vitest run`) runs them all, `vitest run --project NAME` one.
-// - unit: modules called directly, no CLI run, no repository; runs from src/ without a build.
+// - unit: modules called directly, no CLI run, no repository, no timing; runs from src/ without
+//   a build, in seconds (the linearity test times every rule, so it is an integration test).
 // - e2e: the built bin (hooks, the git-secrets drop-in, the Action, the browser report, the
 //   package's public entry point): needs `npm run build` first (npm test and test:e2e do it).
 // - integration: everything else (the CLI in-process, real git in temporary repositories); runs
 //   from src/ without a build. A new test file lands here unless listed above.
 const UNIT = [
   'allowGitallowed', 'allowInline', 'allowLists', 'architecture', 'awsAccount', 'baseline', 'decoders', 'detector',
-  'diffParser', 'fastArgs', 'gitsecrets-ere', 'gitsecrets-parseopt', 'linearity', 'recall', 'report.formats', 'rules',
+  'diffParser', 'fastArgs', 'gitsecrets-ere', 'gitsecrets-parseopt', 'recall', 'report.formats', 'rules',
 ].map((name) => `test/${name}.test.ts`);
 const E2E = [
   'action', 'baselineCommand', 'cli', 'configFiles', 'configSchema', 'gitsecrets', 'gitsecrets-differential', 'history', 'html.browser',
