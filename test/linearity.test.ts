@@ -74,9 +74,10 @@ describe('built-in rules run in linear time on adversarial lines', () => {
   }
 
   // The named secret and session-token rules read a bounded run of assignment tokens between a
-  // name and its value (operators, quotes, brackets, type words): each token, and each whole
-  // assignment, repeated on one line must stay linear.
-  const GAP_UNITS = ['::=', '?= ', '+=', '!=', '.=', '<-', ' <- ', '=>', ': String ', ': &str ', "&'static str", 'string', 'value=', 'VALUES (', '[None]', '[', '[]', '(', ')', '{', '}', '!', '?', '+', '\\"', '" "', "', '", '> ', ': '];
+  // name and its value (operators, quotes, brackets, type words; the secret rule also one line
+  // break after `|`, `>` or `:`, so it runs over whole texts): each token, and each whole
+  // assignment, repeated must stay linear.
+  const GAP_UNITS = ['::=', '?= ', '+=', '!=', '.=', '<-', ' <- ', '=>', ': String ', ': &str ', "&'static str", 'string', 'value=', 'VALUES (', '[None]', '[', '[]', '(', ')', '{', '}', '!', '?', '+', '\\"', '" "', "', '", '> ', ': ', ':\n', ': |\n  ', '>-\n', '>\n', '\n', '\r\n', '|\n'];
   for (const id of ['aws-secret-access-key', 'aws-session-token']) {
     const rule = rules.find((r) => r.id === id)!;
     it(`${id}: a name then a long run of each assignment token`, { timeout: 120_000 }, () => {
