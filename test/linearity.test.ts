@@ -73,6 +73,21 @@ describe('built-in rules run in linear time on adversarial lines', () => {
     });
   }
 
+  // The named secret and session-token rules read a bounded run of assignment tokens between a
+  // name and its value (operators, quotes, brackets, type words; the secret rule also one line
+  // break after `|`, `>` or `:`, so it runs over whole texts): each token, and each whole
+  // assignment, repeated must stay linear.
+  const GAP_UNITS = ['::=', '?= ', '+=', '!=', '.=', '<-', ' <- ', '=>', ': String ', ': &str ', "&'static str", 'string', 'value=', 'VALUES (', '[None]', '[', '[]', '(', ')', '{', '}', '!', '?', '+', '\\"', '" "', "', '", '> ', ': ', ':\n', ': |\n  ', '>-\n', '>\n', '\n', '\r\n', '|\n'];
+  for (const id of ['aws-secret-access-key', 'aws-session-token']) {
+    const rule = rules.find((r) => r.id === id)!;
+    it(`${id}: a name then a long run of each assignment token`, { timeout: 120_000 }, () => {
+      for (const unit of GAP_UNITS) {
+        expectLinear(`${id} name then "${unit}" run`, (size) => scanOne(rule, fill('aws_secret_access_key aws_session_token ', unit, size)));
+        expectLinear(`${id} "name${unit}" repeated`, (size) => scanOne(rule, fill('', `aws_secret_access_key${unit}aws_session_token${unit}`, size)));
+      }
+    });
+  }
+
   it('aws_secret_access_key followed by thousands of blanks (a padded docs table) is instant', { timeout: 60_000 }, () => {
     // On the old rules: 12-18 s per 2,000 blanks, growing cubically.
     const started = performance.now();
