@@ -1,6 +1,6 @@
 import type { Finding, ScanResult } from '../types.js';
 import { escapeControl } from './escapeControl.js';
-import { excerptOf, type Excerpt } from './excerpt.js';
+import { excerptOf } from './excerpt.js';
 import { summaryLine } from './summary.js';
 import { verificationText } from './verificationText.js';
 
@@ -47,23 +47,16 @@ export async function* textReportChunks(result: ScanResult, opts: TextOptions): 
   yield `${result.findings.length ? bold(summary) : green(summary)}\n`;
 }
 
-/**
- * C1 controls (0x9b is CSI on some terminals), line/paragraph separators and bidirectional
- * overrides in an excerpt become one space each, as excerptOf does for C0 controls, so the
- * marker line under it still lines up.
- */
-const flatC1 = (s: string) => s.replace(/[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ');
-const flatExcerpt = (ex: Excerpt): Excerpt => ({ before: flatC1(ex.before), secret: flatC1(ex.secret), after: flatC1(ex.after) });
 
 /**
  * One finding's block. Every field that comes from scanned data (path, rule and description of
  * a custom rule, author, date, subject) has its control characters escaped (escapeControl); the
- * excerpt has them flattened to spaces (excerptOf).
+ * excerpt has them flattened to spaces (excerptOf, C1 and bidi overrides included).
  */
 function block(finding: Finding, c: { red: Paint; bold: Paint; dim: Paint; yellow: Paint }): string {
   const f = { ...finding, path: escapeControl(finding.path), ruleId: escapeControl(finding.ruleId), description: escapeControl(finding.description) };
   const lines = [`${c.bold(`${f.path}:${f.line}:${f.column}`)}  ${c.red(f.ruleId)}  ${c.dim(f.description)}`];
-  const ex = flatExcerpt(excerptOf(f));
+  const ex = excerptOf(f);
   if (ex.secret) {
     lines.push(`    ${ex.before}${c.red(c.bold(ex.secret))}${ex.after}`);
     lines.push(`    ${' '.repeat(width(ex.before))}${c.red('^'.repeat(Math.max(1, width(ex.secret))))}`);
