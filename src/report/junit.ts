@@ -1,6 +1,7 @@
 import type { Finding, ScanResult } from '../types.js';
 import { escapeControl } from './escapeControl.js';
 import { excerptOf } from './excerpt.js';
+import { renderAtEnd, type ReportSink } from './sink.js';
 import type { ReportOptions } from './index.js';
 import { ruleInfos } from './ruleInfo.js';
 import { formatBytes } from './summary.js';
@@ -65,6 +66,11 @@ function details(f: Finding, help: string): string {
  */
 export function junitReport(result: ScanResult, opts: ReportOptions): string {
   return [...junitReportChunks(result, opts)].join('');
+}
+
+/** The JUnit report as a sink (see ReportSink): rendered at the end, since its first element carries the counts and the time. */
+export function junitSink(opts: ReportOptions): ReportSink {
+  return renderAtEnd((result) => junitReportChunks(result, opts));
 }
 
 /** The JUnit report in pieces, one per test case (junitReport joins them). */

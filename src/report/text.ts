@@ -1,6 +1,7 @@
 import type { Finding, ScanResult } from '../types.js';
 import { escapeControl } from './escapeControl.js';
 import { excerptOf } from './excerpt.js';
+import { sinkChunks, type ReportSink } from './sink.js';
 import { summaryLine } from './summary.js';
 import { verificationText } from './verificationText.js';
 
@@ -37,14 +38,25 @@ export async function textReport(result: ScanResult, opts: TextOptions): Promise
 
 /** The text report in pieces, one per finding (textReport joins them). */
 export async function* textReportChunks(result: ScanResult, opts: TextOptions): AsyncGenerator<string> {
+  yield* sinkChunks(await textSink(opts), result);
+}
+
+/** The text report as a sink (see ReportSink): each finding's block as it comes, the summary line at the end. */
+export async function textSink(opts: TextOptions): Promise<ReportSink> {
   let red = plain, bold = plain, dim = plain, green = plain, yellow = plain;
   if (opts.color) {
     const pc = (await import('picocolors')).createColors(true);
     ({ red, bold, dim, green, yellow } = pc);
   }
-  for (const f of result.findings) yield `${block(f, { red, bold, dim, yellow })}\n`;
-  const summary = escapeControl(summaryLine(result, opts.baseline));
-  yield `${result.findings.length ? bold(summary) : green(summary)}\n`;
+  return {
+    begin: () => [],
+    finding: (f) => [`${block(f, { red, bold, dim, yellow })}\n`],
+    suppressed: () => [],
+    end: (result) => {
+      const summary = escapeControl(summaryLine(result, opts.baseline));
+      return [`${result.findings.length ? bold(summary) : green(summary)}\n`];
+    },
+  };
 }
 
 
