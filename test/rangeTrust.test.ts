@@ -69,24 +69,22 @@ describe('--history A..B reads the configuration as of A', () => {
 describe('--history A..B reads the default baseline as of A', () => {
   it('a baseline the range adds hides nothing; the base\'s baseline applies even where the work tree has none', () => {
     const repo = tempRepo();
+    /** Writes files, commits them, then records every finding in the default baseline and commits that. */
+    const commitAndRecord = (files: Record<string, string>) => {
+      for (const [rel, text] of Object.entries(files)) write(repo, rel, text);
+      git(repo, 'add', '.');
+      commit(repo, 'files');
+      expect(bin(repo, ['baseline']).status).toBe(0);
+      git(repo, 'add', '.');
+      commit(repo, 'baseline');
+    };
     const fixture = secretFile();
-    write(repo, 'docs/fixture.ini', fixture.text);
-    git(repo, 'add', '.');
-    commit(repo, 'fixture');
     // The base records the documented fixture in the default baseline.
-    expect(bin(repo, ['baseline']).status).toBe(0);
-    git(repo, 'add', '.');
-    commit(repo, 'baseline');
+    commitAndRecord({ 'docs/fixture.ini': fixture.text });
     git(repo, 'checkout', '-q', '-b', 'feature');
     // The range touches the fixture (same secrets), adds a key and records it in the baseline.
-    write(repo, 'docs/fixture.ini', `aws_access_key_id=${fixture.keyId}\naws_secret_access_key=${fixture.secret}\n`);
     const leaked = secretFile();
-    write(repo, 'deploy.env', leaked.text);
-    git(repo, 'add', '.');
-    commit(repo, 'leak');
-    expect(bin(repo, ['baseline']).status).toBe(0);
-    git(repo, 'add', '.');
-    commit(repo, 'record it');
+    commitAndRecord({ 'docs/fixture.ini': `aws_access_key_id=${fixture.keyId}\naws_secret_access_key=${fixture.secret}\n`, 'deploy.env': leaked.text });
 
     const errorsOf = (r: ReturnType<typeof binScan>) => r.result.findings.filter((f) => f.severity === 'error').map((f) => [f.path, f.secret]);
     const r = binScan(repo, '--history', 'main..feature');

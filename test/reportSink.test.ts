@@ -70,7 +70,15 @@ describe('feedSinks: one pass feeds several reports', () => {
 
   it('each report\'s sink gets each finding once', async () => {
     let fed = 0;
-    const counting: ReportSink = { begin: () => [], finding: () => (fed++, ['x']), suppressed: () => [], end: () => [] };
+    const counting: ReportSink = {
+      begin: () => [],
+      finding: () => {
+        fed++;
+        return ['x'];
+      },
+      suppressed: () => [],
+      end: () => [],
+    };
     const writers = [collector(), collector(), collector()];
     await feedSinks(reportResult, writers.map((w) => ({ sink: counting, write: w.write })));
     expect(fed).toBe(reportResult.findings.length * 3); // each sink once per finding
