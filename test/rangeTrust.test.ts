@@ -99,6 +99,14 @@ describe('--history A..B reads the default baseline as of A', () => {
     ]);
     expect(r.result.findings.some((f) => f.ruleId === 'config-change' && f.path === '.keyfence-baseline.json')).toBe(true);
 
+    // gitleaks' ignore file is configuration too: a range adding fingerprints to it is shown.
+    write(repo, '.gitleaksignore', `deploy.env:aws-access-key-id:1\n`);
+    git(repo, 'add', '.');
+    commit(repo, 'ignore it, gitleaks style');
+    const ignored = binScan(repo, '--history', 'main..feature');
+    expect(ignored.result.findings.filter((f) => f.ruleId === 'config-change').map((f) => [f.path, f.lineText])).toContainEqual(['.gitleaksignore', 'adds: deploy.env:aws-access-key-id:1']);
+    expect(errorsOf(ignored)).toEqual(errorsOf(r));
+
     // The range deletes the baseline: the base's still judges it (the work tree is not asked).
     git(repo, 'rm', '-q', '.keyfence-baseline.json');
     commit(repo, 'drop the baseline');
