@@ -9,6 +9,8 @@
 #                           cannot turn redaction off: --no-redact, --redact=0 are refused)
 #   INPUT_UPLOAD_SARIF      "true": also write the SARIF report (action.yml uploads it)
 #   INPUT_SARIF_FILE        where to write it (default keyfence.sarif)
+#   INPUT_VERIFY            "true": the scan runs with --verify (AWS STS says whether each key
+#                           pair found is live); "false" (default) does not
 #   INPUT_FAIL_ON_FINDINGS  "true" (default): exit 1 when anything is found
 #   KEYFENCE_BIN            keyfence's bin/keyfence.js (default: the one next to this script)
 #   GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY: set by Actions.
@@ -49,6 +51,8 @@ output() {
 }
 
 case "$mode" in auto | history | tree) ;; *) fail "mode must be auto, history or tree, not \"$mode\"" ;; esac
+verify=${INPUT_VERIFY:-false}
+case "$verify" in true | false) ;; *) fail "verify must be true or false, not \"$verify\"" ;; esac
 
 if [ -z "$range" ] && [ "$mode" != tree ]; then
   case "${GITHUB_EVENT_NAME:-}" in
@@ -96,6 +100,7 @@ if [ -n "$range" ]; then
 else
   echo "keyfence: scanning the checked-out tree"
 fi
+if [ "$verify" = true ]; then scan_args+=(--verify); fi
 extra=()
 if [ -n "${INPUT_ARGS:-}" ]; then read -r -a extra <<<"$INPUT_ARGS"; fi
 # The annotations and the log are visible to everyone who can see the workflow run: the args

@@ -1,5 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -99,7 +101,7 @@ interface Ran {
 }
 
 /** Runs scripts/action.sh in `dir` as the scan step would, with an event payload. */
-function runAction(dir: string, eventName: string, event: unknown, inputs: Record<string, string> = {}, bin?: string): Ran {
+function runAction(dir: string, eventName: string, event: unknown, inputs: Record<string, string> = {}, bin?: string, extraEnv: NodeJS.ProcessEnv = {}): Ran {
   const meta = mkdtempSync(path.join(tmpdir(), 'keyfence-action-meta-'));
   const files = { event: path.join(meta, 'event.json'), output: path.join(meta, 'output'), summary: path.join(meta, 'summary.md') };
   writeFileSync(files.event, JSON.stringify(event));
@@ -115,6 +117,7 @@ function runAction(dir: string, eventName: string, event: unknown, inputs: Recor
     GITHUB_OUTPUT: files.output,
     GITHUB_STEP_SUMMARY: files.summary,
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase().replace(/-/g, '_')}`, v])),
+    ...extraEnv,
   };
   if (bin) env.KEYFENCE_BIN = bin;
   const res = spawnSync('bash', [SCRIPT], { cwd: dir, env, encoding: 'utf8' });
@@ -209,6 +212,39 @@ describe('scripts/action.sh against a temporary repository (tree scan, the real 
     expect(hidden.code).toBe(1);
     expect(hidden.stdout).toContain('found: …(redacted)');
     expect(hidden.stdout).not.toContain(key.slice(0, 4) + '…');
+  });
+});
+
+describe('scripts/action.sh with verify: true', () => {
+  it('adds --verify to its one scan (never without the input); another value is an error', () => {
+    const dir = repo();
+    let fake = recordingBin();
+    runAction(dir, 'workflow_dispatch', {}, { verify: 'true' }, fake.bin);
+    expect(fake.calls()).toEqual([['scan', '--verify', ...REPORTS]]);
+    fake = recordingBin();
+    runAction(dir, 'workflow_dispatch', {}, { verify: 'false' }, fake.bin);
+    runAction(dir, 'workflow_dispatch', {}, {}, fake.bin);
+    expect(fake.calls()).toEqual([['scan', ...REPORTS], ['scan', ...REPORTS]]);
+    fake = recordingBin();
+    const bad = runAction(dir, 'workflow_dispatch', {}, { verify: 'yes' }, fake.bin);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toContain('::error title=keyfence::verify must be true or false, not "yes"');
+    expect(fake.calls()).toEqual([]);
+  });
+  it('the real keyfence verifies each pair and says so in the annotations; the job fails as before', async () => {
+    // An STS endpoint nobody listens on: every pair is "could not verify", quickly.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve));
+    const dir = repo();
+    commitSecret(dir);
+    const r = runAction(dir, 'workflow_dispatch', {}, { verify: 'true' }, undefined, { AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}` });
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.outputs).toEqual({ findings: '2', 'exit-code': '1' });
+    expect(r.stdout.match(/^::error file=config\/prod\.env,.*could not verify/gm)).toHaveLength(2);
+    const plain = runAction(dir, 'workflow_dispatch', {}, {}, undefined, { AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}` });
+    expect(plain.stdout).not.toContain('verif');
   });
 });
 

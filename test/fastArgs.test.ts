@@ -10,6 +10,13 @@ vi.mock('../src/cli/scanCommand.js', () => ({
   },
 }));
 
+// Count yargs parsers built: the fast path builds none.
+let yargsBuilt = 0;
+vi.mock('yargs', async (importOriginal) => {
+  const real = (await importOriginal()) as { default: (...a: unknown[]) => unknown };
+  return { default: (...a: unknown[]) => { yargsBuilt++; return real.default(...a); } };
+});
+
 const { fastScanArgs } = await import('../src/cli/fastArgs.js');
 const { run, runParsed } = await import('../src/cli/run.js');
 const io = { cwd: process.cwd(), env: {} };
@@ -40,6 +47,11 @@ describe('the hook fast path (no yargs)', () => {
     ['scan', '--since', '2 weeks ago', '--history'],
     ['scan', '--staged', '--output', '--quiet'],
     ['scan', '--staged', '--baseline', '.keyfence-baseline.json', '--config', 'kf.json'],
+    // lint-staged and the pre-commit framework append the file names.
+    ['scan', '--staged', '--quiet', 'src/app.ts', '/abs/path/config.env'],
+    ['scan', '--staged', 'a b.txt', '--quiet', 'docs/x.md'],
+    ['scan', '--staged', '-q', '123', '0x1f', '1e3', 'yes', 'has=equals', 'ünï.txt'],
+    ['scan', '--staged', '--output', 'report.json', 'file.txt'],
   ];
   for (const argv of hookInvocations) {
     it(`gives exactly what yargs gives for: ${argv.join(' ')}`, async () => {
@@ -51,6 +63,14 @@ describe('the hook fast path (no yargs)', () => {
 
   const notFast = [
     ['scan', 'src'],
+    ['scan', '--quiet', 'src'],
+    ['scan', '--history', 'main..x', 'src'],
+    ['scan', '--staged', '-'],
+    ['scan', '--staged', 'a.txt', '-'],
+    ['scan', '--staged', 'a.txt', '--', '-b.txt'],
+    ['scan', '--staged', 'a.txt', '-b.txt'],
+    ['scan', '--staged', 'true', 'a.txt'],
+    ['scan', '--staged', 'a.txt', ''],
     ['scan', '-'],
     ['scan', '--staged', '--no-redact'],
     ['scan', '--staged=1'],
@@ -80,6 +100,14 @@ describe('the hook fast path (no yargs)', () => {
     seen.length = 0;
     expect((await run(['scan', '--staged', '-q'], io)).exitCode).toBe(0);
     expect(seen[0]).toMatchObject({ staged: true, quiet: true, format: 'text', redact: true });
+    // lint-staged's and the pre-commit framework's calls, with file names, skip yargs too.
+    yargsBuilt = 0;
+    seen.length = 0;
+    expect((await run(['scan', '--staged', '--quiet', 'src/a.ts', 'b.env'], io)).exitCode).toBe(0);
+    expect(seen[0]).toMatchObject({ staged: true, quiet: true, paths: ['src/a.ts', 'b.env'] });
+    expect(yargsBuilt).toBe(0);
+    await run(['scan', 'src'], io);
+    expect(yargsBuilt).toBe(1);
     const bad = await run(['scan', '--staged', '--format', 'xml'], io);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/^keyfence: [^]*xml/);

@@ -259,6 +259,36 @@ describe('scanned data cannot drive the terminal or forge output (11.14)', () =>
     expect(r.stderr).toContain('keyfence: skipped a\\n::stop-commands::pwned\\n::error file=x::fake 100%25.txt: ');
     expect(r.stdout + r.stderr).not.toContain(ESC);
   });
+  it('JUnit: C1 controls and ESC in a file name, an author and the excerpt are escaped', () => {
+    const dir = tempRepo();
+    write(dir, `k\u009b2J${ESC}[8m.env`, `AWS_ACCESS_KEY_ID=${fakeKeyId()} \u009b2J \u0085 tail\n`);
+    git(dir, 'add', '.');
+    commit(dir, 'add', { GIT_AUTHOR_NAME: `Eve \u009b31m${ESC}[31mRed` });
+    for (const argv of [['scan', '--format', 'junit'], ['scan', '--history', '--format', 'junit']]) {
+      const r = bin(dir, argv);
+      expect(r.status, argv.join(' ')).toBe(1);
+      expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      expect(r.stdout).toContain('classname="k\\x9b2J\\x1b[8m.env"');
+      expect(r.stdout).toMatch(/AKIA…\(redacted\) {2}2J {3}tail/);
+    }
+    expect(bin(dir, ['scan', '--history', '--format', 'junit']).stdout).toContain('(Eve \\x9b31m\\x1b[31mRed, ');
+  });
+  it('install and uninstall name hook files from the repository escaped', () => {
+    const dir = tempRepo();
+    const hooks = `hooks\u009b2J${ESC}]0;owned${ESC}\\x`;
+    git(dir, 'config', 'core.hooksPath', hooks);
+    for (const cmd of ['install', 'uninstall']) {
+      const r = bin(dir, [cmd]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout + r.stderr).not.toMatch(/[\u001b\u0080-\u009f]/);
+      expect(r.stdout).toContain('hooks\\x9b2J\\x1b]0;owned\\x1b\\x/pre-commit');
+    }
+    // A disabled hook's note on stderr too.
+    write(dir, `${hooks}/pre-commit`, '#!/bin/sh\necho mine\n');
+    const note = bin(dir, ['install']);
+    expect(note.stderr).toContain('keyfence: note: hooks\\x9b2J');
+    expect(note.stderr).not.toMatch(/[\u001b\u0080-\u009f]/);
+  });
   it('CSV: a formula after a ";" is defused as at the start of a cell', () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'a;=HYPERLINK("x");b.env'), `AWS_ACCESS_KEY_ID=${fakeKeyId()}\n`);

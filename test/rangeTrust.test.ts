@@ -66,6 +66,59 @@ describe('--history A..B reads the configuration as of A', () => {
   });
 });
 
+describe('--history A..B reads the default baseline as of A', () => {
+  it('a baseline the range adds hides nothing; the base\'s baseline applies even where the work tree has none', () => {
+    const repo = tempRepo();
+    /** Writes files, commits them, then records every finding in the default baseline and commits that. */
+    const commitAndRecord = (files: Record<string, string>) => {
+      for (const [rel, text] of Object.entries(files)) write(repo, rel, text);
+      git(repo, 'add', '.');
+      commit(repo, 'files');
+      expect(bin(repo, ['baseline']).status).toBe(0);
+      git(repo, 'add', '.');
+      commit(repo, 'baseline');
+    };
+    const fixture = secretFile();
+    // The base records the documented fixture in the default baseline.
+    commitAndRecord({ 'docs/fixture.ini': fixture.text });
+    git(repo, 'checkout', '-q', '-b', 'feature');
+    // The range touches the fixture (same secrets), adds a key and records it in the baseline.
+    const leaked = secretFile();
+    commitAndRecord({ 'docs/fixture.ini': `aws_access_key_id=${fixture.keyId}\naws_secret_access_key=${fixture.secret}\n`, 'deploy.env': leaked.text });
+
+    const errorsOf = (r: ReturnType<typeof binScan>) => r.result.findings.filter((f) => f.severity === 'error').map((f) => [f.path, f.secret]);
+    const r = binScan(repo, '--history', 'main..feature');
+    expect(r.status, r.stderr).toBe(1);
+    expect(errorsOf(r)).toEqual([
+      ['deploy.env', leaked.keyId],
+      ['deploy.env', leaked.secret],
+    ]);
+    expect(r.result.suppressed.map((f) => [f.path, f.suppressedBy.reason])).toEqual([
+      ['docs/fixture.ini', expect.stringContaining('main:.keyfence-baseline.json')],
+      ['docs/fixture.ini', expect.stringContaining('main:.keyfence-baseline.json')],
+    ]);
+    expect(r.result.findings.some((f) => f.ruleId === 'config-change' && f.path === '.keyfence-baseline.json')).toBe(true);
+
+    // gitleaks' ignore file is configuration too: a range adding fingerprints to it is shown.
+    write(repo, '.gitleaksignore', `deploy.env:aws-access-key-id:1\n`);
+    git(repo, 'add', '.');
+    commit(repo, 'ignore it, gitleaks style');
+    const ignored = binScan(repo, '--history', 'main..feature');
+    expect(ignored.result.findings.filter((f) => f.ruleId === 'config-change').map((f) => [f.path, f.lineText])).toContainEqual(['.gitleaksignore', 'adds: deploy.env:aws-access-key-id:1']);
+    expect(errorsOf(ignored)).toEqual(errorsOf(r));
+
+    // The range deletes the baseline: the base's still judges it (the work tree is not asked).
+    git(repo, 'rm', '-q', '.keyfence-baseline.json');
+    commit(repo, 'drop the baseline');
+    const gone = binScan(repo, '--history', 'main..feature');
+    expect(errorsOf(gone)).toEqual(errorsOf(r));
+    expect(gone.result.suppressed.map((f) => f.suppressedBy.reason)).toEqual([
+      expect.stringContaining('main:.keyfence-baseline.json'),
+      expect.stringContaining('main:.keyfence-baseline.json'),
+    ]);
+  });
+});
+
 describe('--no-git audits', () => {
   it('say which configuration was applied and what it turns off', () => {
     const dir = tempRepo();

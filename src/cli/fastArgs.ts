@@ -11,8 +11,10 @@ function aliases(): Map<string, string> {
  * The hook fast path: parses the few `keyfence scan` invocations git hooks make (`scan
  * --staged`, `scan --commit-msg FILE`, `scan --pre-push REMOTE`) and history scans, with the
  * options marked `fast: true` in SCAN_OPTIONS, without loading yargs (~50 ms of the < 100 ms
- * pre-commit budget). Returns exactly the ScanArgs yargs would produce for the same argv, or
- * null for anything it does not handle (other commands or options, paths, `--opt=value` forms,
+ * pre-commit budget). `scan --staged … FILE…` (lint-staged and the pre-commit framework pass the
+ * file names) is one of them: paths are taken with --staged only, never "-", "true", "false" or
+ * a name starting with "-". Returns exactly the ScanArgs yargs would produce for the same argv, or null for
+ * anything it does not handle (other commands or options, paths without --staged, `--opt=value` forms,
  * repeated options, a missing or invalid choice, help, version): the caller then parses with
  * yargs, after checkArgs/takeRedact (strictArgs.ts), which produce every error message. So the
  * fast path is as strict as the slow one: anything it is unsure of goes there.
@@ -21,8 +23,16 @@ export function fastScanArgs(argv: readonly string[]): ScanArgs | null {
   if (argv[0] !== 'scan') return null;
   const short = aliases();
   const parsed: Record<string, unknown> = {};
+  const paths: string[] = [];
   for (let i = 1; i < argv.length; i++) {
     const token = argv[i]!;
+    if (token !== '' && !token.startsWith('-')) {
+      // A positional, wherever it stands (as yargs collects them); yargs reads true/false after
+      // a boolean flag as its value, so those names go to it.
+      if (token === 'true' || token === 'false') return null;
+      paths.push(token);
+      continue;
+    }
     let name: string | undefined;
     let negated = false;
     if (token.startsWith('--') && !token.includes('=')) {
@@ -55,6 +65,10 @@ export function fastScanArgs(argv: readonly string[]): ScanArgs | null {
     if (spec.choices && !spec.choices.includes(value)) return null;
     parsed[key] = value;
     i++;
+  }
+  if (paths.length) {
+    if (parsed.staged !== true) return null;
+    parsed.paths = paths;
   }
   return scanArgsFrom(parsed);
 }

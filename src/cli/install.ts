@@ -2,6 +2,7 @@ import { link, lstat, mkdir, open, readFile, readlink, stat, unlink } from 'node
 import path from 'node:path';
 import { gitExitError, gitSpawnError, simpleGitAt } from '../git/exec.js';
 import { writeFileSafely } from '../io/writeFileSafely.js';
+import { escapeControl } from '../report/escapeControl.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import { keyfenceFunction, removeBlockCommand, selfPaths, shq, type SelfPaths } from './keyfenceFunction.js';
 
@@ -220,6 +221,12 @@ async function oneLineErrors<T>(command: string, p: Promise<T>): Promise<T> {
 
 const rel = (root: string, p: string) => path.relative(root, p).split(path.sep).join('/') || p;
 
+/**
+ * Install's and uninstall's report lines, for a terminal: the paths in them come from the
+ * repository (core.hooksPath, its directory names), so control characters are escaped.
+ */
+const shownLines = (lines: readonly string[]) => lines.map((l) => `${escapeControl(l)}\n`).join('');
+
 /** How messages (and the hook's own not-found message) name a hook file. */
 const shownPath = (root: string, file: string) => (inside(root, file) ? rel(root, file) : file);
 
@@ -319,7 +326,7 @@ export async function installCommand(opts: { force?: boolean; prePush?: boolean 
       throw new UsageError(`${rel(loc.root, r.file)} already exists and is ${r.why}; nothing was installed. Call keyfence from it yourself, or rerun with --force to replace it (it is kept as ${path.basename(r.file)}${BACKUP})`);
     }
     const lines: string[] = [];
-    let stderr = '';
+    const notes: string[] = [];
     for (const { plan: p, found } of plans) {
       if (p.action === 'refuse') continue;
       const shown = rel(loc.root, p.file);
@@ -332,7 +339,7 @@ export async function installCommand(opts: { force?: boolean; prePush?: boolean 
       const mode = found.mode ?? 0o755;
       await writeHook(p.file, p.text, mode);
       if (!loc.husky && (mode & 0o111) === 0) {
-        stderr += `keyfence: note: ${shown} is not executable, so git does not run it (left so, as it was: chmod +x ${shown} to turn it on)\n`;
+        notes.push(`keyfence: note: ${shown} is not executable, so git does not run it (left so, as it was: chmod +x ${shown} to turn it on)`);
       }
       const what = {
         create: 'installed',
@@ -346,9 +353,9 @@ export async function installCommand(opts: { force?: boolean; prePush?: boolean 
     }
     if (loc.husky) {
       const hooksPath = (await (await simpleGitAt(loc.root)).getConfig('core.hooksPath').catch(() => undefined))?.value ?? '';
-      if (!hooksPath.startsWith('.husky')) stderr += 'keyfence: note: git does not run .husky/ hooks until husky is set up (core.hooksPath is not .husky/_): run npx husky, or npm install if husky is in your prepare script\n';
+      if (!hooksPath.startsWith('.husky')) notes.push('keyfence: note: git does not run .husky/ hooks until husky is set up (core.hooksPath is not .husky/_): run npx husky, or npm install if husky is in your prepare script');
     }
-    return { exitCode: EXIT.clean, stdout: `${lines.join('\n')}\n`, stderr };
+    return { exitCode: EXIT.clean, stdout: shownLines(lines), stderr: shownLines(notes) };
   });
 }
 
@@ -378,6 +385,6 @@ export async function uninstallCommand(io: RunIO): Promise<RunResult> {
       }
     }
     if (lines.length === 0) lines.push('keyfence: no keyfence hooks found; nothing to do');
-    return { exitCode: EXIT.clean, stdout: `${lines.join('\n')}\n`, stderr: '' };
+    return { exitCode: EXIT.clean, stdout: shownLines(lines), stderr: '' };
   });
 }

@@ -8,6 +8,7 @@ import type { Fragment, ScanResult, ScanStats } from '../types.js';
 import { escapeControl } from '../report/escapeControl.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
 import type { ReportTarget } from './reportTargets.js';
+import type { ReportWriter } from '../report/feedSinks.js';
 import { onlyProviders, type ScanArgs } from './scanOptions.js';
 import { version } from '../version.js';
 
@@ -74,10 +75,11 @@ export interface DeliverContext {
 }
 
 /**
- * Writes every report asked for (--format/--output and each --report: see reportTargets), all
- * from this one result, and chooses the exit code: --exit-code (default 1) when anything is
- * found. A report to a file is written piece by piece (writeReportFile); the one report to
- * stdout is returned. When no report goes to stdout, stderr gets the summary line.
+ * Writes every report asked for (--format/--output and each --report: see reportTargets): this
+ * one result is fed once through every report's sink (see feedSinks), and chooses the exit
+ * code: --exit-code (default 1) when anything is found. A report to a file is written piece by
+ * piece (writeReportFile); the one report to stdout goes to the process's stdout as it comes
+ * (returned, in-process). When no report goes to stdout, stderr gets the summary line.
  */
 export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO, ctx: DeliverContext | readonly RuleSpec[]): Promise<RunResult> {
   const { rules, baseline, startedAt, notes = [] } = Array.isArray(ctx) ? { rules: ctx as readonly RuleSpec[] } : (ctx as DeliverContext);
@@ -90,25 +92,33 @@ export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO, ctx
   const github = targets.some((t) => t.format === 'github');
   let stderr = args.quiet ? '' : statsNotes(result, github) + notes.map((note) => `${logLine(`keyfence: ${note}`, github)}\n`).join('');
   // Reporters load only when a report is rendered (not on a quiet, clean hook run).
-  const [{ reportChunks }, { redactResult }] = await Promise.all([import('../report/index.js'), import('../report/redact.js')]);
+  const [{ reportSink }, { feedSinks }, { redactResult }] = await Promise.all([import('../report/index.js'), import('../report/feedSinks.js'), import('../report/redact.js')]);
   const shown = args.redact ? redactResult(result, args.redactPercent) : result;
   const meta = targets.some((t) => t.format === 'html') ? await (await import('./reportMeta.js')).reportMeta(args, io, startedAt ?? new Date()) : undefined;
   const opts = { rules, version: version(), redacted: args.redact, ...(baseline ? { baseline } : {}), ...(meta ? { meta } : {}) };
   let stdout = '';
-  for (const t of targets) {
-    const chunks = await reportChunks(t.format, shown, { ...opts, color: t.path === undefined && useColor(args, io, io.stdoutIsTTY) });
-    if (t.path === undefined && io.stdoutStream) {
+  const { writeChunks } = await import('./writeAll.js');
+  const { writeReportFile } = await import('./reportFile.js');
+  const outputs = await Promise.all(targets.map(async (t) => {
+    const sink = await reportSink(t.format, { ...opts, color: t.path === undefined && useColor(args, io, io.stdoutIsTTY) });
+    let write: ReportWriter;
+    if (t.path !== undefined) {
+      write = (chunks) => writeReportFile(path.resolve(io.cwd, t.path!), t.path!, chunks, { cwd: io.cwd, secretsInClear: !args.redact });
+    } else if (io.stdoutStream) {
       // Straight to the process's stdout, after what stderr has so far (the order it had).
       if (stderr) io.stderrStream?.write(stderr);
       if (io.stderrStream) stderr = '';
-      await (await import('./writeAll.js')).writeChunks(io.stdoutStream, chunks);
-    } else if (t.path === undefined) {
-      for await (const chunk of chunks) stdout += chunk;
+      const stream = io.stdoutStream;
+      write = (chunks) => writeChunks(stream, chunks);
     } else {
-      const { writeReportFile } = await import('./reportFile.js');
-      await writeReportFile(path.resolve(io.cwd, t.path), t.path, chunks, { cwd: io.cwd, secretsInClear: !args.redact });
+      write = async (chunks) => {
+        for await (const chunk of chunks) stdout += chunk;
+      };
     }
-  }
+    return { sink, write };
+  }));
+  // One pass over the result feeds every report (see feedSinks).
+  await feedSinks(shown, outputs);
   if (!targets.some((t) => t.path === undefined) && (!args.quiet || n)) {
     const { summaryLine } = await import('../report/summary.js');
     stderr += `${logLine(summaryLine(result, baseline), github)}\n`;

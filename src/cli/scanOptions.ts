@@ -86,7 +86,7 @@ export const SCAN_OPTIONS: Record<string, OptionSpec> = {
   since: { type: 'string', describe: 'With --history: only commits more recent than this date (passed to git log --since)', fast: true },
   until: { type: 'string', describe: 'With --history: only commits older than this date (passed to git log --until)', fast: true },
   branch: { type: 'string', describe: 'With --history: walk this branch (or revision) instead of all refs', fast: true },
-  'commit-msg': { type: 'string', describe: 'Scan this commit message file, comment lines skipped (the commit-msg hook)', fast: true },
+  'commit-msg': { type: 'string', describe: 'Scan this commit message file, every line (# lines too; not the diff of git commit -v): the commit-msg hook', fast: true },
   'pre-push': { type: 'string', describe: 'Scan the commits being pushed to REMOTE, refs read from stdin (the pre-push hook)', fast: true },
   config: { type: 'string', describe: 'Config file (default: .keyfence.json at the repository root, or the scan root outside git)', fast: true },
   baseline: { type: 'string', describe: 'Baseline file (written by keyfence baseline): findings recorded in it are allowed (default: the config\'s "baseline", else .keyfence-baseline.json at the root when it exists)', fast: true },

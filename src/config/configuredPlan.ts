@@ -25,7 +25,7 @@ export interface PlanInput {
   useBaseline?: boolean;
   /**
    * A range scan's base revision: the repository's `.keyfence.json`, `.gitallowed` and the
-   * config's baseline are read as of this revision, so the range cannot loosen its own scan.
+   * baseline (the config's, or the default .keyfence-baseline.json) are read as of this revision, so the range cannot loosen its own scan.
    * Files named on the command line (--config, --baseline) are read as given.
    */
   revision?: string;
@@ -41,7 +41,8 @@ export interface ConfiguredPlan {
   location: ConfigLocation;
   /**
    * The baseline file in force (absolute): --baseline, else the config's `baseline`, else
-   * .keyfence-baseline.json at the root when it exists (where `keyfence baseline` writes it).
+   * .keyfence-baseline.json at the root when it exists (where `keyfence baseline` writes it;
+   * in a range scan, that path whatever the work tree holds: it is read as of the base).
    */
   baselineFile?: string;
   /** The baseline applied to this scan, as shown to the user (absent when none was read). */
@@ -138,15 +139,16 @@ export async function configuredPlan(input: PlanInput): Promise<ConfiguredPlan> 
     required = true;
   } else if (loaded?.config.baseline !== undefined) {
     baselineFile = path.resolve(path.dirname(loaded.file), loaded.config.baseline);
-  } else if (existsSync(path.join(location.root, DEFAULT_BASELINE_NAME))) {
+  } else if (revision !== undefined || existsSync(path.join(location.root, DEFAULT_BASELINE_NAME))) {
     // Used by default, as gitleaks reads .gitleaksignore: `keyfence baseline` then just works.
+    // A range scan looks for it as of the base whatever the work tree holds (read below).
     baselineFile = path.join(location.root, DEFAULT_BASELINE_NAME);
   }
   let baselineApplied: string | undefined;
   if (baselineFile && input.useBaseline !== false) {
     const rel = path.relative(location.root, baselineFile).split(path.sep).join('/');
     if (revision !== undefined && !required && !rel.startsWith('..')) {
-      // The config's baseline, as of the range's base like the config that names it.
+      // The config's (or the default) baseline, as of the range's base like the config.
       const text = await atRevision(rel);
       const { baselineStage, parseBaseline } = await import('../baseline/baseline.js');
       const shown = `${revision}:${rel}`;

@@ -1,5 +1,6 @@
 import type { Finding, ScanResult } from '../types.js';
 import { excerptOf } from './excerpt.js';
+import { renderAtEnd, type ReportSink } from './sink.js';
 
 /** The columns, in order; the first row of every CSV report. */
 export const CSV_COLUMNS = [
@@ -73,6 +74,11 @@ export const CSV_BOM = '\ufeff';
  */
 export function csvReport(result: ScanResult): string {
   return [...csvReportChunks(result)].join('');
+}
+
+/** The CSV report as a sink (see ReportSink): rendered at the end, since its header names the verification columns only when a finding has one. */
+export function csvSink(): ReportSink {
+  return renderAtEnd(csvReportChunks);
 }
 
 /** The CSV report in pieces, one per row (csvReport joins them). */

@@ -14,3 +14,11 @@ export function escapeControl(s: string, keepLineBreaks = false): string {
     return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
+
+/**
+ * The same characters as escapeControl (tab and line breaks included), each made ONE space:
+ * for excerpts, where a marker line under the text must stay aligned character for character.
+ */
+export function flattenControl(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ');
+}

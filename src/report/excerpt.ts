@@ -1,4 +1,5 @@
 import type { Finding } from '../types.js';
+import { flattenControl } from './escapeControl.js';
 
 /** A piece of a finding's line around its secret, split so a reporter can mark the secret. */
 export interface Excerpt {
@@ -13,8 +14,8 @@ export interface Excerpt {
 /** How many characters of context are kept on each side of the secret. */
 export const EXCERPT_CONTEXT = 40;
 
-/** Tabs and other control characters become one space each, so markers under the text line up. */
-const flat = (s: string) => s.replace(/[\u0000-\u001f\u007f]/g, ' ');
+/** Tabs and other control characters (C0, DEL, C1, bidi overrides) become one space each, so markers under the text line up. */
+const flat = flattenControl;
 
 /**
  * The finding's line cut to `context` characters each side of the secret. Works on a redacted

@@ -1,6 +1,7 @@
 import type { Finding, ScanResult, Severity } from '../types.js';
 import type { ReportOptions } from './index.js';
-import { findingMessage, ruleInfos } from './ruleInfo.js';
+import { findingMessage, helpOf } from './ruleInfo.js';
+import { sinkChunks, type ReportSink } from './sink.js';
 import { escapeControl } from './escapeControl.js';
 import { summaryLine } from './summary.js';
 
@@ -54,10 +55,19 @@ export function githubReport(result: ScanResult, opts: ReportOptions): string {
 }
 
 /** The github report in pieces, one per annotation (githubReport joins them). */
-export function* githubReportChunks(result: ScanResult, opts: ReportOptions): Generator<string> {
-  const help = new Map(ruleInfos(opts.rules, result.findings).map((r) => [r.id, r.help]));
-  for (const f of result.findings) yield `${annotation(f, help.get(f.ruleId)!)}\n`;
-  yield `${escapeControl(summaryLine(result, opts.baseline))}\n`;
+export function githubReportChunks(result: ScanResult, opts: ReportOptions): Generator<string> {
+  return sinkChunks(githubSink(opts), result);
+}
+
+/** The github report as a sink (see ReportSink): each annotation as its finding comes, the summary line at the end. */
+export function githubSink(opts: Pick<ReportOptions, 'rules' | 'baseline'>): ReportSink {
+  const help = helpOf(opts.rules);
+  return {
+    begin: () => [],
+    finding: (f) => [`${annotation(f, help(f))}\n`],
+    suppressed: () => [],
+    end: (result) => [`${escapeControl(summaryLine(result, opts.baseline))}\n`],
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Finding, ScanResult } from '../types.js';
 import { excerptOf } from './excerpt.js';
+import { renderAtEnd, type ReportSink } from './sink.js';
 import type { ReportOptions } from './index.js';
 import { ruleInfos } from './ruleInfo.js';
 import { countsByRule, formatBytes } from './summary.js';
@@ -186,6 +187,11 @@ const SCRIPT = `
  */
 export function htmlReport(result: ScanResult, opts: ReportOptions): string {
   return [...htmlReportChunks(result, opts)].join('');
+}
+
+/** The HTML report as a sink (see ReportSink): rendered at the end, since the summary and charts above the table come from every finding. */
+export function htmlSink(opts: ReportOptions): ReportSink {
+  return renderAtEnd((result) => htmlReportChunks(result, opts));
 }
 
 /** The HTML report in pieces, one per table row (htmlReport joins them). */

@@ -1,5 +1,6 @@
 import type { RuleSpec } from '../rules/spec.js';
 import type { ScanResult } from '../types.js';
+import { sinkChunks, type ReportSink } from './sink.js';
 
 /** What a reporter may know besides the result. Reporters stay pure: same input, same output. */
 export interface ReportOptions {
@@ -31,36 +32,38 @@ export interface ReportMeta {
   commandLine: string;
 }
 
-/**
- * A reporter: the report in pieces, written one after the other, so a huge report is never one
- * string (each finding is its own piece).
- */
-type Reporter = (result: ScanResult, opts: ReportOptions) => Iterable<string> | AsyncIterable<string>;
+/** A format's sink for one report (see ReportSink). */
+export type SinkFactory = (opts: ReportOptions) => ReportSink | Promise<ReportSink>;
 
 /**
- * Every format, loaded on demand so a plain text scan never pays for the others. The keys are
- * the `--format` choices (src/cli/scanOptions.ts lists the same names).
+ * Every format's sink, loaded on demand so a plain text scan never pays for the others. The
+ * keys are the `--format` choices (src/cli/scanOptions.ts lists the same names).
  */
-export const REPORTERS: Record<string, () => Promise<Reporter>> = {
-  text: async () => (await import('./text.js')).textReportChunks,
-  json: async () => (await import('./json.js')).jsonReportChunks,
-  sarif: async () => (await import('./sarif.js')).sarifReportChunks,
-  junit: async () => (await import('./junit.js')).junitReportChunks,
-  csv: async () => (await import('./csv.js')).csvReportChunks,
-  github: async () => (await import('./github.js')).githubReportChunks,
-  html: async () => (await import('./html.js')).htmlReportChunks,
+export const REPORTERS: Record<string, () => Promise<SinkFactory>> = {
+  text: async () => (await import('./text.js')).textSink,
+  json: async () => (await import('./json.js')).jsonSink,
+  sarif: async () => (await import('./sarif.js')).sarifSink,
+  junit: async () => (await import('./junit.js')).junitSink,
+  csv: async () => (await import('./csv.js')).csvSink,
+  github: async () => (await import('./github.js')).githubSink,
+  html: async () => (await import('./html.js')).htmlSink,
 };
 
-/** A result in one of the formats, in pieces; throws for an unknown format. */
-export async function reportChunks(format: string, result: ScanResult, opts: ReportOptions): Promise<Iterable<string> | AsyncIterable<string>> {
+/** The sink of one report in a format; throws for an unknown format. */
+export async function reportSink(format: string, opts: ReportOptions): Promise<ReportSink> {
   const load = Object.hasOwn(REPORTERS, format) ? REPORTERS[format] : undefined;
   if (!load) throw new Error(`unknown format "${format}"`);
-  return (await load())(result, opts);
+  return (await load())(opts);
+}
+
+/** A result in one of the formats, in pieces (the result fed through the format's sink); throws for an unknown format. */
+export async function reportChunks(format: string, result: ScanResult, opts: ReportOptions): Promise<Iterable<string>> {
+  return sinkChunks(await reportSink(format, opts), result);
 }
 
 /** Renders a result in one of the formats, as one string; throws for an unknown format. */
 export async function renderReport(format: string, result: ScanResult, opts: ReportOptions): Promise<string> {
   let out = '';
-  for await (const chunk of await reportChunks(format, result, opts)) out += chunk;
+  for (const chunk of await reportChunks(format, result, opts)) out += chunk;
   return out;
 }

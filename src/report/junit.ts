@@ -1,5 +1,7 @@
 import type { Finding, ScanResult } from '../types.js';
+import { escapeControl } from './escapeControl.js';
 import { excerptOf } from './excerpt.js';
+import { renderAtEnd, type ReportSink } from './sink.js';
 import type { ReportOptions } from './index.js';
 import { ruleInfos } from './ruleInfo.js';
 import { formatBytes } from './summary.js';
@@ -28,23 +30,26 @@ const xmlText = (s: string) => xmlEscape(s).replace(/&#10;/g, '\n').replace(/&#9
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
+/** Scanned data as the report shows it: control characters escaped (C1 ones too, which XML allows). */
+const shown = (s: string) => escapeControl(s);
+
 function where(f: Finding): string {
-  return `${f.path}:${f.line}:${f.column}`;
+  return `${shown(f.path)}:${f.line}:${f.column}`;
 }
 
 /** A finding's `<testcase …` opening: classname = path, name = rule, position and short commit. */
 function testcaseOpen(f: Finding): string {
   const commit = f.commit ? ` @ ${f.commit.slice(0, 12)}` : '';
-  return `    <testcase classname="${xmlEscape(f.path)}" name="${xmlEscape(`${f.ruleId} at ${where(f)}${commit}`)}" file="${xmlEscape(f.path)}" line="${f.line}" time="0">\n`;
+  return `    <testcase classname="${xmlEscape(shown(f.path))}" name="${xmlEscape(`${shown(f.ruleId)} at ${where(f)}${commit}`)}" file="${xmlEscape(shown(f.path))}" line="${f.line}" time="0">\n`;
 }
 
 function details(f: Finding, help: string): string {
   const ex = excerptOf(f);
-  const lines = [`${f.description} at ${where(f)}`, `  ${ex.before}${ex.secret}${ex.after}`];
+  const lines = [`${shown(f.description)} at ${where(f)}`, `  ${ex.before}${ex.secret}${ex.after}`];
   if (f.awsAccountId) lines.push(`AWS account: ${f.awsAccountId}`);
   if (f.decodedFrom) lines.push(`Decoded from: ${f.decodedFrom}`);
-  if (f.verification) lines.push(`Verification: ${verificationText(f.verification)}`);
-  if (f.commit) lines.push(`Commit: ${f.commit}${f.author ? ` (${f.author}${f.date ? `, ${f.date}` : ''})` : ''}`);
+  if (f.verification) lines.push(`Verification: ${shown(verificationText(f.verification))}`);
+  if (f.commit) lines.push(`Commit: ${f.commit}${f.author ? ` (${shown(f.author)}${f.date ? `, ${shown(f.date)}` : ''})` : ''}`);
   lines.push(`Fingerprint: ${f.fingerprint}`, `How to fix: ${help}`);
   return lines.join('\n');
 }
@@ -55,10 +60,17 @@ function details(f: Finding, help: string): string {
  * (classname = path, name = rule and position, `<failure type=rule message=…>` with the
  * redacted excerpt and how to rotate); one `<skipped>` test case per suppressed finding with
  * the reason; and when nothing was found, one passing test case, so a clean run still shows
- * a test. Attributes are escaped, characters XML forbids are replaced.
+ * a test. Attributes are escaped, characters XML forbids are replaced, and control characters in
+ * scanned data (paths, authors, rule texts: C1 ones too, which XML allows) are escaped as in the
+ * text report; the excerpt has them flattened to spaces (excerptOf).
  */
 export function junitReport(result: ScanResult, opts: ReportOptions): string {
   return [...junitReportChunks(result, opts)].join('');
+}
+
+/** The JUnit report as a sink (see ReportSink): rendered at the end, since its first element carries the counts and the time. */
+export function junitSink(opts: ReportOptions): ReportSink {
+  return renderAtEnd((result) => junitReportChunks(result, opts));
 }
 
 /** The JUnit report in pieces, one per test case (junitReport joins them). */
@@ -85,12 +97,12 @@ export function* junitReportChunks(result: ScanResult, opts: ReportOptions): Gen
   }
   for (const f of findings) {
     yield testcaseOpen(f) +
-      `      <failure type="${xmlEscape(f.ruleId)}" message="${xmlEscape(`${f.description}: ${f.secret}`)}">${xmlText(details(f, help.get(f.ruleId)!))}</failure>\n` +
+      `      <failure type="${xmlEscape(shown(f.ruleId))}" message="${xmlEscape(shown(`${f.description}: ${f.secret}`))}">${xmlText(details(f, help.get(f.ruleId)!))}</failure>\n` +
       `    </testcase>\n`;
   }
   for (const f of suppressed) {
     yield testcaseOpen(f) +
-      `      <skipped message="${xmlEscape(`suppressed by ${f.suppressedBy.stage}: ${f.suppressedBy.reason}`)}"/>\n` +
+      `      <skipped message="${xmlEscape(shown(`suppressed by ${f.suppressedBy.stage}: ${f.suppressedBy.reason}`))}"/>\n` +
       `    </testcase>\n`;
   }
   yield '  </testsuite>\n</testsuites>\n';

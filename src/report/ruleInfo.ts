@@ -24,6 +24,12 @@ export function ruleInfos(rules: readonly RuleSpec[] | undefined, findings: read
   return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+/** How to fix a finding, as ruleInfos says it, looked up one finding at a time (for sinks fed findings as they come). */
+export function helpOf(rules: readonly RuleSpec[] | undefined): (f: Finding) => string {
+  const byId = new Map((rules ?? []).map((r) => [r.id, r.help ?? DEFAULT_HELP]));
+  return (f) => byId.get(f.ruleId) ?? DEFAULT_HELP;
+}
+
 /**
  * The sentence annotations say about a finding, in two parts: what was found (rule
  * description, redacted secret, account, decoding) and, for history findings, where it came in

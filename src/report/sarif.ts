@@ -2,6 +2,7 @@ import type * as Sarif from 'sarif';
 import type { Finding, ScanResult, Severity, SuppressedFinding } from '../types.js';
 import type { ReportOptions } from './index.js';
 import { jsonChunks } from './jsonChunks.js';
+import { renderAtEnd, type ReportSink } from './sink.js';
 import { findingMessage, ruleInfos } from './ruleInfo.js';
 
 /** Where people learn about keyfence (SARIF's tool.driver.informationUri). */
@@ -42,6 +43,11 @@ function message(f: Finding): string {
  */
 export function sarifReport(result: ScanResult, opts: ReportOptions): string {
   return [...sarifReportChunks(result, opts)].join('');
+}
+
+/** The SARIF report as a sink (see ReportSink): rendered at the end, since its rule list (before the results) names every rule a finding has. */
+export function sarifSink(opts: ReportOptions): ReportSink {
+  return renderAtEnd((result) => sarifReportChunks(result, opts));
 }
 
 /** The SARIF report in pieces, one per result (sarifReport joins them). */

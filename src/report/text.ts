@@ -1,6 +1,7 @@
 import type { Finding, ScanResult } from '../types.js';
 import { escapeControl } from './escapeControl.js';
-import { excerptOf, type Excerpt } from './excerpt.js';
+import { excerptOf } from './excerpt.js';
+import { sinkChunks, type ReportSink } from './sink.js';
 import { summaryLine } from './summary.js';
 import { verificationText } from './verificationText.js';
 
@@ -37,33 +38,37 @@ export async function textReport(result: ScanResult, opts: TextOptions): Promise
 
 /** The text report in pieces, one per finding (textReport joins them). */
 export async function* textReportChunks(result: ScanResult, opts: TextOptions): AsyncGenerator<string> {
+  yield* sinkChunks(await textSink(opts), result);
+}
+
+/** The text report as a sink (see ReportSink): each finding's block as it comes, the summary line at the end. */
+export async function textSink(opts: TextOptions): Promise<ReportSink> {
   let red = plain, bold = plain, dim = plain, green = plain, yellow = plain;
   if (opts.color) {
     const pc = (await import('picocolors')).createColors(true);
     ({ red, bold, dim, green, yellow } = pc);
   }
-  for (const f of result.findings) yield `${block(f, { red, bold, dim, yellow })}\n`;
-  const summary = escapeControl(summaryLine(result, opts.baseline));
-  yield `${result.findings.length ? bold(summary) : green(summary)}\n`;
+  return {
+    begin: () => [],
+    finding: (f) => [`${block(f, { red, bold, dim, yellow })}\n`],
+    suppressed: () => [],
+    end: (result) => {
+      const summary = escapeControl(summaryLine(result, opts.baseline));
+      return [`${result.findings.length ? bold(summary) : green(summary)}\n`];
+    },
+  };
 }
 
-/**
- * C1 controls (0x9b is CSI on some terminals), line/paragraph separators and bidirectional
- * overrides in an excerpt become one space each, as excerptOf does for C0 controls, so the
- * marker line under it still lines up.
- */
-const flatC1 = (s: string) => s.replace(/[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ');
-const flatExcerpt = (ex: Excerpt): Excerpt => ({ before: flatC1(ex.before), secret: flatC1(ex.secret), after: flatC1(ex.after) });
 
 /**
  * One finding's block. Every field that comes from scanned data (path, rule and description of
  * a custom rule, author, date, subject) has its control characters escaped (escapeControl); the
- * excerpt has them flattened to spaces (excerptOf).
+ * excerpt has them flattened to spaces (excerptOf, C1 and bidi overrides included).
  */
 function block(finding: Finding, c: { red: Paint; bold: Paint; dim: Paint; yellow: Paint }): string {
   const f = { ...finding, path: escapeControl(finding.path), ruleId: escapeControl(finding.ruleId), description: escapeControl(finding.description) };
   const lines = [`${c.bold(`${f.path}:${f.line}:${f.column}`)}  ${c.red(f.ruleId)}  ${c.dim(f.description)}`];
-  const ex = flatExcerpt(excerptOf(f));
+  const ex = excerptOf(f);
   if (ex.secret) {
     lines.push(`    ${ex.before}${c.red(c.bold(ex.secret))}${ex.after}`);
     lines.push(`    ${' '.repeat(width(ex.before))}${c.red('^'.repeat(Math.max(1, width(ex.secret))))}`);

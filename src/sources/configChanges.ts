@@ -9,8 +9,8 @@ import { DIFF_ARGS } from './staged.js';
 /** The rule id of a change to keyfence's own configuration inside a scanned range. */
 export const CONFIG_CHANGE = 'config-change';
 
-/** The files whose change inside a range can loosen a scan: config, git-secrets allow list, default baseline. */
-export const CONFIG_FILES = ['.keyfence.json', '.gitallowed', '.keyfence-baseline.json'];
+/** The files whose change inside a range can loosen a scan: config, git-secrets allow list, gitleaks' ignore file, default baseline. */
+export const CONFIG_FILES = ['.keyfence.json', '.gitallowed', '.gitleaksignore', '.keyfence-baseline.json'];
 
 /** How much of what a changed file adds is shown. */
 const SHOWN = 300;
