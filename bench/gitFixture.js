@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { seeded } from './lib.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const BIN = path.join(ROOT, 'bin', 'keyfence.js');
+/** The CLI the benches time: this checkout's, or KEYFENCE_BIN's (to time another build beside it). */
+export const BIN = process.env.KEYFENCE_BIN ?? path.join(ROOT, 'bin', 'keyfence.js');
 
 const WORDS = 'const let return function import export from await async value config region bucket handler request response error result items index'.split(' ');
 

@@ -14,6 +14,7 @@
 // once into .bench/precision/). Anchors that are not installed are skipped with a note; ripgrep
 // is installed with apt-get when missing and this runs as root (said when it happens).
 // Usage: node bench/speed.bench.js [case...]   (tree, repo, precommit, commitmsg, history; --quick: fewer runs)
+// KEYFENCE_BIN=/other/checkout/bin/keyfence.js times another build (before/after comparisons).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,10 +73,14 @@ function gitSecretsEnv() {
   return env;
 }
 
-console.log(`node ${process.version}, ${hasTime ? 'CPU time and peak RSS from /usr/bin/time' : '/usr/bin/time missing: no CPU time or RSS'}; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(`${BIN}: node ${process.version}, ${hasTime ? 'CPU time and peak RSS from /usr/bin/time' : '/usr/bin/time missing: no CPU time or RSS'}; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 const gsEnv = gitSecretsEnv();
 if (!gsEnv) console.log('(git-secrets not installed: apt-get install git-secrets to compare; its anchors are skipped)');
-const corpus = want('tree') || want('repo') ? (installCorpus(), path.join(CORPUS_DIR, 'node_modules')) : undefined;
+let corpus;
+if (want('tree') || want('repo')) {
+  installCorpus();
+  corpus = path.join(CORPUS_DIR, 'node_modules');
+}
 
 if (want('tree')) {
   const files = Number(execFileSync('sh', ['-c', `find '${corpus}' -type f | wc -l`], { encoding: 'utf8' }));
