@@ -11,6 +11,9 @@ import type { Fragment, ScanStats } from '../types.js';
 import { readFragment } from './readFragment.js';
 import { InputError } from '../errors.js';
 
+// Reading one file lives in readFragment.ts (what the tree workers load); importers of it from here keep working.
+export { readFragment } from './readFragment.js';
+
 export interface TreeOptions {
   /** Files or directories to scan, relative to cwd; empty means cwd. */
   paths: string[];
