@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { seeded } from './lib.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const BIN = path.join(ROOT, 'bin', 'keyfence.js');
+/** The CLI the benches time: this checkout's, or KEYFENCE_BIN's (to time another build beside it). */
+export const BIN = process.env.KEYFENCE_BIN ?? path.join(ROOT, 'bin', 'keyfence.js');
 
 const WORDS = 'const let return function import export from await async value config region bucket handler request response error result items index'.split(' ');
 
@@ -74,46 +75,8 @@ export async function fixtureRepo({ files = 2000, commits = 10000 } = {}) {
   return dir;
 }
 
-/**
- * Times several commands interleaved (each round runs every command once, after one warm-up
- * round), so a busy machine slows them alike. Per command: median, mean and min wall time (ms),
- * the last run's status and output, and `ratioTo(other)`: the median of the per-round ratios.
- */
-export function compare(commands, { cwd, runs = 15 } = {}) {
-  const results = commands.map(({ name }) => ({ name, times: [], status: 0, stdout: '', stderr: '' }));
-  for (let round = 0; round <= runs; round++) {
-    commands.forEach(({ cmd, args }, i) => {
-      const t = process.hrtime.bigint();
-      const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
-      const ms = Number(process.hrtime.bigint() - t) / 1e6;
-      if (round > 0) results[i].times.push(ms);
-      Object.assign(results[i], { status: r.status, stdout: r.stdout, stderr: r.stderr });
-    });
-  }
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  for (const r of results) {
-    r.median = median(r.times);
-    r.mean = r.times.reduce((a, b) => a + b, 0) / r.times.length;
-    r.min = Math.min(...r.times);
-    r.ratioTo = (other) => median(r.times.map((t, k) => t / other.times[k]));
-    r.diffTo = (other) => median(r.times.map((t, k) => t - other.times[k]));
-  }
-  return results;
-}
-
-/**
- * Peak RSS (MB) and CPU time (user + system, s; children such as git included) of one run of
- * cmd, from /usr/bin/time -v; undefined when it is not installed. CPU time barely moves with
- * machine load, unlike wall time.
- */
-export function usage(cmd, args, { cwd } = {}) {
-  if (!existsSync('/usr/bin/time')) return undefined;
-  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
-  const num = (re) => Number(re.exec(r.stderr)?.[1] ?? NaN);
-  return {
-    rssMb: num(/Maximum resident set size \(kbytes\): (\d+)/) / 1024,
-    cpuS: num(/User time \(seconds\): ([\d.]+)/) + num(/System time \(seconds\): ([\d.]+)/),
-  };
-}
+// compare() and usage() moved to lib.js with the rest of the timing; re-exported for the benches that
+// import them from here.
+export { compare, usage } from './lib.js';
 
 export const fmt = (ms) => `${ms.toFixed(1)} ms`;

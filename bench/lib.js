@@ -1,7 +1,9 @@
-// Shared helpers for the benchmarks: timing a command with peak memory, a seeded random source,
+// Shared helpers for the benchmarks: timing commands interleaved with CPU time and peak memory, a seeded random source,
 // fake credentials built at run time (never committed as literals).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 /** A seeded PRNG (mulberry32), so generated trees are the same run to run. */
 export function seeded(seed) {
@@ -27,25 +29,68 @@ export function pick(rand, alphabet, n) {
 export const hasTime = existsSync('/usr/bin/time');
 
 /**
- * Runs `cmd args` `runs` times; returns the median wall time (ms), the peak RSS (MB, from
- * /usr/bin/time when installed) and the last run's exit status and output.
+ * Runs each command once through /usr/bin/time (when installed): wall time (ms, measured here),
+ * CPU time (user + system, ms, children such as git included; /usr/bin/time prints 10 ms steps,
+ * so means over several runs are what to quote) and peak RSS (MB, the largest single process).
  */
-export function measure(cmd, args, { runs = 3, cwd, env } = {}) {
-  const times = [];
-  let rss;
-  let last;
-  for (let i = 0; i < runs; i++) {
-    const argv = hasTime ? ['/usr/bin/time', ['-f', '%M', cmd, ...args]] : [cmd, args];
-    const start = process.hrtime.bigint();
-    last = spawnSync(argv[0], argv[1], { cwd, env: env ?? process.env, encoding: 'utf8', maxBuffer: 1 << 28 });
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-    if (hasTime) {
-      const kb = Number(last.stderr.trim().split('\n').pop());
-      if (Number.isFinite(kb)) rss = Math.max(rss ?? 0, kb / 1024);
-    }
+export function runOnce(cmd, args, { cwd, env } = {}) {
+  const timeFile = path.join(tmpdir(), `kf-bench-time-${process.pid}`);
+  const argv = hasTime ? ['/usr/bin/time', ['-o', timeFile, '-f', '%U %S %M', cmd, ...args]] : [cmd, args];
+  const start = process.hrtime.bigint();
+  const r = spawnSync(argv[0], argv[1], { cwd, env: env ?? process.env, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  let cpuMs = NaN;
+  let rssMB = NaN;
+  if (hasTime && existsSync(timeFile)) {
+    const [user, sys, kb] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+    cpuMs = (user + sys) * 1000;
+    rssMB = kb / 1024;
+    rmSync(timeFile, { force: true });
   }
-  times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(times.length / 2)], rssMB: rss, status: last.status, stdout: last.stdout, stderr: last.stderr };
+  return { ms, cpuMs, rssMB, status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/**
+ * Times several commands interleaved: after `warmup` untimed rounds, each round runs every
+ * command once, so a busy machine slows them alike. Per command: median and min wall (ms),
+ * mean CPU (ms), peak RSS (MB), the last run's status and output, and per-round comparisons
+ * with another command: `ratioTo` (median of wall ratios), `diffTo` (median of wall
+ * differences), `cpuRatioTo` and `cpuDiffTo` (of the mean CPU times).
+ */
+export function compare(commands, { cwd, env, runs = 5, warmup = 1 } = {}) {
+  const results = commands.map(({ name }) => ({ name, times: [], cpus: [], rssMB: 0, status: 0, stdout: '', stderr: '' }));
+  for (let round = 0; round < warmup + runs; round++) {
+    commands.forEach((c, i) => {
+      const r = runOnce(c.cmd, c.args, { cwd: c.cwd ?? cwd, env: c.env ?? env });
+      if (round >= warmup) {
+        results[i].times.push(r.ms);
+        results[i].cpus.push(r.cpuMs);
+        results[i].rssMB = Math.max(results[i].rssMB, r.rssMB);
+      }
+      Object.assign(results[i], { status: r.status, stdout: r.stdout, stderr: r.stderr });
+    });
+  }
+  for (const r of results) {
+    r.median = median(r.times);
+    r.mean = mean(r.times);
+    r.min = Math.min(...r.times);
+    r.cpu = mean(r.cpus);
+    r.ratioTo = (other) => median(r.times.map((t, k) => t / other.times[k]));
+    r.diffTo = (other) => median(r.times.map((t, k) => t - other.times[k]));
+    r.cpuRatioTo = (other) => r.cpu / other.cpu;
+    r.cpuDiffTo = (other) => r.cpu - other.cpu;
+  }
+  return results;
+}
+
+/** Peak RSS (MB) and CPU time (s) of one run of cmd (see runOnce); undefined without /usr/bin/time. */
+export function usage(cmd, args, { cwd } = {}) {
+  if (!hasTime) return undefined;
+  const r = runOnce(cmd, args, { cwd });
+  return { rssMb: r.rssMB, cpuS: r.cpuMs / 1000 };
 }
 
 export function which(cmd) {

@@ -8,41 +8,12 @@
 // with the figures: files, MB, time. The target is zero findings, reached by fixing causes in
 // the rules and gates, never by skipping vendor paths. Then the same over this repository's own
 // history when `scan --history` exists. Figures are printed, not asserted.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { CORPUS_DIR as dir, installCorpus as install, PACKAGES } from './corpus.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = `${root}bin/keyfence.js`;
-const dir = `${root}.bench/precision`;
-
-/** The corpus. Pinned, so figures are comparable from run to run. */
-const PACKAGES = {
-  'aws-sdk': '2.1693.0',
-  '@aws-sdk/client-s3': '3.1169.0',
-  '@aws-sdk/client-sts': '3.1169.0',
-  '@aws-sdk/client-dynamodb': '3.1162.0',
-  '@aws-sdk/client-lambda': '3.1162.0',
-  '@aws-sdk/credential-providers': '3.1169.0',
-  next: '16.4.6',
-  typescript: '5.9.3',
-  webpack: '5.112.2',
-  jest: '30.5.2',
-  eslint: '10.15.0',
-};
-
-function install() {
-  const manifest = JSON.stringify({ name: 'keyfence-precision-corpus', private: true, dependencies: PACKAGES }, null, 2);
-  const marker = `${dir}/node_modules/.keyfence-corpus.json`;
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === manifest) return 'cached';
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}/package.json`, manifest);
-  // --ignore-scripts: the corpus is data to read, nothing of it runs here.
-  execFileSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
-  writeFileSync(marker, manifest);
-  return 'installed';
-}
 
 /** Runs the built CLI; returns its parsed JSON report and the wall-clock time. */
 function scanJson(args, cwd) {

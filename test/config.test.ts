@@ -10,7 +10,7 @@ import { parseConfig } from '../src/config/parseConfig.js';
 import { resolveRules } from '../src/config/resolveRules.js';
 import { fakeKeyId, fakeSecretKey } from '../src/rules/examples.js';
 import { loadBuiltinRules } from '../src/rules/load.js';
-import { PARALLEL_MIN_FILES } from '../src/sources/tree.js';
+import { PARALLEL_MIN_FILES, PARALLEL_START_BYTES } from '../src/sources/tree.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -256,7 +256,9 @@ describe('allow stages on large trees (scanned in worker threads)', () => {
       'fixtures/b.txt': `acme_${'e'.repeat(32)}\n`,
       'c.env': `AWS_ACCESS_KEY_ID=${fakeKeyId()}\n`,
     };
-    for (let i = 0; i < PARALLEL_MIN_FILES; i++) files[`filler/f${i}.txt`] = `line ${i}\n`;
+    // Enough files and bytes that worker threads start and scan some of them.
+    const filler = 'filler line\n'.repeat(Math.ceil((2 * PARALLEL_START_BYTES) / PARALLEL_MIN_FILES / 12));
+    for (let i = 0; i < PARALLEL_MIN_FILES; i++) files[`filler/f${i}.txt`] = `line ${i}\n${filler}`;
     const dir = tempDir(files);
     const { report } = await json(['scan', '--no-git', '.'], dir);
     expect(report.findings.map((f) => f.path)).toEqual(['c.env']);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/run.js';
 import { fakeKeyId, fakeSecretKey } from '../src/rules/examples.js';
-import { decodeBuffer } from '../src/sources/decode.js';
+import { decodeBuffer, isBinaryHead, SNIFF } from '../src/sources/decode.js';
 
 const utf16le = (s: string, bom = true) => Buffer.concat([bom ? Buffer.from([0xff, 0xfe]) : Buffer.alloc(0), Buffer.from(s, 'utf16le')]);
 const utf16be = (s: string, bom = true) => {
@@ -84,5 +84,21 @@ describe('scan of files in other encodings', () => {
     writeFileSync(path.join(dir, 'notes.txt'), Buffer.concat([Buffer.from(before, 'latin1'), Buffer.from(`${id}\n`)]));
     const { findings } = await scanJson('notes.txt');
     expect(findings.map((f) => [f.line, f.column, f.secret])).toEqual([[1, 18, id]]);
+  });
+});
+
+describe('isBinaryHead', () => {
+  it('agrees with decodeBuffer from the first SNIFF bytes alone', () => {
+    const cases = [
+      Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0]), Buffer.alloc(SNIFF * 2, 0x41)]),
+      Buffer.concat([Buffer.alloc(SNIFF, 0x41), Buffer.from([0, 0, 0])]), // NUL only after the head: text
+      utf16le('plain text '.repeat(2000)),
+      utf16le('plain text '.repeat(2000), false),
+      utf16be('plain text '.repeat(2000), false),
+      Buffer.from('caf\xe9 au lait\n'.repeat(1000), 'latin1'),
+      Buffer.alloc(0),
+    ];
+    for (const buf of cases) expect(isBinaryHead(buf.subarray(0, SNIFF))).toBe(decodeBuffer(buf).kind === 'binary');
+    expect(isBinaryHead(cases[0]!.subarray(0, SNIFF))).toBe(true);
   });
 });

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fakeKeyId, fakeSecretKey } from '../src/rules/examples.js';
 import { cli, gitIn, tempDir, tempRepo, writeTree } from './helpers/tmp.js';
+import { PARALLEL_START_BYTES } from '../src/sources/tree.js';
 
 const BIN = fileURLToPath(new URL('../bin/keyfence.js', import.meta.url));
 
@@ -74,6 +75,23 @@ describe('tree scan of any directory (--no-git)', () => {
     ]);
   });
 
+  it('tells large files binary from their head, and still reads large UTF-16 and text files whole', async () => {
+    const dir = tempDir();
+    const [a, b, c] = [fakeKeyId(), fakeKeyId(), fakeKeyId()];
+    const filler = 'x = 1\n'.repeat(100_000); // 600 kB: above the size whose head is read first
+    writeTree(dir, {
+      'native.node': Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.from(filler), Buffer.from(`k=${a}\n`)]),
+      'wide.txt': Buffer.from(`${filler}k=${b}\n`, 'utf16le'), // no BOM: told from its NUL pattern
+      'big.txt': `${filler}k=${c}\n`,
+    });
+    const { report } = await jsonScan(['--no-git', '.'], dir);
+    expect(report.stats).toMatchObject({ binarySkipped: 1, filesScanned: 2 });
+    expect(report.findings.map((f: { path: string; line: number; secret: string }) => [f.path, f.line, f.secret])).toEqual([
+      ['big.txt', 100_001, c],
+      ['wide.txt', 100_001, b],
+    ]);
+  });
+
   it('finds a key in a minified file with a 100 kB line, at the right column', async () => {
     const dir = tempDir();
     const id = fakeKeyId();
@@ -128,11 +146,13 @@ describe('large trees are scanned in worker threads', () => {
     const dir = tempDir();
     const files: Record<string, string> = {};
     const planted: string[] = [];
+    // Enough bytes that worker threads start (PARALLEL_START_BYTES read with files still waiting).
+    const lines = Math.ceil((2 * PARALLEL_START_BYTES) / 600 / 'line one of 600\n'.length);
     for (let i = 0; i < 600; i++) {
-      const body = `line one of ${i}\n`.repeat(5);
+      const body = `line one of ${i}\n`.repeat(lines);
       if (i % 100 === 7) {
         const id = fakeKeyId();
-        planted.push(`d${i % 10}/f${i}.txt:6:${id}`);
+        planted.push(`d${i % 10}/f${i}.txt:${lines + 1}:${id}`);
         files[`d${i % 10}/f${i}.txt`] = `${body}key = ${id}\n`;
       } else files[`d${i % 10}/f${i}.txt`] = body;
     }

@@ -3,7 +3,7 @@ import { isUtf8 } from 'node:buffer';
 export type Decoded = { kind: 'text'; text: string; encoding?: string } | { kind: 'binary' };
 
 /** How much of the start of a file is looked at to tell text from binary (as git does). */
-const SNIFF = 8000;
+export const SNIFF = 8000;
 
 function utf16Guess(buf: Buffer): 'utf-16le' | 'utf-16be' | undefined {
   const n = Math.min(buf.length, SNIFF) & ~1;
@@ -27,6 +27,15 @@ function decodeUtf16(buf: Buffer, encoding: 'utf-16le' | 'utf-16be', skip: numbe
   const swapped = Buffer.from(body);
   swapped.swap16();
   return swapped.toString('utf16le');
+}
+
+/**
+ * Whether decodeBuffer calls a file binary, from its first SNIFF bytes (or all of it when
+ * shorter), which is all it looks at to decide: a reader can skip the rest of a large binary.
+ */
+export function isBinaryHead(head: Buffer): boolean {
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) return false;
+  return head.subarray(0, SNIFF).includes(0) && utf16Guess(head) === undefined;
 }
 
 /**

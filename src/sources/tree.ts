@@ -1,5 +1,5 @@
-import { isUtf8, constants as bufferConstants } from 'node:buffer';
-import { closeSync, constants, existsSync, fstatSync, openSync, readSync, readdir, type Dirent } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { existsSync, readdir, type Dirent } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -8,8 +8,11 @@ import { locateRepo } from '../git/locateRepo.js';
 import type { RuleSpec } from '../rules/spec.js';
 import type { Detected } from '../scan.js';
 import type { Fragment, ScanStats } from '../types.js';
-import { decodeBuffer } from './decode.js';
+import { readFragment } from './readFragment.js';
 import { InputError } from '../errors.js';
+
+// Reading one file lives in readFragment.ts (what the tree workers load); importers of it from here keep working.
+export { readFragment } from './readFragment.js';
 
 export interface TreeOptions {
   /** Files or directories to scan, relative to cwd; empty means cwd. */
@@ -159,83 +162,28 @@ export async function* walkTree(opts: TreeOptions, stats: ScanStats): AsyncGener
 }
 
 /**
- * Above this many files, on a machine with more than one CPU, a tree scan spreads reading and
- * detection over worker threads.
+ * Below this many listed files a tree scan never starts a worker thread (the listing runs ahead
+ * of the reading, so this is known before the first file is read).
  */
 export const PARALLEL_MIN_FILES = 400;
 
-/** The largest file read as one text: a JavaScript string holds at most this many characters. */
-export const MAX_TEXT_BYTES = bufferConstants.MAX_STRING_LENGTH;
-
-/** The read buffer, reused from file to file: the text decoded from it is a copy. */
-let scratchBuf = Buffer.alloc(0);
-
 /**
- * A buffer of `size` bytes whose contents are only valid until the next call (one reusable
- * buffer instead of a fresh one per file: per-file buffers were a fifth of a worker's GC time).
+ * A tree scan starts a worker thread only once the main thread has read this many bytes and
+ * files are still waiting: a worker costs ~100 ms of CPU to start (loading the detector and
+ * compiling the rules), about what the main thread scans in 6 MB, and on a shared 2-core
+ * machine a second thread seldom has a core of its own. Measured with `npm run bench -- repo`
+ * (4k files, 31 MB, load ~5 on 2 cores): two workers from the start 726 ms CPU / 703 ms wall,
+ * none 552 ms / 587 ms; the 600 MB tree audit still wants one (3.3 s wall with it, 5.3 s without).
  */
-function scratch(size: number): Buffer {
-  if (scratchBuf.length < size) scratchBuf = Buffer.allocUnsafeSlow(Math.max(size, 2 * scratchBuf.length, 1 << 16));
-  return scratchBuf.subarray(0, size);
-}
+export const PARALLEL_START_BYTES = 16 << 20;
 
 /**
- * Reads one listed file as a fragment. Binary, oversized, unreadable and non-regular files are
- * counted or noted in `stats` and give undefined; nothing larger than maxFileSize is read.
- * Synchronous on purpose: it runs in worker threads (and, for small scans, on the main thread),
- * where a blocking read of a cached file is cheaper than a promise per system call.
- */
-export function readFragment(f: Listed, maxFileSize: number, stats: ScanStats): Fragment | undefined {
-  let buf: Buffer;
-  let fd: number | undefined;
-  try {
-    // O_NOFOLLOW: a symbolic link is not followed (open fails with ELOOP); fstat on the open
-    // file, not a separate lstat, so each file costs one path lookup.
-    fd = openSync(typeof f.abs === 'string' ? f.abs : Buffer.from(f.abs), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    const st = fstatSync(fd);
-    if (!st.isFile()) return undefined; // submodule directory, socket, fifo…
-    if (st.size > maxFileSize) {
-      stats.skipped.push({ path: f.rel, reason: `larger than --max-file-size (${st.size} bytes)` });
-      return undefined;
-    }
-    if (st.size > MAX_TEXT_BYTES) {
-      stats.skipped.push({ path: f.rel, reason: `too large to scan as one text (${st.size} bytes; the limit is ${MAX_TEXT_BYTES} whatever --max-file-size says)` });
-      return undefined;
-    }
-    buf = scratch(st.size);
-    let got = 0;
-    while (got < st.size) {
-      const n = readSync(fd, buf, got, st.size - got, got);
-      if (n === 0) break; // the file shrank while being read
-      got += n;
-    }
-    if (got < st.size) buf = buf.subarray(0, got);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ELOOP') stats.skipped.push({ path: f.rel, reason: `unreadable (${code})` });
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-  const decoded = decodeBuffer(buf);
-  if (decoded.kind === 'binary') {
-    stats.binarySkipped++;
-    return undefined;
-  }
-  stats.filesScanned++;
-  stats.bytesScanned += buf.length;
-  const fragment: Fragment = { text: decoded.text, path: f.rel, startLine: 1 };
-  if (decoded.encoding) fragment.encoding = decoded.encoding;
-  return fragment;
-}
-
-/**
- * Fragments of a tree scan. Small trees, or one CPU: one fragment per text file, read here.
- * Large trees (PARALLEL_MIN_FILES or more, `rules` given, more than one CPU available): files
- * are read and scanned by worker threads, which yield their findings already detected, each
- * with the lines around it as context. The workers start as soon as the listing has found
- * PARALLEL_MIN_FILES files, and scan while it goes on; `stats.filesTotal` is set when the
- * listing ends.
+ * Fragments of a tree scan: one per text file, read here in listing order. With `rules` given,
+ * more than one CPU, at least PARALLEL_MIN_FILES files and PARALLEL_START_BYTES read with more
+ * waiting, the rest goes through scanInWorkers (treeWorkers.ts): worker threads read and scan
+ * batches and yield their findings already detected (each with the lines around it as context),
+ * while this thread goes on reading files between their batches. `stats.filesTotal` is set
+ * when the listing ends.
  */
 export async function* treeFragments(opts: TreeOptions, stats: ScanStats, rules?: readonly RuleSpec[]): AsyncGenerator<Fragment | Detected> {
   const walk = opts.keep ? kept(walkTree(opts, stats), opts.keep) : walkTree(opts, stats);
@@ -249,7 +197,7 @@ export async function* treeFragments(opts: TreeOptions, stats: ScanStats, rules?
   }
   if (!ended && rules) {
     const { scanInWorkers } = await import('./treeWorkers.js');
-    yield* scanInWorkers(concat(head, walk), rules, opts.maxFileSize, stats);
+    yield* scanInWorkers(concat(head, walk), rules, opts.maxFileSize, stats, PARALLEL_START_BYTES);
     return;
   }
   stats.filesTotal = head.length;

@@ -5,7 +5,8 @@ import type { RuleSpec } from '../rules/spec.js';
 import type { Detected } from '../scan.js';
 import { emptyStats } from '../scan.js';
 import type { Finding, Fragment, ScanStats } from '../types.js';
-import { readFragment, type Listed } from './tree.js';
+import { readFragment } from './readFragment.js';
+import type { Listed } from './tree.js';
 
 export interface WorkerTask {
   files: Listed[];
@@ -41,6 +42,9 @@ function contextOf(fragment: Fragment, findings: readonly Finding[]): Fragment {
 if (parentPort) {
   const port = parentPort;
   const rules = (workerData as { rules: RuleSpec[] }).rules.map(compileRule);
+  // Ready: the pool feeds this worker its first batch on this (empty) reply.
+  const { durationMs: _d, ...none } = emptyStats();
+  port.postMessage({ detected: [], stats: none } satisfies WorkerReply);
   port.on('message', (task: WorkerTask) => {
     const stats = emptyStats();
     const detected: Detected[] = [];

@@ -3,7 +3,8 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { RuleSpec } from '../rules/spec.js';
 import type { Detected } from '../scan.js';
-import type { ScanStats } from '../types.js';
+import type { Fragment, ScanStats } from '../types.js';
+import { readFragment } from './readFragment.js';
 import type { Listed } from './tree.js';
 import type { WorkerReply, WorkerTask } from './treeWorker.js';
 
@@ -19,32 +20,47 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const WORKER = fileURLToPath(new URL(FROM_SOURCE ? './tsWorker.mjs' : './treeWorker.js', import.meta.url));
 const SOURCE_DATA = FROM_SOURCE ? { tsModule: new URL('./treeWorker.ts', import.meta.url).href } : {};
 
+/** Files this thread reads between two turns of the event loop (which feed the workers). */
+const LOCAL_BATCH = 16;
+
 /**
- * Reads and scans `files` in worker threads (one per core, at most 4), yielding each file's
- * findings as they come. The workers start at once and take batches while `files` is still
- * being listed; `stats.filesTotal` is set when it ends. Stats from the workers are added into
- * `stats`. A worker that dies, or the listing failing, fails the scan with its error rather
- * than silently dropping files.
+ * Reads and scans `files`, yielding plain fragments for what this thread reads (the caller
+ * detects in them) and findings already detected for what worker threads read. This thread
+ * reads files in listing order until it has read `startBytes` with files still waiting; then
+ * worker threads start (one per core beyond this one, at most 3) and, as each becomes ready,
+ * take batches of BATCH files, while this thread keeps reading LOCAL_BATCH files at a time
+ * between their replies, so no start-up time is lost waiting. Bytes in flight stay bounded: a
+ * worker holds one batch, reads one file at a time and sends back only findings with their
+ * context lines. `stats.filesTotal` is set when the listing ends. A worker that dies, or the
+ * listing failing, fails the scan with its error rather than silently dropping files.
  */
-export async function* scanInWorkers(files: AsyncIterable<Listed>, rules: readonly RuleSpec[], maxFileSize: number, stats: ScanStats): AsyncGenerator<Detected> {
-  const count = Math.min(4, availableParallelism());
+export async function* scanInWorkers(files: AsyncIterable<Listed>, rules: readonly RuleSpec[], maxFileSize: number, stats: ScanStats, startBytes = 0): AsyncGenerator<Fragment | Detected> {
+  const count = Math.max(1, Math.min(3, availableParallelism() - 1));
   const queue: Detected[] = [];
   let wake: (() => void) | undefined;
   let failure: Error | undefined;
-  let running = count;
+  let running = 0;
   const listed: Listed[] = [];
   let listingDone = false;
   let next = 0;
   const workers: Worker[] = [];
-  /** Workers waiting for a batch while the listing goes on. */
+  /** Ready workers waiting for a batch while the listing goes on. */
   const idle: Worker[] = [];
+  /** Started workers that have not said they are ready yet. */
+  const starting = new Set<Worker>();
+  /** Workers told to stop: a message they had already sent is ignored. */
+  const stopped = new Set<Worker>();
+  const stop = (w: Worker) => {
+    stopped.add(w);
+    void w.terminate();
+    running--;
+    notify();
+  };
   const notify = () => { wake?.(); wake = undefined; };
 
   const feed = (w: Worker) => {
     if (next >= listed.length && listingDone) {
-      void w.terminate();
-      running--;
-      notify();
+      stop(w);
       return;
     }
     if (listed.length - next < BATCH && !listingDone) {
@@ -58,31 +74,37 @@ export async function* scanInWorkers(files: AsyncIterable<Listed>, rules: readon
   const feedIdle = () => {
     while (idle.length && (listed.length - next >= BATCH || listingDone)) feed(idle.pop()!);
   };
-
-  for (let i = 0; i < count; i++) {
-    const w = new Worker(WORKER, { workerData: { rules, ...SOURCE_DATA } });
-    workers.push(w);
-    w.on('message', (reply: WorkerReply) => {
-      stats.filesScanned += reply.stats.filesScanned;
-      stats.bytesScanned += reply.stats.bytesScanned;
-      stats.binarySkipped += reply.stats.binarySkipped;
-      stats.skipped.push(...reply.stats.skipped);
-      queue.push(...reply.detected);
-      notify();
-      feed(w);
-    });
-    w.on('error', (err) => {
-      failure = err;
-      notify();
-    });
-    idle.push(w);
-  }
+  const start = () => {
+    for (let i = 0; i < count; i++) {
+      const w = new Worker(WORKER, { workerData: { rules, ...SOURCE_DATA } });
+      workers.push(w);
+      starting.add(w);
+      running++;
+      // The first message says the worker is ready (rules compiled), with nothing scanned.
+      w.on('message', (reply: WorkerReply) => {
+        if (stopped.has(w)) return;
+        starting.delete(w);
+        stats.filesScanned += reply.stats.filesScanned;
+        stats.bytesScanned += reply.stats.bytesScanned;
+        stats.binarySkipped += reply.stats.binarySkipped;
+        stats.skipped.push(...reply.stats.skipped);
+        queue.push(...reply.detected);
+        notify();
+        feed(w);
+      });
+      w.on('error', (err) => {
+        failure = err;
+        notify();
+      });
+    }
+  };
 
   const listing = (async () => {
     try {
       for await (const f of files) {
         listed.push(f);
         if (idle.length && listed.length - next >= BATCH) feedIdle();
+        else if (listed.length - next === 1) notify();
       }
     } catch (err) {
       failure = err as Error;
@@ -93,11 +115,34 @@ export async function* scanInWorkers(files: AsyncIterable<Listed>, rules: readon
     notify();
   })();
 
+  let localBytes = 0;
   try {
-    while (running > 0 || queue.length) {
+    for (;;) {
       if (failure) throw failure;
-      if (queue.length) yield queue.shift()!;
-      else await new Promise<void>((resolve) => { wake = resolve; });
+      if (queue.length) {
+        yield queue.shift()!;
+        continue;
+      }
+      if (next < listed.length) {
+        // This thread's share: a few files, then a turn of the event loop for worker replies.
+        const end = Math.min(listed.length, next + LOCAL_BATCH);
+        while (next < end) {
+          const before = stats.bytesScanned;
+          const fragment = readFragment(listed[next++]!, maxFileSize, stats);
+          localBytes += stats.bytesScanned - before;
+          if (fragment) yield fragment;
+        }
+        if (workers.length === 0 && localBytes >= startBytes && (next < listed.length || !listingDone)) start();
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        continue;
+      }
+      if (listingDone) {
+        // Nothing left to hand out: a worker still starting would only be waited for.
+        for (const w of starting) stop(w);
+        starting.clear();
+        if (running === 0) break;
+      }
+      await new Promise<void>((resolve) => { wake = resolve; });
     }
     if (failure) throw failure;
   } finally {
