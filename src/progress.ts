@@ -93,8 +93,11 @@ export function createProgress(opts: ProgressOptions): Progress {
       },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(known ? Math.max(f.total!, 1) : 0, f.done, payload(f));
+    // The handler goes in before the cursor is hidden: a Ctrl-C that lands while start() writes
+    // would otherwise meet Node's default (exit at once) and leave the cursor hidden. Node runs
+    // the handler from the event loop, after start() has returned.
     process.once('SIGINT', onInterrupt);
+    bar.start(known ? Math.max(f.total!, 1) : 0, f.done, payload(f));
   };
   /**
    * Ctrl-C while the bar shows: the bar hid the cursor, so put it back (clear the bar, show the

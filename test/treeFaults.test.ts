@@ -1,5 +1,5 @@
 // Tree scans under faults: names git lists as bytes, sparse checkouts, files too large for one
-// string, Ctrl-C while the progress bar shows. Real git, the real binary.
+// string, Ctrl-C while the progress bar shows (under a pseudo-terminal). Real git, the real binary.
 import { spawn } from 'node:child_process';
 import { closeSync, ftruncateSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
@@ -51,8 +51,11 @@ describe('tree scan faults', () => {
 
   it('Ctrl-C while the progress bar shows puts the terminal cursor back', async () => {
     const dir = tempDir();
-    // `script` gives keyfence a terminal; a scan of stdin waits, so the bar appears after 1 s.
-    const child = spawn('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} scan -`, '/dev/null'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Python's pty.spawn gives keyfence a terminal and relays everything it writes until the
+    // terminal closes (`script` can exit before the last bytes of a dying child are read); a scan
+    // of stdin waits, so the bar appears after 1 s.
+    const relay = 'import pty, sys; pty.spawn(sys.argv[1:])';
+    const child = spawn('python3', ['-c', relay, process.execPath, BIN, 'scan', '-'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     const hidden = new Promise<void>((resolve) => {
       child.stdout.on('data', (d: Buffer) => {
