@@ -72,5 +72,8 @@ describe('keyfence explain PATH[:LINE]', () => {
     const bad = bin(repo, ['explain', 'conf/prod.env:5-2']);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trimEnd().split('\n')).toHaveLength(1);
+    // The file has 6 lines: line 7 is not a line where nothing was found, it is not a line.
+    const past = bin(repo, ['explain', 'conf/prod.env:7']);
+    expect(past).toMatchObject({ status: 2, stdout: '', stderr: 'keyfence: explain: conf/prod.env:7: past the end of the file (6 lines)\n' });
   });
 });
