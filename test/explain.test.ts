@@ -80,7 +80,7 @@ describe('keyfence explain PATH[:LINE]', () => {
   });
 
   // The same command in-process (what coverage measures), on what the binary cases above leave out.
-  it('a FROM-TO range, the baseline as an allow stage, a binary file and a directory', async () => {
+  it('a FROM-TO range, the baseline as an allow stage, a binary file, a directory, no argument', async () => {
     const { repo, id } = setup();
     const range = await cli(repo, 'explain', 'conf/prod.env:1-2');
     expect(range.exitCode).toBe(1);
@@ -96,6 +96,8 @@ describe('keyfence explain PATH[:LINE]', () => {
 
     writeFileSync(path.join(repo, 'blob.bin'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2, 0, 3]));
     expect(await cli(repo, 'explain', 'blob.bin')).toMatchObject({ exitCode: 2, stdout: '', stderr: 'keyfence: explain: blob.bin: binary file, not scanned\n' });
+    expect(await cli(repo, 'explain')).toMatchObject({ exitCode: 2, stdout: '', stderr: 'keyfence: explain: name the file to explain: keyfence explain PATH[:LINE]\n' });
+    expect(await cli(repo, 'merge')).toMatchObject({ exitCode: 2, stdout: '', stderr: 'keyfence: merge: name the shard reports to merge: keyfence merge REPORT.json…\n' });
     expect(await cli(repo, 'explain', 'conf')).toMatchObject({ exitCode: 2, stderr: 'keyfence: explain: conf: no such file\n' });
     expect(await cli(repo, 'explain', 'conf/prod.env:0')).toMatchObject({ exitCode: 2, stderr: expect.stringMatching(/^keyfence: explain: bad line range in "conf\/prod\.env:0"/) });
   });
