@@ -100,6 +100,10 @@ describe('keyfence baseline options', () => {
     const dir = repo({ 'a.env': `AWS_ACCESS_KEY_ID=${fakeKeyId()}\n` });
     const out = await run(['baseline', '--output', 'audit/known.json'], io(dir));
     expect(out).toMatchObject({ exitCode: 2, stderr: expect.stringMatching(/^keyfence: cannot write baseline to audit\/known\.json: directory audit does not exist\n$/) });
+    // An absolute path is shown as written, not as ../../../ from the repository.
+    const absent = path.join(tmpdir(), `keyfence-absent-${process.pid}`, 'known.json');
+    const abs = await run(['baseline', '-o', absent], io(dir));
+    expect(abs).toMatchObject({ exitCode: 2, stderr: `keyfence: cannot write baseline to ${absent}: directory ${path.dirname(absent)} does not exist\n` });
     expect((await run(['baseline', '-o', 'known.json'], io(dir))).stdout).toBe('keyfence: wrote 1 entry to known.json (aws-access-key-id: 1)\n');
     expect(existsSync(path.join(dir, 'known.json'))).toBe(true);
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fakeKeyId, fakeSecretKey } from '../src/rules/examples.js';
-import { bin, tempRepo, write } from './gitRepo.js';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { bin, cli, tempRepo, write } from './gitRepo.js';
 
 // `keyfence explain`, through the real binary in a real repository.
 describe('keyfence explain PATH[:LINE]', () => {
@@ -72,5 +74,31 @@ describe('keyfence explain PATH[:LINE]', () => {
     const bad = bin(repo, ['explain', 'conf/prod.env:5-2']);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trimEnd().split('\n')).toHaveLength(1);
+    // The file has 6 lines: line 7 is not a line where nothing was found, it is not a line.
+    const past = bin(repo, ['explain', 'conf/prod.env:7']);
+    expect(past).toMatchObject({ status: 2, stdout: '', stderr: 'keyfence: explain: conf/prod.env:7: past the end of the file (6 lines)\n' });
+  });
+
+  // The same command in-process (what coverage measures), on what the binary cases above leave out.
+  it('a FROM-TO range, the baseline as an allow stage, a binary file, a directory, no argument', async () => {
+    const { repo, id } = setup();
+    const range = await cli(repo, 'explain', 'conf/prod.env:1-2');
+    expect(range.exitCode).toBe(1);
+    expect(range.stdout.trimEnd().split('\n').at(-1)).toBe('keyfence explain: 2 candidates on conf/prod.env:1-2: 1 reported, 0 allowed, 1 rejected');
+    expect(range.stdout).not.toContain(id);
+
+    // `keyfence baseline` records the findings; explain then says the baseline allows them, as scan would.
+    expect((await cli(repo, 'baseline')).exitCode).toBe(0);
+    const allowed = await cli(repo, 'explain', 'conf/prod.env:1');
+    expect(allowed).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(allowed.stdout).toMatch(/^ {4}allowed by baseline: /m);
+    expect(allowed.stdout.trimEnd().split('\n').at(-1)).toBe('keyfence explain: 1 candidate on conf/prod.env:1: 0 reported, 1 allowed, 0 rejected');
+
+    writeFileSync(path.join(repo, 'blob.bin'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2, 0, 3]));
+    expect(await cli(repo, 'explain', 'blob.bin')).toMatchObject({ exitCode: 2, stdout: '', stderr: 'keyfence: explain: blob.bin: binary file, not scanned\n' });
+    expect(await cli(repo, 'explain')).toMatchObject({ exitCode: 2, stdout: '', stderr: 'keyfence: explain: name the file to explain: keyfence explain PATH[:LINE]\n' });
+    expect(await cli(repo, 'merge')).toMatchObject({ exitCode: 2, stdout: '', stderr: 'keyfence: merge: name the shard reports to merge: keyfence merge REPORT.json…\n' });
+    expect(await cli(repo, 'explain', 'conf')).toMatchObject({ exitCode: 2, stderr: 'keyfence: explain: conf: no such file\n' });
+    expect(await cli(repo, 'explain', 'conf/prod.env:0')).toMatchObject({ exitCode: 2, stderr: expect.stringMatching(/^keyfence: explain: bad line range in "conf\/prod\.env:0"/) });
   });
 });

@@ -199,6 +199,17 @@ describe('keyfence scan --history', () => {
     expect(r).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^keyfence: no findings in 0 commits, 0 files /) });
   });
 
+  it('one commit is "1 commit", one file "1 file", in the summary and in a clean JUnit report', async () => {
+    const repo = tempRepo();
+    write(repo, 'README.md', '# app\n');
+    git(repo, 'add', '.');
+    commit(repo, 'init');
+    const text = await cli(repo, 'scan', '--history');
+    expect(text).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^keyfence: no findings in 1 commit, 1 file \(/) });
+    const junit = await cli(repo, 'scan', '--history', '--format', 'junit');
+    expect(junit.stdout).toMatch(/name="no secrets found \(1 commit, 1 file, /);
+  });
+
   it('--since without --history is a usage error', async () => {
     const r = await cli(tempRepo(), 'scan', '--since', '2026-01-01');
     expect(r).toMatchObject({ exitCode: 2, stderr: 'keyfence: --since only applies to --history\n' });

@@ -42,6 +42,12 @@ export async function explainCommand(target: string, io: RunIO, opts: { config?:
   const fragment = readFragment({ abs, rel }, Number.MAX_SAFE_INTEGER, stats);
   if (!fragment) throw new InputError(`explain: ${flat(file)}: ${stats.binarySkipped ? 'binary file, not scanned' : 'cannot read'}`);
 
+  // A line past the end is a typo in the question, not a clean line: say so (exit 2).
+  const lineCount = fragment.text === '' ? 0 : fragment.text.split('\n').length - (fragment.text.endsWith('\n') ? 1 : 0);
+  if (from !== undefined && from > lineCount) {
+    throw new UsageError(`explain: ${flat(target)}: past the end of the file (${lineCount} line${lineCount === 1 ? '' : 's'})`);
+  }
+
   const events: TraceEvent[] = [];
   const findings = detect(fragment, plan.rules, (e) => events.push(e));
   const inRange = (line: number) => from === undefined || (line >= from && line <= to!);

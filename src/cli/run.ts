@@ -124,6 +124,9 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
     .fail((msg, err) => {
       // recommendCommands(): "Did you mean scan?" for a command one typo away.
       if (msg?.startsWith('Did you mean')) throw new UsageError(`unknown command "${argv[0]}"; d${msg.slice(1)}`);
+      // yargs' "Not enough non-option arguments: got 0, need at least 1" says what is missing in its words, not ours.
+      const usage: Record<string, string> = { merge: 'name the shard reports to merge: keyfence merge REPORT.json…', explain: 'name the file to explain: keyfence explain PATH[:LINE]' };
+      if (msg?.startsWith('Not enough non-option arguments') && Object.hasOwn(usage, argv[0] ?? '')) throw new UsageError(`${argv[0]}: ${usage[argv[0]!]}`);
       throw new UsageError((msg ?? err?.message ?? 'invalid arguments').replace(/\s*\n\s*/g, ' ')); // one line
     });
   const args = await parser.parse(argv, {}, (_err, _argv, out) => { output = out; });

@@ -78,7 +78,10 @@ export async function writeFileSafely(
     dir = await realpath(path.dirname(abs));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new WriteRefused(`directory ${path.relative(root, path.dirname(abs)) || '.'} does not exist`);
+    // Relative to the root inside it; outside it, the absolute path (not ../../../x).
+    const parent = path.dirname(abs);
+    const shownDir = inside(root, parent) ? path.relative(root, parent) || '.' : parent;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new WriteRefused(`directory ${shownDir} does not exist`);
     throw new WriteRefused(reasonOf(err as NodeJS.ErrnoException));
   }
   if (lexicallyInside) {

@@ -4,7 +4,7 @@ import { excerptOf } from './excerpt.js';
 import { renderAtEnd, type ReportSink } from './sink.js';
 import type { ReportOptions } from './index.js';
 import { ruleInfos } from './ruleInfo.js';
-import { formatBytes } from './summary.js';
+import { counted, formatBytes } from './summary.js';
 import { verificationText } from './verificationText.js';
 
 /**
@@ -92,7 +92,7 @@ export function* junitReportChunks(result: ScanResult, opts: ReportOptions): Gen
     '',
   ].join('\n');
   if (findings.length === 0) {
-    const what = `${stats.commitsScanned !== undefined ? `${stats.commitsScanned} commits, ` : ''}${stats.filesScanned} files, ${formatBytes(stats.bytesScanned)}`;
+    const what = `${stats.commitsScanned !== undefined ? `${counted(stats.commitsScanned, 'commit')}, ` : ''}${counted(stats.filesScanned, 'file')}, ${formatBytes(stats.bytesScanned)}`;
     yield `    <testcase classname="keyfence" name="${xmlEscape(`no secrets found (${what})`)}" time="${seconds(stats.durationMs)}"/>\n`;
   }
   for (const f of findings) {

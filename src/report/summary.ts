@@ -7,6 +7,11 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
 }
 
+/** "1 commit", "2 commits": a count with its noun, plural unless it is exactly 1. */
+export function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** Findings (or baseline entries) counted per rule id, in rule-id order. */
 export function countsByRule(items: readonly { ruleId: string }[]): [string, number][] {
   const counts = new Map<string, number>();
@@ -24,8 +29,8 @@ export function summaryLine(result: ScanResult, baseline?: string): string {
   const n = findings.length;
   const rules = countsByRule(findings).map(([id, c]) => `${id}: ${c}`).join(', ');
   const what = n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'} (${rules})`;
-  const commits = stats.commitsScanned !== undefined ? `${stats.commitsScanned} commits, ` : '';
-  let line = `keyfence: ${what} in ${commits}${stats.filesScanned} file${stats.filesScanned === 1 ? '' : 's'} (${formatBytes(stats.bytesScanned)}, ${stats.durationMs} ms)`;
+  const commits = stats.commitsScanned !== undefined ? `${counted(stats.commitsScanned, 'commit')}, ` : '';
+  let line = `keyfence: ${what} in ${commits}${counted(stats.filesScanned, 'file')} (${formatBytes(stats.bytesScanned)}, ${stats.durationMs} ms)`;
   if (suppressed.length) line += `; ${suppressed.length} suppressed`;
   if (baseline !== undefined) line += `; baseline ${baseline} applied: ${suppressed.filter((f) => f.suppressedBy.stage === 'baseline').length} allowed`;
   if (stats.binarySkipped) line += `; ${stats.binarySkipped} binary skipped`;
