@@ -30,12 +30,11 @@ export default defineConfig({
       include: ['src/**/*.ts'],
       exclude: ['src/config/configValidator.generated.ts'],
       reporter: ['text-summary'],
-      // The floor: the whole suite's figures, less a point for work in flight. Set at 87/79/89/89
-      // when coverage was added; after issues 10-17 landed the suite measured 85.9/79.0/87.9/88.5
-      // (statements/branches/functions/lines), because the new commands (verify, merge, install,
-      // the Action, hooks) are tested through the built bin in child processes, which v8 coverage
-      // of the test process does not count. Raise it as tests grow.
-      thresholds: { statements: 85, branches: 78, functions: 87, lines: 87 },
+      // The floor: the whole suite's figures when coverage was added (statements 88.2%, branches
+      // 81.0%, functions 90.3%, lines 90.3%; code the built bin runs in child processes is not
+      // counted), less a point for work in flight. New commands tested only through the built bin
+      // need in-process tests too (see test/escapeControl.test.ts). Raise it as tests grow.
+      thresholds: { statements: 87, branches: 79, functions: 89, lines: 89 },
     },
   },
 });
