@@ -80,7 +80,7 @@ describe('keyfence scan (CLI)', () => {
       ['missing path', ['scan', 'no/such/dir'], /^keyfence: path not found: no\/such\/dir\n$/],
       ['bad format', ['scan', '-f', 'xml'], /^keyfence: Invalid values:.*format.*\n$/s],
       ['bad size', ['scan', '--max-file-size', '-3'], /^keyfence: --max-file-size must be a positive number of bytes\n$/],
-      ['no command', [], /^keyfence: Say what to do/],
+      ['no command', [], /^keyfence: Say what to do: keyfence scan, baseline, explain, merge, rules, install, uninstall or git-secrets/],
       ['unknown command', ['scna'], /^keyfence: unknown command "scna"; did you mean scan\?\n$/],
       ['unknown command, nothing close', ['frobnicate'], /^keyfence: Unknown argument: frobnicate\n$/],
     ];

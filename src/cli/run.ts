@@ -113,7 +113,7 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
       () => { command = 'install'; })
     .command('uninstall', 'Remove what keyfence install added to the git hooks', (y) => y, () => { command = 'uninstall'; })
     .epilogue('Exit codes: 0 clean, 1 secrets found, 2 usage or runtime error.\nReports: text, json, sarif, junit, csv, github, html (all redacted unless --no-redact).\nEvery option is described in the README.')
-    .demandCommand(1, 'Say what to do: keyfence scan, keyfence baseline, keyfence rules, keyfence install (see keyfence --help)')
+    .demandCommand(1, 'Say what to do: keyfence scan, baseline, explain, merge, rules, install, uninstall or git-secrets (see keyfence --help)')
     .strict()
     .recommendCommands()
     .version(version())
