@@ -8,12 +8,39 @@ import { defineConfig } from 'vitest/config';
 // - integration: everything else (the CLI in-process, real git in temporary repositories); runs
 //   from src/ without a build. A new test file lands here unless listed above.
 const UNIT = [
-  'allowGitallowed', 'allowInline', 'allowLists', 'architecture', 'awsAccount', 'baseline', 'decoders', 'detector',
-  'diffParser', 'fastArgs', 'gitsecrets-ere', 'gitsecrets-parseopt', 'recall', 'report.formats', 'rules',
+  'allowGitallowed',
+  'allowInline',
+  'allowLists',
+  'architecture',
+  'awsAccount',
+  'baseline',
+  'decoders',
+  'detector',
+  'diffParser',
+  'fastArgs',
+  'gitsecrets-ere',
+  'gitsecrets-parseopt',
+  'recall',
+  'report.formats',
+  'rules',
 ].map((name) => `test/${name}.test.ts`);
 const E2E = [
-  'action', 'baselineCommand', 'cli', 'configFiles', 'configSchema', 'gitsecrets', 'gitsecrets-differential', 'history', 'html.browser',
-  'install', 'library', 'redactionHoles', 'staged', 'tree', 'userRegex', 'workerContext',
+  'action',
+  'baselineCommand',
+  'cli',
+  'configFiles',
+  'configSchema',
+  'gitsecrets',
+  'gitsecrets-differential',
+  'history',
+  'html.browser',
+  'install',
+  'library',
+  'redactionHoles',
+  'staged',
+  'tree',
+  'userRegex',
+  'workerContext',
 ].map((name) => `test/${name}.test.ts`);
 
 export default defineConfig({

@@ -11,7 +11,20 @@ import { loadBuiltinRules, selectRules } from '../dist/rules/load.js';
 
 const MB = 1 << 20;
 const rules = selectRules(loadBuiltinRules(), ['aws-account-id']);
-const NAMES = ['aws_secret_access_key', 'secret_key', 'aws_session_token', 'x-amz-security-token', 'account_id', 'arn:aws', 'AKIA', 'ABSK', 'bedrock-api-key-', 'amzn.mws.', 'IQoJb3JpZ2luX2Vj', 'token'];
+const NAMES = [
+  'aws_secret_access_key',
+  'secret_key',
+  'aws_session_token',
+  'x-amz-security-token',
+  'account_id',
+  'arn:aws',
+  'AKIA',
+  'ABSK',
+  'bedrock-api-key-',
+  'amzn.mws.',
+  'IQoJb3JpZ2luX2Vj',
+  'token',
+];
 const UNITS = [' ', '\t', 'A', 'a', '7', '/', '+', '=', '-', '"', '[', '\\', '\\n', '%2F', '\x1b[0m', '\u00a0'];
 const fill = (head, unit, size) => head + unit.repeat(Math.ceil(size / unit.length));
 
@@ -41,7 +54,10 @@ function time(run) {
 function slowest(label, run) {
   const row = { label, worst1: 0, worst8: 0, case1: '', case8: '' };
   for (const [name, make] of Object.entries(cases)) {
-    for (const [size, key] of [[MB, 1], [8 * MB, 8]]) {
+    for (const [size, key] of [
+      [MB, 1],
+      [8 * MB, 8],
+    ]) {
       const text = make(size);
       const perMb = time(() => run(text)) / (text.length / MB);
       if (perMb > row[`worst${key}`]) {
@@ -50,7 +66,9 @@ function slowest(label, run) {
       }
     }
   }
-  console.log(`${label.padEnd(28)} 1 MB: ${row.worst1.toFixed(1).padStart(7)} ms/MB (${row.case1})   8 MB: ${row.worst8.toFixed(1).padStart(7)} ms/MB (${row.case8})`);
+  console.log(
+    `${label.padEnd(28)} 1 MB: ${row.worst1.toFixed(1).padStart(7)} ms/MB (${row.case1})   8 MB: ${row.worst8.toFixed(1).padStart(7)} ms/MB (${row.case8})`,
+  );
 }
 
 console.log('slowest adversarial case, ms per MB of input (linear: both columns about equal)');

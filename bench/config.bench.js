@@ -15,14 +15,17 @@ const dir = mkdtempSync(path.join(tmpdir(), 'keyfence-bench-config-'));
 const none = path.join(dir, 'none');
 const withConfig = path.join(dir, 'with');
 for (const d of [none, withConfig]) spawnSync('mkdir', ['-p', d]);
-writeFileSync(path.join(withConfig, '.keyfence.json'), JSON.stringify({
-  extends: 'default',
-  rules: [{ id: 'acme-internal-token', pattern: 'acme_[a-z0-9]{32}', keywords: ['acme_'] }],
-  disabledRules: ['aws-session-token'],
-  enableRules: ['aws-account-id'],
-  allow: { paths: ['test/fixtures/**', '**/*.snap'], regexes: ['AKIA[A-Z2-7]{12}TEST'], stopwords: ['dummy'] },
-  baseline: '.keyfence-baseline.json',
-}));
+writeFileSync(
+  path.join(withConfig, '.keyfence.json'),
+  JSON.stringify({
+    extends: 'default',
+    rules: [{ id: 'acme-internal-token', pattern: 'acme_[a-z0-9]{32}', keywords: ['acme_'] }],
+    disabledRules: ['aws-session-token'],
+    enableRules: ['aws-account-id'],
+    allow: { paths: ['test/fixtures/**', '**/*.snap'], regexes: ['AKIA[A-Z2-7]{12}TEST'], stopwords: ['dummy'] },
+    baseline: '.keyfence-baseline.json',
+  }),
+);
 
 const plan = (cwd) => `
 const t0 = performance.now();

@@ -12,7 +12,9 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The CLI the benches time: this checkout's, or KEYFENCE_BIN's (to time another build beside it). */
 export const BIN = process.env.KEYFENCE_BIN ?? path.join(ROOT, 'bin', 'keyfence.js');
 
-const WORDS = 'const let return function import export from await async value config region bucket handler request response error result items index'.split(' ');
+const WORDS = 'const let return function import export from await async value config region bucket handler request response error result items index'.split(
+  ' ',
+);
 
 function line(rand) {
   const n = 3 + Math.floor(rand() * 8);

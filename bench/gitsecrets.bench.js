@@ -23,7 +23,9 @@ function findRealGitSecrets() {
     try {
       accessSync(p, constants.X_OK);
       if (execFileSync('head', ['-c', '200', p]).toString().includes('bash')) return p;
-    } catch { /* not here */ }
+    } catch {
+      /* not here */
+    }
   }
   return undefined;
 }

@@ -39,7 +39,11 @@ function print(title, { report, ms }) {
 }
 
 const how = install();
-console.log(`corpus: ${Object.entries(PACKAGES).map(([n, v]) => `${n}@${v}`).join(' ')} (${how}, ${dir})`);
+console.log(
+  `corpus: ${Object.entries(PACKAGES)
+    .map(([n, v]) => `${n}@${v}`)
+    .join(' ')} (${how}, ${dir})`,
+);
 print('precision (npm corpus)', scanJson(['--no-git', dir], root));
 
 const help = spawnSync(process.execPath, [bin, 'scan', '--help'], { encoding: 'utf8' }).stdout;

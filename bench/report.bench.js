@@ -15,9 +15,18 @@ for (let i = 0; i < N; i++) {
   const secret = pick(rand, BASE32 + 'abcdefghijklmnopqrstuvwxyz+/', 40);
   const path = `dir${i % 37}/sub${i % 5}/file${i}.env`;
   const lineText = `creds("${key}", "${secret}") // line ${i}`;
-  findings.push(
-    { ruleId: 'aws-access-key-id', description: 'AWS access key ID', path, line: (i % 90) + 1, column: 8, endColumn: 28, secret: key, lineText, fingerprint: pick(rand, '0123456789abcdef', 32), severity: 'error' },
-  );
+  findings.push({
+    ruleId: 'aws-access-key-id',
+    description: 'AWS access key ID',
+    path,
+    line: (i % 90) + 1,
+    column: 8,
+    endColumn: 28,
+    secret: key,
+    lineText,
+    fingerprint: pick(rand, '0123456789abcdef', 32),
+    severity: 'error',
+  });
   if (i % 2) findings.push({ ...findings.at(-1), ruleId: 'aws-secret-access-key', description: 'AWS secret access key', column: 32, endColumn: 72, secret });
 }
 const result = { findings, suppressed: [], stats: { filesScanned: N, bytesScanned: N * 80, binarySkipped: 0, skipped: [], durationMs: 1 } };

@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const wanted = process.argv.slice(2);
-const all = readdirSync(dir).filter((f) => f.endsWith('.bench.js')).sort();
+const all = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.js'))
+  .sort();
 const chosen = wanted.length ? all.filter((f) => wanted.some((w) => f.startsWith(w))) : all;
 if (wanted.length && chosen.length === 0) {
   console.error(`no benchmark matches ${wanted.join(', ')} (have: ${all.join(', ')})`);

@@ -35,7 +35,9 @@ for (let round = 0; round <= runs; round++) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ratios = whole.map((w, i) => sharded[i] / w);
-console.log(`history, ${COMMITS} commits / 2000 files (${runs} interleaved rounds, median; load average ${load.toFixed(2)} on ${availableParallelism()} CPUs at start, ${loadavg()[0].toFixed(2)} at end):`);
+console.log(
+  `history, ${COMMITS} commits / 2000 files (${runs} interleaved rounds, median; load average ${load.toFixed(2)} on ${availableParallelism()} CPUs at start, ${loadavg()[0].toFixed(2)} at end):`,
+);
 console.log(`  unsharded scan --history          ${fmt(median(whole)).padStart(10)}`);
 console.log(`  4 shards one after another        ${fmt(median(sharded)).padStart(10)}`);
 console.log(`  wall ratio ${median(ratios).toFixed(2)}x (median of per-round ratios; target <= 1.2x)`);
@@ -46,5 +48,7 @@ const sCpu = cpu([1, 2, 3, 4].map(shardArgs));
 // 4 shards pay it 4 times, the only work sharding adds.
 const fixed = cpu([[...scanArgs.slice(0, 2), 'HEAD..HEAD', ...scanArgs.slice(2), '--shard', '1/1']]);
 if (Number.isFinite(wCpu) && Number.isFinite(sCpu)) {
-  console.log(`  CPU (git included): unsharded ${wCpu.toFixed(2)} s, 4 shards ${sCpu.toFixed(2)} s: ratio ${(sCpu / wCpu).toFixed(2)}x; a keyfence process's fixed cost ${fixed.toFixed(2)} s`);
+  console.log(
+    `  CPU (git included): unsharded ${wCpu.toFixed(2)} s, 4 shards ${sCpu.toFixed(2)} s: ratio ${(sCpu / wCpu).toFixed(2)}x; a keyfence process's fixed cost ${fixed.toFixed(2)} s`,
+  );
 }

@@ -42,7 +42,14 @@ function row(job, kf, anchor, target, kind = 'ratio') {
   const wall = over ? kf.diffTo(anchor) : kf.ratioTo(anchor);
   const cpu = over ? kf.cpuDiffTo(anchor) : kf.cpuRatioTo(anchor);
   const f = (x) => (over ? `+${x.toFixed(0)} ms` : `${x.toFixed(2)}x`);
-  rows.push({ job, kf: `${ms(kf.median)} / ${ms(kf.cpu)} / ${mb(kf.rssMB)}`, anchor: `${anchor.name}: ${ms(anchor.median)} / ${ms(anchor.cpu)}`, wall: f(wall), cpu: f(cpu), target });
+  rows.push({
+    job,
+    kf: `${ms(kf.median)} / ${ms(kf.cpu)} / ${mb(kf.rssMB)}`,
+    anchor: `${anchor.name}: ${ms(anchor.median)} / ${ms(anchor.cpu)}`,
+    wall: f(wall),
+    cpu: f(cpu),
+    target,
+  });
   console.log(`  → ${over ? 'over' : 'ratio to'} ${anchor.name}: wall ${f(wall)}, CPU ${f(cpu)} (target ${target})`);
 }
 
@@ -73,7 +80,14 @@ function gitSecretsEnv() {
   return env;
 }
 
-console.log(`${BIN}: node ${process.version}, ${hasTime ? 'CPU time and peak RSS from /usr/bin/time' : '/usr/bin/time missing: no CPU time or RSS'}; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(
+  `${BIN}: node ${process.version}, ${hasTime ? 'CPU time and peak RSS from /usr/bin/time' : '/usr/bin/time missing: no CPU time or RSS'}; load average ${(
+    await import('node:os')
+  )
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
 const gsEnv = gitSecretsEnv();
 if (!gsEnv) console.log('(git-secrets not installed: apt-get install git-secrets to compare; its anchors are skipped)');
 let corpus;
@@ -149,7 +163,8 @@ if (want('precommit') || want('commitmsg')) {
     if (gsEnv) cmds.push({ name: 'git secrets --pre_commit_hook', cmd: 'git', args: ['secrets', '--pre_commit_hook'], env: gsEnv });
     const res = compare(cmds, { cwd: repo, runs: runs(20) });
     res.forEach((r) => console.log(line(r)));
-    for (const r of res.slice(1)) if (r.name.startsWith('keyfence')) row(r.name.includes('staged') ? 'pre-commit' : 'commit-msg', r, res[0], '≤ +15 ms', 'over');
+    for (const r of res.slice(1))
+      if (r.name.startsWith('keyfence')) row(r.name.includes('staged') ? 'pre-commit' : 'commit-msg', r, res[0], '≤ +15 ms', 'over');
   } finally {
     execFileSync('git', ['reset', '-q'], { cwd: repo });
     execFileSync('git', ['checkout', '-q', '--', '.'], { cwd: repo });
@@ -174,7 +189,14 @@ if (want('history')) {
 if (gsEnv) rmSync(gsEnv.HOME, { recursive: true, force: true });
 if (rows.length) {
   console.log('\n== summary (keyfence: median wall / mean CPU / peak RSS; anchor: median wall / mean CPU)');
-  const cols = [['job', 'job'], ['keyfence', 'kf'], ['anchor', 'anchor'], ['wall', 'wall'], ['CPU', 'cpu'], ['target', 'target']];
+  const cols = [
+    ['job', 'job'],
+    ['keyfence', 'kf'],
+    ['anchor', 'anchor'],
+    ['wall', 'wall'],
+    ['CPU', 'cpu'],
+    ['target', 'target'],
+  ];
   const width = cols.map(([h, k]) => Math.max(h.length, ...rows.map((r) => r[k].length)));
   const fmtRow = (vals) => `| ${vals.map((v, i) => v.padEnd(width[i])).join(' | ')} |`;
   console.log(fmtRow(cols.map(([h]) => h)));

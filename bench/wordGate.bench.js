@@ -22,4 +22,6 @@ for (let i = 0; i < count; i++) {
   }
 }
 const ms = performance.now() - started;
-console.log(`word gate: ${rejected} of ${count} random base32 bodies read as words (threshold ${WORDS_THRESHOLD}); highest score ${max.toFixed(1)} (${maxBody}); ${(ms / count * 1000).toFixed(2)} µs per body`);
+console.log(
+  `word gate: ${rejected} of ${count} random base32 bodies read as words (threshold ${WORDS_THRESHOLD}); highest score ${max.toFixed(1)} (${maxBody}); ${((ms / count) * 1000).toFixed(2)} µs per body`,
+);

@@ -34,7 +34,13 @@ export function emptyStats(): ScanStats {
 
 /** Orders findings by path, line, column, rule: reports are stable run to run. */
 export function compareFindings(a: Finding, b: Finding): number {
-  return (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.commit ?? '').localeCompare(b.commit ?? '');
+  return (
+    (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+    (a.commit ?? '').localeCompare(b.commit ?? '')
+  );
 }
 
 /**
@@ -50,7 +56,12 @@ export type ProgressCallback = (stats: Readonly<ScanStats>) => void;
  * here; redaction is the caller's job (the CLI's, or scanText's and scanPaths'). `onProgress`,
  * when given, is called at the start and after every fragment (for progress bars).
  */
-export async function scan(source: FragmentSource, rules: readonly CompiledRule[], stages: readonly AllowStage[] = [], onProgress?: ProgressCallback): Promise<ScanResult> {
+export async function scan(
+  source: FragmentSource,
+  rules: readonly CompiledRule[],
+  stages: readonly AllowStage[] = [],
+  onProgress?: ProgressCallback,
+): Promise<ScanResult> {
   const started = performance.now();
   const stats = emptyStats();
   const findings: Finding[] = [];

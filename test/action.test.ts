@@ -18,7 +18,19 @@ interface ActionYml {
   description: string;
   inputs: Record<string, { description: string; default?: string; required?: boolean }>;
   outputs: Record<string, { description: string; value: string }>;
-  runs: { using: string; steps: { id?: string; name?: string; uses?: string; run?: string; shell?: string; env?: Record<string, string>; with?: Record<string, string>; if?: string }[] };
+  runs: {
+    using: string;
+    steps: {
+      id?: string;
+      name?: string;
+      uses?: string;
+      run?: string;
+      shell?: string;
+      env?: Record<string, string>;
+      with?: Record<string, string>;
+      if?: string;
+    }[];
+  };
 }
 
 const action = parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYml;
@@ -45,7 +57,9 @@ describe('action.yml', () => {
     expect(action.description.length).toBeGreaterThan(20);
     expect(action.runs.using).toBe('composite');
     for (const step of action.runs.steps) if (step.run) expect(step.shell, step.name).toBe('bash');
-    const used = JSON.stringify(action.runs.steps).match(/inputs\.[a-z-]+/g)!.map((m) => m.slice('inputs.'.length));
+    const used = JSON.stringify(action.runs.steps)
+      .match(/inputs\.[a-z-]+/g)!
+      .map((m) => m.slice('inputs.'.length));
     for (const name of used) expect(Object.keys(action.inputs), name).toContain(name);
     for (const name of Object.keys(action.inputs)) expect(used, `input ${name} is never used`).toContain(name);
     const scan = action.runs.steps.find((s) => s.id === 'scan')!;
@@ -121,7 +135,13 @@ function runAction(dir: string, eventName: string, event: unknown, inputs: Recor
   };
   if (bin) env.KEYFENCE_BIN = bin;
   const res = spawnSync('bash', [SCRIPT], { cwd: dir, env, encoding: 'utf8' });
-  const outputs = Object.fromEntries(readFileSync(files.output, 'utf8').trim().split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const outputs = Object.fromEntries(
+    readFileSync(files.output, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
   return { code: res.status ?? -1, stdout: res.stdout + res.stderr, outputs, summary: existsSync(files.summary) ? readFileSync(files.summary, 'utf8') : '' };
 }
 
@@ -129,7 +149,11 @@ function runAction(dir: string, eventName: string, event: unknown, inputs: Recor
  * A stand-in keyfence that records its arguments, for checking what the script asks for: it
  * prints `stdout` and writes `json` (a JSON report) where `--report json:PATH` asks.
  */
-function recordingBin(stdout = 'keyfence: no findings in 0 files (0 B, 0 ms)\n', exitCode = 0, json: unknown = { findings: [], suppressed: [], stats: { filesScanned: 0 } }): { bin: string; calls: () => string[][] } {
+function recordingBin(
+  stdout = 'keyfence: no findings in 0 files (0 B, 0 ms)\n',
+  exitCode = 0,
+  json: unknown = { findings: [], suppressed: [], stats: { filesScanned: 0 } },
+): { bin: string; calls: () => string[][] } {
   const dir = mkdtempSync(path.join(tmpdir(), 'keyfence-fake-bin-'));
   const log = path.join(dir, 'calls.jsonl');
   const bin = path.join(dir, 'keyfence.js');
@@ -139,7 +163,16 @@ function recordingBin(stdout = 'keyfence: no findings in 0 files (0 B, 0 ms)\n',
       `for (const a of process.argv) if (a.startsWith('json:')) fs.writeFileSync(a.slice(5), ${JSON.stringify(JSON.stringify(json))});\n` +
       `process.stdout.write(${JSON.stringify(stdout)});\nprocess.exitCode = ${exitCode};\n`,
   );
-  return { bin, calls: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]) : []) };
+  return {
+    bin,
+    calls: () =>
+      existsSync(log)
+        ? readFileSync(log, 'utf8')
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as string[])
+        : [],
+  };
 }
 
 /** The arguments the script adds after the scan's own: annotations on stdout, a JSON report (and SARIF). */
@@ -224,7 +257,10 @@ describe('scripts/action.sh with verify: true', () => {
     fake = recordingBin();
     runAction(dir, 'workflow_dispatch', {}, { verify: 'false' }, fake.bin);
     runAction(dir, 'workflow_dispatch', {}, {}, fake.bin);
-    expect(fake.calls()).toEqual([['scan', ...REPORTS], ['scan', ...REPORTS]]);
+    expect(fake.calls()).toEqual([
+      ['scan', ...REPORTS],
+      ['scan', ...REPORTS],
+    ]);
     fake = recordingBin();
     const bad = runAction(dir, 'workflow_dispatch', {}, { verify: 'yes' }, fake.bin);
     expect(bad.code).toBe(2);
@@ -258,7 +294,12 @@ describe('scripts/action.sh on a pull request (history scan, the real keyfence)'
     git(dir, 'add', '-A');
     git(dir, 'commit', '-q', '-m', 'remove config again');
     const head = git(dir, 'rev-parse', 'HEAD');
-    const r = runAction(dir, 'pull_request', { pull_request: { base: { sha: base }, head: { sha: head } } }, { 'upload-sarif': 'true', 'sarif-file': 'k.sarif' });
+    const r = runAction(
+      dir,
+      'pull_request',
+      { pull_request: { base: { sha: base }, head: { sha: head } } },
+      { 'upload-sarif': 'true', 'sarif-file': 'k.sarif' },
+    );
     expect(r.code, r.stdout).toBe(1);
     expect(r.stdout).toContain(`keyfence: scanning commits ${base}..${head}`);
     expect(r.stdout).toMatch(/^::error file=config\/prod\.env,line=2,/m);
@@ -286,8 +327,13 @@ describe('scripts/action.sh chooses the commits to scan from the event', () => {
   });
   it('history findings: the job summary names the commit of each finding', () => {
     const dir = repo();
-    const annotation = '::error file=a%2Cb.env,line=4,endLine=4,col=1,endColumn=21,title=keyfence%3A aws-access-key-id::AWS access key ID found: AKIA…(redacted)%0Ain commit 0123456789ab by A on 2026-01-01%0ARotate it.\n';
-    const json = { findings: [{ ruleId: 'aws-access-key-id', path: 'a,b.env', line: 4, commit: '0123456789abcdef0123456789abcdef01234567' }], suppressed: [], stats: { filesScanned: 1, commitsScanned: 3 } };
+    const annotation =
+      '::error file=a%2Cb.env,line=4,endLine=4,col=1,endColumn=21,title=keyfence%3A aws-access-key-id::AWS access key ID found: AKIA…(redacted)%0Ain commit 0123456789ab by A on 2026-01-01%0ARotate it.\n';
+    const json = {
+      findings: [{ ruleId: 'aws-access-key-id', path: 'a,b.env', line: 4, commit: '0123456789abcdef0123456789abcdef01234567' }],
+      suppressed: [],
+      stats: { filesScanned: 1, commitsScanned: 3 },
+    };
     const fake = recordingBin(`${annotation}keyfence: 1 finding (aws-access-key-id: 1) in 3 commits, 1 file (10 B, 1 ms)\n`, 1, json);
     const r = runAction(dir, 'pull_request', { pull_request: { base: { sha: 'HEAD' }, head: { sha: 'HEAD' } } }, {}, fake.bin);
     expect(r.code).toBe(1);

@@ -5,15 +5,27 @@ import type { Finding, Fragment } from '../src/types.js';
 
 function finding(line: number, path = 'config/dev.env'): Finding {
   return {
-    ruleId: 'aws-access-key-id', description: '', path, line, endLine: line, column: 1, endColumn: 21,
-    secret: 'placeholder-secret', lineText: '', fingerprint: 'fp', severity: 'error',
+    ruleId: 'aws-access-key-id',
+    description: '',
+    path,
+    line,
+    endLine: line,
+    column: 1,
+    endColumn: 21,
+    secret: 'placeholder-secret',
+    lineText: '',
+    fingerprint: 'fp',
+    severity: 'error',
   };
 }
 
 describe('.gitallowed', () => {
   it('parses one regex per line, skipping blank and # lines', () => {
     const patterns = parseGitallowed('# git-secrets allowlist\n\nAKIAIOSFODNN7EXAMPLE\r\n  \n^docs/\n', '.gitallowed');
-    expect(patterns.map((p) => [p.line, p.source])).toEqual([[3, 'AKIAIOSFODNN7EXAMPLE'], [5, '^docs/']]);
+    expect(patterns.map((p) => [p.line, p.source])).toEqual([
+      [3, 'AKIAIOSFODNN7EXAMPLE'],
+      [5, '^docs/'],
+    ]);
   });
 
   it('names the file and line of a pattern that does not compile', () => {

@@ -5,8 +5,17 @@ import type { Finding, Fragment } from '../src/types.js';
 /** A finding of "SECRET" on file line `line` (the stage reads only line numbers and text). */
 function findingAt(line: number): Finding {
   return {
-    ruleId: 'aws-access-key-id', description: '', path: 'a.env', line, endLine: line, column: 1, endColumn: 7,
-    secret: 'SECRET', lineText: '', fingerprint: 'fp', severity: 'error',
+    ruleId: 'aws-access-key-id',
+    description: '',
+    path: 'a.env',
+    line,
+    endLine: line,
+    column: 1,
+    endColumn: 7,
+    secret: 'SECRET',
+    lineText: '',
+    fingerprint: 'fp',
+    severity: 'error',
   };
 }
 const file = (text: string, startLine = 1): Fragment => ({ text, path: 'a.env', startLine });
@@ -14,10 +23,30 @@ const file = (text: string, startLine = 1): Fragment => ({ text, path: 'a.env', 
 describe('inline allow comments', () => {
   const cases: { name: string; text: string; line: number; allowed: string | null }[] = [
     { name: 'keyfence:allow on the same line', text: 'key = "SECRET"  // keyfence:allow', line: 1, allowed: 'keyfence:allow on line 1' },
-    { name: 'keyfence:allow-next-line on the line before', text: '# keyfence:allow-next-line\nkey = SECRET', line: 2, allowed: 'keyfence:allow-next-line on line 1' },
-    { name: "detect-secrets' pragma on the same line", text: 'SECRET = "SECRET"  # pragma: allowlist secret', line: 1, allowed: 'pragma: allowlist secret on line 1' },
-    { name: "detect-secrets' nextline pragma", text: '# pragma: allowlist nextline secret\nSECRET = "SECRET"', line: 2, allowed: 'pragma: allowlist nextline secret on line 1' },
-    { name: "detect-secrets' older whitelist spelling", text: 'x = "SECRET"  # pragma: whitelist secret', line: 1, allowed: 'pragma: whitelist secret on line 1' },
+    {
+      name: 'keyfence:allow-next-line on the line before',
+      text: '# keyfence:allow-next-line\nkey = SECRET',
+      line: 2,
+      allowed: 'keyfence:allow-next-line on line 1',
+    },
+    {
+      name: "detect-secrets' pragma on the same line",
+      text: 'SECRET = "SECRET"  # pragma: allowlist secret',
+      line: 1,
+      allowed: 'pragma: allowlist secret on line 1',
+    },
+    {
+      name: "detect-secrets' nextline pragma",
+      text: '# pragma: allowlist nextline secret\nSECRET = "SECRET"',
+      line: 2,
+      allowed: 'pragma: allowlist nextline secret on line 1',
+    },
+    {
+      name: "detect-secrets' older whitelist spelling",
+      text: 'x = "SECRET"  # pragma: whitelist secret',
+      line: 1,
+      allowed: 'pragma: whitelist secret on line 1',
+    },
     { name: 'a CRLF line', text: '# keyfence:allow-next-line\r\nkey = SECRET // keyfence:allow\r\n', line: 2, allowed: 'keyfence:allow on line 2' },
     { name: "gitleaks' inline comment on the same line", text: 'key = "SECRET" # gitleaks:allow', line: 1, allowed: 'gitleaks:allow on line 1' },
     { name: "gitleaks' comment on the line before does not reach the next", text: '// gitleaks:allow\nkey = SECRET', line: 2, allowed: null },

@@ -6,8 +6,18 @@ import type { Finding, Fragment } from '../src/types.js';
 
 function finding(over: Partial<Finding> = {}): Finding {
   return {
-    ruleId: 'acme-token', description: '', path: 'src/app.ts', line: 1, endLine: 1, column: 7, endColumn: 43,
-    secret: 'acme_0123456789abcdef0123456789abcdef', lineText: 'tok = acme_…', fingerprint: 'fp', severity: 'error', ...over,
+    ruleId: 'acme-token',
+    description: '',
+    path: 'src/app.ts',
+    line: 1,
+    endLine: 1,
+    column: 7,
+    endColumn: 43,
+    secret: 'acme_0123456789abcdef0123456789abcdef',
+    lineText: 'tok = acme_…',
+    fingerprint: 'fp',
+    severity: 'error',
+    ...over,
   };
 }
 const fragment = (text: string, path = 'src/app.ts'): Fragment => ({ text, path, startLine: 1 });

@@ -63,7 +63,7 @@ describe('the import checker', () => {
       "export * from './f.js';",
       "import './g.js';",
       "const h = await import('../h/h.js');",
-      "// a comment mentioning import from nowhere",
+      '// a comment mentioning import from nowhere',
     ].join('\n');
     expect(importsOf(text)).toEqual(['./a.js', '../b/b.js', '../c.js', './e.js', './f.js', './g.js', '../h/h.js']);
   });

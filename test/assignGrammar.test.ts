@@ -34,7 +34,10 @@ describe('the grammar between a name and its value', () => {
   ];
   for (const [what, write] of forms) {
     it(`finds a secret key and a session token written as: ${what}`, () => {
-      for (const [name, value] of [['aws_secret_access_key', fakeSecretKey()], ['aws_session_token', fakeSessionToken()]] as const) {
+      for (const [name, value] of [
+        ['aws_secret_access_key', fakeSecretKey()],
+        ['aws_session_token', fakeSessionToken()],
+      ] as const) {
         const found = detect({ text: write(name, value), path: 'f', startLine: 1 }, rules).map((f) => f.secret);
         expect(found, write(name, value)).toContain(value);
       }
@@ -53,7 +56,10 @@ describe('the grammar between a name and its value', () => {
       const secret = fakeSecretKey();
       const text = write(secret);
       const found = detect({ text, path: 'f', startLine: 1 }, rules);
-      expect(found.map((f) => [f.ruleId, f.secret, f.line]), text).toEqual([['aws-secret-access-key', secret, text.split('\n').findIndex((l) => l.includes(secret)) + 1]]);
+      expect(
+        found.map((f) => [f.ruleId, f.secret, f.line]),
+        text,
+      ).toEqual([['aws-secret-access-key', secret, text.split('\n').findIndex((l) => l.includes(secret)) + 1]]);
     });
   }
 
@@ -67,6 +73,9 @@ describe('the grammar between a name and its value', () => {
     const id = fakeKeyId();
     const secret = fakeSecretKey();
     const found = detect({ text: `S3_KEY=${id}\nS3_BUCKET=backups\nS3_SECRET=${secret}\n`, path: '.env', startLine: 1 }, rules);
-    expect(found.map((f) => [f.ruleId, f.secret])).toEqual([['aws-access-key-id', id], ['aws-secret-access-key', secret]]);
+    expect(found.map((f) => [f.ruleId, f.secret])).toEqual([
+      ['aws-access-key-id', id],
+      ['aws-secret-access-key', secret],
+    ]);
   });
 });

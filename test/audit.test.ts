@@ -15,9 +15,32 @@ import { BIN, cli, commit, git, tempDir, tempRepo, write } from './gitRepo.js';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SCRIPT = path.join(ROOT, 'scripts', 'audit.sh');
 
-interface Step { name?: string; id?: string; uses?: string; run?: string; shell?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> }
-interface Job { needs?: string | string[]; strategy?: { matrix: Record<string, unknown> }; steps: Step[]; outputs?: Record<string, string>; permissions?: Record<string, string> }
-interface Workflow { on: { workflow_call: { inputs: Record<string, { type: string; default?: unknown; required?: boolean; description: string }>; outputs: Record<string, { value: string }> } }; jobs: Record<string, Job> }
+interface Step {
+  name?: string;
+  id?: string;
+  uses?: string;
+  run?: string;
+  shell?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface Job {
+  needs?: string | string[];
+  strategy?: { matrix: Record<string, unknown> };
+  steps: Step[];
+  outputs?: Record<string, string>;
+  permissions?: Record<string, string>;
+}
+interface Workflow {
+  on: {
+    workflow_call: {
+      inputs: Record<string, { type: string; default?: unknown; required?: boolean; description: string }>;
+      outputs: Record<string, { value: string }>;
+    };
+  };
+  jobs: Record<string, Job>;
+}
 
 const workflow = parse(readFileSync(path.join(ROOT, '.github/workflows/keyfence-audit.yml'), 'utf8')) as Workflow;
 const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -32,7 +55,11 @@ describe('.github/workflows/keyfence-audit.yml', () => {
     expect(shard!.needs).toBe('plan');
     expect(shard!.strategy!.matrix.shard).toBe('${{ fromJSON(needs.plan.outputs.shards) }}');
     const scan = shard!.steps.find((s) => s.run?.includes('scripts/audit.sh shard'))!;
-    expect(scan.env).toMatchObject({ AUDIT_SHARD: '${{ matrix.shard }}', AUDIT_SHARDS: '${{ inputs.shards }}', AUDIT_REPOSITORIES: '${{ inputs.repositories }}' });
+    expect(scan.env).toMatchObject({
+      AUDIT_SHARD: '${{ matrix.shard }}',
+      AUDIT_SHARDS: '${{ inputs.shards }}',
+      AUDIT_REPOSITORIES: '${{ inputs.repositories }}',
+    });
     const upload = shard!.steps.find((s) => s.uses?.startsWith('actions/upload-artifact'))!;
     expect(upload.with!.name).toBe('keyfence-shard-${{ matrix.shard }}');
     expect(upload.with!.path).toBe(scan.env!.AUDIT_OUT);
@@ -43,7 +70,9 @@ describe('.github/workflows/keyfence-audit.yml', () => {
     expect(download.with).toMatchObject({ pattern: 'keyfence-shard-*', 'merge-multiple': true });
     const run = merge!.steps.find((s) => s.run?.includes('scripts/audit.sh merge'))!;
     expect(run.env!.AUDIT_REPORTS).toBe(download.with!.path);
-    expect(merge!.steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif'))!.with!.sarif_file).toBe(`\${{ steps.${run.id}.outputs.sarif-file }}`);
+    expect(merge!.steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif'))!.with!.sarif_file).toBe(
+      `\${{ steps.${run.id}.outputs.sarif-file }}`,
+    );
     expect(JSON.stringify(merge!.steps.find((s) => s.uses?.startsWith('actions/upload-artifact'))!.with)).toContain(`steps.${run.id}.outputs.html-file`);
     expect(merge!.permissions).toMatchObject({ 'security-events': 'write' });
     expect(plan!.steps[0]!.run).toContain('seq -s, 1 "$SHARDS"');
@@ -51,16 +80,24 @@ describe('.github/workflows/keyfence-audit.yml', () => {
     for (const job of Object.values(workflow.jobs)) for (const s of job.steps) if (s.run) expect(s.shell, s.name).toBe('bash');
   });
   it('uses every input it declares, and only those', () => {
-    const used = new Set(JSON.stringify(workflow.jobs).match(/inputs\.[a-z-]+/g)!.map((m) => m.slice('inputs.'.length)));
+    const used = new Set(
+      JSON.stringify(workflow.jobs)
+        .match(/inputs\.[a-z-]+/g)!
+        .map((m) => m.slice('inputs.'.length)),
+    );
     expect([...used].sort()).toEqual(Object.keys(inputs).sort());
   });
   it('the README documents its inputs with their defaults, and calls it with inputs it declares', () => {
     const lines = section.split('\n');
     const start = lines.findIndex((l) => l.startsWith('| input |'));
     expect(start).toBeGreaterThan(0);
-    const rows = lines.slice(start + 2).filter((l, i, a) => a.slice(0, i + 1).every((x) => x.startsWith('|'))).map((l) => l.split('|').map((c) => c.trim().replace(/`/g, '')));
+    const rows = lines
+      .slice(start + 2)
+      .filter((l, i, a) => a.slice(0, i + 1).every((x) => x.startsWith('|')))
+      .map((l) => l.split('|').map((c) => c.trim().replace(/`/g, '')));
     expect(rows.map((r) => r[1])).toEqual(Object.keys(inputs));
-    for (const r of rows) expect(r[2], r[1]).toBe(inputs[r[1]!]!.required ? '(required)' : String(inputs[r[1]!]!.default === '' ? '(empty)' : inputs[r[1]!]!.default));
+    for (const r of rows)
+      expect(r[2], r[1]).toBe(inputs[r[1]!]!.required ? '(required)' : String(inputs[r[1]!]!.default === '' ? '(empty)' : inputs[r[1]!]!.default));
     const block = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
     const caller = parse(block) as { jobs: Record<string, { uses: string; with: Record<string, unknown> }> };
     const job = Object.values(caller.jobs)[0]!;
@@ -89,7 +126,12 @@ function appRepo(files: number): string {
   return repo;
 }
 
-interface Ran { code: number; log: string; outputs: Record<string, string>; summary: string }
+interface Ran {
+  code: number;
+  log: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
 
 /** Runs scripts/audit.sh as one job would: its own RUNNER_TEMP, GITHUB_OUTPUT and step summary. */
 function job(sub: 'shard' | 'merge', env: Record<string, string>): Ran & { temp: string } {
@@ -100,12 +142,26 @@ function job(sub: 'shard' | 'merge', env: Record<string, string>): Ran & { temp:
     cwd: env.GITHUB_WORKSPACE ?? temp,
     encoding: 'utf8',
     env: {
-      PATH: process.env.PATH, HOME: process.env.HOME, GIT_CONFIG_GLOBAL: process.env.GIT_CONFIG_GLOBAL, GIT_CONFIG_NOSYSTEM: '1',
-      GITHUB_ACTIONS: 'true', RUNNER_TEMP: temp, GITHUB_OUTPUT: files.output, GITHUB_STEP_SUMMARY: files.summary, GITHUB_SERVER_URL: 'https://github.invalid',
-      KEYFENCE_BIN: BIN, ...env,
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      GIT_CONFIG_GLOBAL: process.env.GIT_CONFIG_GLOBAL,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GITHUB_ACTIONS: 'true',
+      RUNNER_TEMP: temp,
+      GITHUB_OUTPUT: files.output,
+      GITHUB_STEP_SUMMARY: files.summary,
+      GITHUB_SERVER_URL: 'https://github.invalid',
+      KEYFENCE_BIN: BIN,
+      ...env,
     },
   });
-  const outputs = Object.fromEntries(readFileSync(files.output, 'utf8').trim().split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const outputs = Object.fromEntries(
+    readFileSync(files.output, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
   return { code: res.status ?? -1, log: res.stdout + res.stderr, outputs, summary: existsSync(files.summary) ? readFileSync(files.summary, 'utf8') : '', temp };
 }
 
@@ -138,7 +194,9 @@ describe('scripts/audit.sh end to end on local repositories', () => {
     expect(readFileSync(merged.outputs['html-file']!, 'utf8')).toContain(`keyfence report: ${whole.findings.length} findings`);
     expect(merged.summary).toContain('### keyfence audit');
     expect(merged.summary).toContain(`${whole.findings.length} finding(s)`);
-    expect(merged.summary).toContain(`| acme/app | \`topic.env:1\` | \`aws-access-key-id\` | \`${whole.findings.find((f) => f.path === 'topic.env')!.commit!.slice(0, 12)}\` |`);
+    expect(merged.summary).toContain(
+      `| acme/app | \`topic.env:1\` | \`aws-access-key-id\` | \`${whole.findings.find((f) => f.path === 'topic.env')!.commit!.slice(0, 12)}\` |`,
+    );
   });
 
   it('a list of repositories dealt over 2 shards: findings name their repository; AUDIT_FAIL_ON_FINDINGS fails the merge', () => {

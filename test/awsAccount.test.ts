@@ -37,13 +37,15 @@ const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
  */
 function accountByBits(keyId: string): string {
   const bits = [...keyId.slice(4)].map((c) => BASE32.indexOf(c).toString(2).padStart(5, '0')).join('');
-  return BigInt(`0b${bits.slice(1, 41)}`).toString().padStart(12, '0');
+  return BigInt(`0b${bits.slice(1, 41)}`)
+    .toString()
+    .padStart(12, '0');
 }
 
 /** A deterministic stand-in for Math.random, so the key IDs built here are the same every run. */
 function seeded(seed: number): () => number {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 describe('awsAccountFromKeyId', () => {

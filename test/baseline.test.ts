@@ -7,8 +7,18 @@ import type { Finding } from '../src/types.js';
 
 function finding(ruleId: string, path: string, secret: string, line = 1, commit?: string): Finding {
   return {
-    ruleId, description: '', path, line, endLine: line, column: 1, endColumn: secret.length + 1, secret, lineText: secret,
-    fingerprint: fingerprintOf(ruleId, path, secret), severity: 'error', ...(commit ? { commit } : {}),
+    ruleId,
+    description: '',
+    path,
+    line,
+    endLine: line,
+    column: 1,
+    endColumn: secret.length + 1,
+    secret,
+    lineText: secret,
+    fingerprint: fingerprintOf(ruleId, path, secret),
+    severity: 'error',
+    ...(commit ? { commit } : {}),
   };
 }
 
@@ -73,7 +83,10 @@ describe('baseline file', () => {
 
   it('prune splits entries into those still found and the stale ones', () => {
     const b = baselineOf(findings);
-    const { kept, stale } = pruneBaseline(b, findings.filter((f) => f.path === 'z.env'));
+    const { kept, stale } = pruneBaseline(
+      b,
+      findings.filter((f) => f.path === 'z.env'),
+    );
     expect(kept.map((e) => e.path)).toEqual(['z.env', 'z.env']);
     expect(stale.map((e) => `${e.path} ${e.ruleId}`)).toEqual(['a.env aws-access-key-id']);
   });

@@ -86,7 +86,9 @@ describe('keyfence baseline (end to end, real git repository, built CLI)', () =>
     writeFileSync(path.join(dir, 'c.env'), `AWS_ACCESS_KEY_ID=${fakeKeyId()}\n`);
     const pruned = keyfence(['baseline', '--prune'], dir);
     expect(pruned.exitCode).toBe(0);
-    expect(pruned.stdout).toMatch(/^stale {2}a\.env {2}aws-access-key-id {2}AKIA…\(redacted\) {2}[0-9a-f]{32}\nkeyfence: pruned 1 of 2 entries \(no longer found\) from \.keyfence-baseline\.json\n$/);
+    expect(pruned.stdout).toMatch(
+      /^stale {2}a\.env {2}aws-access-key-id {2}AKIA…\(redacted\) {2}[0-9a-f]{32}\nkeyfence: pruned 1 of 2 entries \(no longer found\) from \.keyfence-baseline\.json\n$/,
+    );
     const entries = JSON.parse(readFileSync(path.join(dir, '.keyfence-baseline.json'), 'utf8')).entries;
     expect(entries.map((e: { path: string }) => e.path)).toEqual(['b.env']);
     expect(keyfence(['baseline', '--prune'], dir).stdout).toBe('keyfence: all 1 entries still match in .keyfence-baseline.json\n');
@@ -99,7 +101,10 @@ describe('keyfence baseline options', () => {
   it('--output names the file; the config\'s "baseline" is the default and what scan applies', async () => {
     const dir = repo({ 'a.env': `AWS_ACCESS_KEY_ID=${fakeKeyId()}\n` });
     const out = await run(['baseline', '--output', 'audit/known.json'], io(dir));
-    expect(out).toMatchObject({ exitCode: 2, stderr: expect.stringMatching(/^keyfence: cannot write baseline to audit\/known\.json: directory audit does not exist\n$/) });
+    expect(out).toMatchObject({
+      exitCode: 2,
+      stderr: expect.stringMatching(/^keyfence: cannot write baseline to audit\/known\.json: directory audit does not exist\n$/),
+    });
     // An absolute path is shown as written, not as ../../../ from the repository.
     const absent = path.join(tmpdir(), `keyfence-absent-${process.pid}`, 'known.json');
     const abs = await run(['baseline', '-o', absent], io(dir));
@@ -118,12 +123,18 @@ describe('keyfence baseline options', () => {
     const dir = repo({ 'a.env': `AWS_ACCESS_KEY_ID=${fakeKeyId()}\n` });
     expect(await run(['scan', '--baseline', 'nope.json'], io(dir))).toMatchObject({ exitCode: 2, stderr: 'keyfence: nope.json: baseline file not found\n' });
     writeFileSync(path.join(dir, 'bad.json'), '{"entries": 3}');
-    expect(await run(['scan', '--baseline', 'bad.json'], io(dir))).toMatchObject({ exitCode: 2, stderr: 'keyfence: bad.json: not a keyfence baseline: no "entries" array\n' });
+    expect(await run(['scan', '--baseline', 'bad.json'], io(dir))).toMatchObject({
+      exitCode: 2,
+      stderr: 'keyfence: bad.json: not a keyfence baseline: no "entries" array\n',
+    });
     writeFileSync(path.join(dir, 'bad.json'), '{\n  "entries":\n    [x]\n}\n');
     const invalid = await run(['scan', '--baseline', 'bad.json'], io(dir));
     expect(invalid).toMatchObject({ exitCode: 2, stderr: expect.stringMatching(/^keyfence: bad\.json: not a keyfence baseline: invalid JSON at line \d+\n$/) });
     spawnSync('mkdir', ['adir'], { cwd: dir });
-    expect(await run(['scan', '--baseline', 'adir'], io(dir))).toMatchObject({ exitCode: 2, stderr: 'keyfence: adir: not a regular file (keyfence reads configuration only from regular files)\n' });
+    expect(await run(['scan', '--baseline', 'adir'], io(dir))).toMatchObject({
+      exitCode: 2,
+      stderr: 'keyfence: adir: not a regular file (keyfence reads configuration only from regular files)\n',
+    });
     expect(await run(['baseline', '--prune'], io(dir))).toMatchObject({ exitCode: 2, stderr: 'keyfence: .keyfence-baseline.json: baseline file not found\n' });
   });
 

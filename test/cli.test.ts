@@ -130,7 +130,11 @@ describe('keyfence scan (CLI)', () => {
   it('keyfence rules shows what the config changes: its own rules, disabled and enabled ones', async () => {
     const dir = tempDir();
     writeTree(dir, {
-      '.keyfence.json': JSON.stringify({ rules: [{ id: 'acme-token', description: 'ACME token', pattern: 'acme_[a-z0-9]{32}', keywords: ['acme_'] }], disabledRules: ['aws-session-token'], enableRules: ['aws-account-id'] }),
+      '.keyfence.json': JSON.stringify({
+        rules: [{ id: 'acme-token', description: 'ACME token', pattern: 'acme_[a-z0-9]{32}', keywords: ['acme_'] }],
+        disabledRules: ['aws-session-token'],
+        enableRules: ['aws-account-id'],
+      }),
     });
     const rules = JSON.parse((await cli(['rules', '--format', 'json'], dir)).stdout) as { id: string; enabled: boolean }[];
     const on = Object.fromEntries(rules.map((r) => [r.id, r.enabled]));

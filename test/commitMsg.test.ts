@@ -35,7 +35,11 @@ describe('keyfence scan --commit-msg FILE', () => {
   it('leaves out the diff `git commit -v` appends below its scissors line, but not a bare scissors line', async () => {
     const dir = tempDir();
     const scissors = '# ------------------------ >8 ------------------------';
-    write(dir, 'MSG', `Fix deploy\n${scissors}\n# Do not modify or remove the line above.\n# Everything below it will be ignored.\ndiff --git a/x b/x\n+aws_access_key_id = ${fakeKeyId()}\n`);
+    write(
+      dir,
+      'MSG',
+      `Fix deploy\n${scissors}\n# Do not modify or remove the line above.\n# Everything below it will be ignored.\ndiff --git a/x b/x\n+aws_access_key_id = ${fakeKeyId()}\n`,
+    );
     const r = await scanJson(dir, '--commit-msg', 'MSG');
     expect(r.exitCode).toBe(0);
     const key = fakeKeyId();

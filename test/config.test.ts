@@ -32,9 +32,19 @@ function tempDir(files: Record<string, string>, git = false): string {
 const cli = (argv: string[], cwd: string) => run(argv, { cwd, env: {} });
 const json = async (argv: string[], cwd: string) => {
   const r = await cli([...argv, '--format', 'json'], cwd);
-  return { ...r, report: JSON.parse(r.stdout) as { findings: { ruleId: string; path: string }[]; suppressed: { ruleId: string; path: string; suppressedBy: { stage: string; reason: string } }[] } };
+  return {
+    ...r,
+    report: JSON.parse(r.stdout) as {
+      findings: { ruleId: string; path: string }[];
+      suppressed: { ruleId: string; path: string; suppressedBy: { stage: string; reason: string } }[];
+    },
+  };
 };
-const acme = () => `acme_${'0123456789abcdefghijklmnopqrstuv'.split('').sort(() => Math.random() - 0.5).join('')}`;
+const acme = () =>
+  `acme_${'0123456789abcdefghijklmnopqrstuv'
+    .split('')
+    .sort(() => Math.random() - 0.5)
+    .join('')}`;
 const ACME_RULE = { id: 'acme-internal-token', description: 'ACME token', pattern: 'acme_[a-z0-9]{32}', keywords: ['acme_'] };
 
 describe('parseConfig: every malformed config names the file, the field and what is wrong', () => {
@@ -46,14 +56,34 @@ describe('parseConfig: every malformed config names the file, the field and what
     ['an unknown key in allow', '{"allow": {"path": ["x"]}}', /^cfg\.json: allow: unknown key "path"$/],
     ['an unknown key in a rule', `{"rules": [{"id": "a", "pattern": "x", "patern": "y"}]}`, /^cfg\.json: rules\[0\] \(rule "a"\): unknown key "patern"$/],
     ['a rule without an id', '{"rules": [{"pattern": "acme_[a-z]+"}]}', /^cfg\.json: rules\[0\]: missing required field "id"$/],
-    ['a rule id that is not kebab-case', '{"rules": [{"id": "Acme Token", "pattern": "x"}]}', /^cfg\.json: rules\[0\]\.id \(rule "Acme Token"\): must be kebab-case/],
-    ['a rule pattern that does not compile', '{"rules": [{"id": "a", "pattern": "acme_[a-z"}]}', /^cfg\.json: rules\[0\]\.pattern: not a valid regular expression: /],
-    ['a rule allow regex that does not compile', '{"rules": [{"id": "a", "pattern": "x", "allow": {"regexes": ["ok", "("]}}]}', /^cfg\.json: rules\[0\]\.allow\.regexes\[1\]: not a valid regular expression/],
+    [
+      'a rule id that is not kebab-case',
+      '{"rules": [{"id": "Acme Token", "pattern": "x"}]}',
+      /^cfg\.json: rules\[0\]\.id \(rule "Acme Token"\): must be kebab-case/,
+    ],
+    [
+      'a rule pattern that does not compile',
+      '{"rules": [{"id": "a", "pattern": "acme_[a-z"}]}',
+      /^cfg\.json: rules\[0\]\.pattern: not a valid regular expression: /,
+    ],
+    [
+      'a rule allow regex that does not compile',
+      '{"rules": [{"id": "a", "pattern": "x", "allow": {"regexes": ["ok", "("]}}]}',
+      /^cfg\.json: rules\[0\]\.allow\.regexes\[1\]: not a valid regular expression/,
+    ],
     ['a global allow regex that does not compile', '{"allow": {"regexes": ["*"]}}', /^cfg\.json: allow\.regexes\[0\]: not a valid regular expression/],
-    ['a per-rule allow regex that does not compile', '{"allow": {"byRule": {"aws-access-key-id": {"regexes": ["["]}}}}', /^cfg\.json: allow\.byRule\["aws-access-key-id"\]\.regexes\[0\]: not a valid regular expression/],
+    [
+      'a per-rule allow regex that does not compile',
+      '{"allow": {"byRule": {"aws-access-key-id": {"regexes": ["["]}}}}',
+      /^cfg\.json: allow\.byRule\["aws-access-key-id"\]\.regexes\[0\]: not a valid regular expression/,
+    ],
     ['a wrong type', '{"disabledRules": "aws-session-token"}', /^cfg\.json: disabledRules: must be an array$/],
     ['an unknown extends', '{"extends": "recommended"}', /^cfg\.json: extends: must be one of "default", "none"$/],
-    ['a gate that does not exist', '{"rules": [{"id": "a", "pattern": "x", "gates": ["nope"]}]}', /^cfg\.json: rules\[0\]\.gates\[0\] \(rule "a"\): must be one of "example"/],
+    [
+      'a gate that does not exist',
+      '{"rules": [{"id": "a", "pattern": "x", "gates": ["nope"]}]}',
+      /^cfg\.json: rules\[0\]\.gates\[0\] \(rule "a"\): must be one of "example"/,
+    ],
     ['not an object', '[]', /^cfg\.json: \(top level\): must be an object$/],
   ];
   for (const [what, text, message] of bad) {
@@ -71,7 +101,13 @@ describe('parseConfig: every malformed config names the file, the field and what
       rules: [ACME_RULE],
       disabledRules: ['aws-session-token'],
       enableRules: ['aws-account-id'],
-      allow: { paths: ['test/fixtures/**'], regexes: ['AKIA[A-Z2-7]{12}TEST'], regexTarget: 'secret', stopwords: ['dummy'], byRule: { 'aws-account-id': { paths: ['docs/**'] } } },
+      allow: {
+        paths: ['test/fixtures/**'],
+        regexes: ['AKIA[A-Z2-7]{12}TEST'],
+        regexTarget: 'secret',
+        stopwords: ['dummy'],
+        byRule: { 'aws-account-id': { paths: ['docs/**'] } },
+      },
       baseline: '.keyfence-baseline.json',
     };
     expect(parseConfig(JSON.stringify(example), 'cfg.json')).toEqual(example);
@@ -120,7 +156,13 @@ describe('resolveRules', () => {
     expect(ids({ extends: 'none', rules: [ACME_RULE] })).toEqual(['acme-internal-token']);
   });
   it('disables and enables rules by id', () => {
-    expect(ids({ disabledRules: ['aws-session-token'], enableRules: ['aws-account-id'] })).toEqual(['aws-access-key-id', 'aws-secret-access-key', 'aws-bedrock-api-key', 'aws-mws-key', 'aws-account-id']);
+    expect(ids({ disabledRules: ['aws-session-token'], enableRules: ['aws-account-id'] })).toEqual([
+      'aws-access-key-id',
+      'aws-secret-access-key',
+      'aws-bedrock-api-key',
+      'aws-mws-key',
+      'aws-account-id',
+    ]);
   });
   it('a custom rule with a built-in id replaces it', () => {
     const rules = resolveRules({ rules: [{ ...ACME_RULE, id: 'aws-session-token' }] }, 'cfg.json', builtins).rules;
@@ -130,8 +172,16 @@ describe('resolveRules', () => {
     ['disabledRules', { disabledRules: ['aws-key'] }, /^cfg\.json: disabledRules\[0\]: unknown rule id "aws-key" \(see: keyfence rules\)$/],
     ['enableRules', { enableRules: ['x', 'y'].slice(1) }, /^cfg\.json: enableRules\[0\]: unknown rule id "y"/],
     ['allow.byRule', { allow: { byRule: { 'acme-token': {} } } }, /^cfg\.json: allow\.byRule\["acme-token"\]: unknown rule id "acme-token"/],
-    ['a rule of extends "none"', { extends: 'none', disabledRules: ['aws-access-key-id'] }, /^cfg\.json: disabledRules\[0\]: unknown rule id "aws-access-key-id"/],
-    ['near.rule', { rules: [{ ...ACME_RULE, near: { rule: 'nope', linesAfter: 1, pattern: 'x' } }] }, /^cfg\.json: rules\[0\]\.near\.rule: unknown rule id "nope"/],
+    [
+      'a rule of extends "none"',
+      { extends: 'none', disabledRules: ['aws-access-key-id'] },
+      /^cfg\.json: disabledRules\[0\]: unknown rule id "aws-access-key-id"/,
+    ],
+    [
+      'near.rule',
+      { rules: [{ ...ACME_RULE, near: { rule: 'nope', linesAfter: 1, pattern: 'x' } }] },
+      /^cfg\.json: rules\[0\]\.near\.rule: unknown rule id "nope"/,
+    ],
   ];
   for (const [where, config, message] of unknown) {
     it(`rejects an unknown rule id in ${where}`, () => {
@@ -139,7 +189,9 @@ describe('resolveRules', () => {
     });
   }
   it('rejects a duplicate custom rule id', () => {
-    expect(() => resolveRules({ rules: [ACME_RULE, ACME_RULE] }, 'cfg.json', builtins)).toThrowError(/^cfg\.json: rules\[1\]\.id: duplicate rule id "acme-internal-token"$/);
+    expect(() => resolveRules({ rules: [ACME_RULE, ACME_RULE] }, 'cfg.json', builtins)).toThrowError(
+      /^cfg\.json: rules\[1\]\.id: duplicate rule id "acme-internal-token"$/,
+    );
   });
 });
 
@@ -164,17 +216,20 @@ describe('keyfence scan with a config', () => {
 
   it('runs custom rules, honours disabledRules and the global allowlists, and keeps why in suppressed', async () => {
     const token = acme();
-    const dir = tempDir({
-      '.keyfence.json': JSON.stringify({
-        rules: [ACME_RULE],
-        disabledRules: ['aws-secret-access-key'],
-        allow: { paths: ['test/fixtures/**'], stopwords: ['dummy'], regexes: ['^acme_0'] },
-      }),
-      'src/app.ts': `const t = "${token.replace(/^acme_0/, 'acme_1')}";\nconst s = "aws_secret_access_key=${fakeSecretKey()}";\n`,
-      'test/fixtures/keys.txt': `${fakeKeyId()}\n`,
-      'src/dummy.ts': `const t = "acme_dummy${'a'.repeat(27)}";\n`,
-      'src/zero.ts': `const t = "acme_0${'b'.repeat(31)}";\n`,
-    }, true);
+    const dir = tempDir(
+      {
+        '.keyfence.json': JSON.stringify({
+          rules: [ACME_RULE],
+          disabledRules: ['aws-secret-access-key'],
+          allow: { paths: ['test/fixtures/**'], stopwords: ['dummy'], regexes: ['^acme_0'] },
+        }),
+        'src/app.ts': `const t = "${token.replace(/^acme_0/, 'acme_1')}";\nconst s = "aws_secret_access_key=${fakeSecretKey()}";\n`,
+        'test/fixtures/keys.txt': `${fakeKeyId()}\n`,
+        'src/dummy.ts': `const t = "acme_dummy${'a'.repeat(27)}";\n`,
+        'src/zero.ts': `const t = "acme_0${'b'.repeat(31)}";\n`,
+      },
+      true,
+    );
     const { exitCode, report } = await json(['scan'], dir);
     expect(exitCode).toBe(1);
     expect(report.findings.map((f) => `${f.path} ${f.ruleId}`)).toEqual(['src/app.ts acme-internal-token']);
@@ -206,13 +261,16 @@ describe('keyfence scan with a config', () => {
   });
 
   it('finds .keyfence.json at the repository root when scanning a subdirectory, and never in scanned subdirectories', async () => {
-    const dir = tempDir({
-      '.keyfence.json': JSON.stringify({ allow: { paths: ['src/allowed/**'] } }),
-      'src/allowed/a.env': `AWS_ACCESS_KEY_ID=${fakeKeyId()}\n`,
-      // A config inside the scanned content must not widen the allowlist.
-      'vendor/.keyfence.json': JSON.stringify({ allow: { paths: ['**'] } }),
-      'vendor/b.env': `AWS_ACCESS_KEY_ID=${fakeKeyId()}\n`,
-    }, true);
+    const dir = tempDir(
+      {
+        '.keyfence.json': JSON.stringify({ allow: { paths: ['src/allowed/**'] } }),
+        'src/allowed/a.env': `AWS_ACCESS_KEY_ID=${fakeKeyId()}\n`,
+        // A config inside the scanned content must not widen the allowlist.
+        'vendor/.keyfence.json': JSON.stringify({ allow: { paths: ['**'] } }),
+        'vendor/b.env': `AWS_ACCESS_KEY_ID=${fakeKeyId()}\n`,
+      },
+      true,
+    );
     const fromSub = await json(['scan', '.'], path.join(dir, 'src'));
     expect(fromSub.report.findings).toEqual([]);
     expect(fromSub.report.suppressed).toHaveLength(1);
@@ -237,14 +295,24 @@ describe('keyfence scan with a config', () => {
   });
 
   it('honours .gitallowed at the repository root', async () => {
-    const dir = tempDir({ '.gitallowed': '# moved from git-secrets\n^config/dev\\.env:\n', 'config/dev.env': `AWS_ACCESS_KEY_ID=${fakeKeyId()}\n`, 'config/prod.env': `AWS_ACCESS_KEY_ID=${fakeKeyId()}\n` }, true);
+    const dir = tempDir(
+      {
+        '.gitallowed': '# moved from git-secrets\n^config/dev\\.env:\n',
+        'config/dev.env': `AWS_ACCESS_KEY_ID=${fakeKeyId()}\n`,
+        'config/prod.env': `AWS_ACCESS_KEY_ID=${fakeKeyId()}\n`,
+      },
+      true,
+    );
     const { report } = await json(['scan'], dir);
     expect(report.findings.map((f) => f.path)).toEqual(['config/prod.env']);
     expect(report.suppressed.map((f) => f.suppressedBy)).toEqual([{ stage: 'gitallowed', reason: '.gitallowed:2: ^config/dev\\.env:' }]);
     const bad = tempDir({ '.gitallowed': 'AKIA(\n', 'a.txt': 'x\n' }, true);
     expect((await cli(['scan'], bad)).stderr).toMatch(/^keyfence: \.gitallowed:1: not a valid regular expression/);
     const unreadable = tempDir({ '.gitallowed/x': '', 'a.txt': 'x\n' }, true); // a directory, not a file
-    expect(await cli(['scan'], unreadable)).toMatchObject({ exitCode: 2, stderr: 'keyfence: .gitallowed: not a regular file (keyfence reads configuration only from regular files)\n' });
+    expect(await cli(['scan'], unreadable)).toMatchObject({
+      exitCode: 2,
+      stderr: 'keyfence: .gitallowed: not a regular file (keyfence reads configuration only from regular files)\n',
+    });
   });
 });
 

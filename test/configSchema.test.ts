@@ -27,13 +27,28 @@ describe('schema/config.schema.json and its precompiled validator', () => {
     const live = ajv.compile(schema('config.schema.json'));
     const generated = validate as unknown as (d: unknown) => boolean;
     const configs: unknown[] = [
-      {}, [], 'x', { extends: 'none' }, { extends: 'all' }, { rules: [] }, { rules: [{ id: 'a', pattern: 'x' }] },
-      { rules: [{ id: 'a' }] }, { rules: [{ id: 'A', pattern: 'x' }] }, { rules: [{ id: 'a', pattern: 'x', flags: 'g' }] },
+      {},
+      [],
+      'x',
+      { extends: 'none' },
+      { extends: 'all' },
+      { rules: [] },
+      { rules: [{ id: 'a', pattern: 'x' }] },
+      { rules: [{ id: 'a' }] },
+      { rules: [{ id: 'A', pattern: 'x' }] },
+      { rules: [{ id: 'a', pattern: 'x', flags: 'g' }] },
       { rules: [{ id: 'a', pattern: 'x', near: { rule: 'b', linesAfter: 51, pattern: 'y' } }] },
-      { disabledRules: ['a'] }, { disabledRules: [''] }, { enableRules: 'a' },
-      { allow: { paths: ['**'], regexes: ['x'], regexTarget: 'line', stopwords: ['w'] } }, { allow: { regexTarget: 'file' } },
-      { allow: { byRule: { a: { paths: ['x'] } } } }, { allow: { byRule: { a: { byRule: {} } } } },
-      { baseline: '' }, { baseline: 'b.json' }, { $schema: 'x' }, { other: 1 },
+      { disabledRules: ['a'] },
+      { disabledRules: [''] },
+      { enableRules: 'a' },
+      { allow: { paths: ['**'], regexes: ['x'], regexTarget: 'line', stopwords: ['w'] } },
+      { allow: { regexTarget: 'file' } },
+      { allow: { byRule: { a: { paths: ['x'] } } } },
+      { allow: { byRule: { a: { byRule: {} } } } },
+      { baseline: '' },
+      { baseline: 'b.json' },
+      { $schema: 'x' },
+      { other: 1 },
     ];
     for (const c of configs) expect(generated(c), JSON.stringify(c)).toBe(live(c));
   });
@@ -43,17 +58,22 @@ describe('schema/config.schema.json and its precompiled validator', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'keyfence-imports-'));
     try {
       const log = path.join(dir, 'loaded.log');
-      writeFileSync(path.join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
+      writeFileSync(
+        path.join(dir, 'hooks.mjs'),
+        `import { appendFileSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
   const r = await next(specifier, context);
   appendFileSync(${JSON.stringify(log)}, r.url + '\\n');
   return r;
-}`);
+}`,
+      );
       writeFileSync(path.join(dir, 'register.mjs'), `import { register } from 'node:module'; register(${JSON.stringify(`file://${dir}/hooks.mjs`)});`);
       writeFileSync(path.join(dir, 'a.txt'), 'nothing to see\n');
       const runCli = () => {
         rmSync(log, { force: true });
-        const r = spawnSync(process.execPath, ['--import', `file://${dir}/register.mjs`, `${root}bin/keyfence.js`, 'scan', '--no-git', dir], { encoding: 'utf8' });
+        const r = spawnSync(process.execPath, ['--import', `file://${dir}/register.mjs`, `${root}bin/keyfence.js`, 'scan', '--no-git', dir], {
+          encoding: 'utf8',
+        });
         // --no-git names the configuration it applied (if any); nothing else on stderr.
         expect(r.stderr.replace(/^keyfence: configuration applied: .*\n/, '')).toBe('');
         return readFileSync(log, 'utf8');

@@ -4,7 +4,10 @@ import { DiffParser, LineSplitter, fragmentOf, unquotePath, type AddedLines } fr
 function parse(diff: string): { files: AddedLines[]; binary: string[] } {
   const files: AddedLines[] = [];
   const binary: string[] = [];
-  const p = new DiffParser((f) => files.push(f), (b) => binary.push(b));
+  const p = new DiffParser(
+    (f) => files.push(f),
+    (b) => binary.push(b),
+  );
   for (const l of diff.split('\n')) p.line(l);
   p.end();
   return { files, binary };
@@ -46,14 +49,32 @@ describe('DiffParser (git diff -U0 output)', () => {
   });
 
   it('never takes an added line for a header, thanks to the hunk counts', () => {
-    const { files } = parse(['diff --git a/x b/x', '--- /dev/null', '+++ b/x', '@@ -0,0 +1,3 @@', '+++ b/evil', '+diff --git a/y b/y', '+@@ -1 +1 @@'].join('\n'));
+    const { files } = parse(
+      ['diff --git a/x b/x', '--- /dev/null', '+++ b/x', '@@ -0,0 +1,3 @@', '+++ b/evil', '+diff --git a/y b/y', '+@@ -1 +1 @@'].join('\n'),
+    );
     expect(files).toEqual([{ path: 'x', lines: ['++ b/evil', 'diff --git a/y b/y', '@@ -1 +1 @@'], lineNumbers: [1, 2, 3] }]);
     expect(fragmentOf(files[0]!).lineNumbers).toBeUndefined();
   });
 
   it('combined (merge) hunks: only lines new relative to every parent count', () => {
     const { files } = parse(
-      ['diff --cc f', 'index 59e517f,e0a0e50..b98624f', '--- a/f', '+++ b/f', '@@@ -2,2 -2,2 +2,3 @@@', '- b', '+ b side', ' -c', '++EVIL', ' +c main', 'diff --git a/g b/g', '--- /dev/null', '+++ b/g', '@@ -0,0 +1 @@', '+g'].join('\n'),
+      [
+        'diff --cc f',
+        'index 59e517f,e0a0e50..b98624f',
+        '--- a/f',
+        '+++ b/f',
+        '@@@ -2,2 -2,2 +2,3 @@@',
+        '- b',
+        '+ b side',
+        ' -c',
+        '++EVIL',
+        ' +c main',
+        'diff --git a/g b/g',
+        '--- /dev/null',
+        '+++ b/g',
+        '@@ -0,0 +1 @@',
+        '+g',
+      ].join('\n'),
     );
     expect(files).toEqual([
       { path: 'f', lines: ['EVIL'], lineNumbers: [3], blob: 'b98624f' },

@@ -12,14 +12,18 @@ describe('keyfence explain PATH[:LINE]', () => {
     const allowedId = fakeKeyId();
     const secret = fakeSecretKey();
     const encoded = Buffer.from(`aws_secret_access_key=${secret}`).toString('base64');
-    write(repo, 'conf/prod.env', [
-      `AWS_ACCESS_KEY_ID=${id}`,
-      'aws_access_key_id = AKIADEADBEEFDEADBEEF',
-      'aws_access_key_id = AKIAIOSFODNN7EXAMPLE',
-      `backup_key = ${allowedId} # keyfence:allow`,
-      `ENV_FILE=${encoded}`,
-      'nothing = here',
-    ].join('\n') + '\n');
+    write(
+      repo,
+      'conf/prod.env',
+      [
+        `AWS_ACCESS_KEY_ID=${id}`,
+        'aws_access_key_id = AKIADEADBEEFDEADBEEF',
+        'aws_access_key_id = AKIAIOSFODNN7EXAMPLE',
+        `backup_key = ${allowedId} # keyfence:allow`,
+        `ENV_FILE=${encoded}`,
+        'nothing = here',
+      ].join('\n') + '\n',
+    );
     return { repo, id, allowedId, secret };
   };
 
@@ -32,7 +36,7 @@ describe('keyfence explain PATH[:LINE]', () => {
     expect(lines.slice(0, 3)).toEqual([
       'conf/prod.env:1:19  aws-access-key-id  AKIA…(redacted)',
       expect.stringMatching(/^ {4}entropy \d\.\d\d \(minimum 2\.5\)$/),
-      '    REPORTED: passed entropy, gates, the rule\'s allow list and every allow stage',
+      "    REPORTED: passed entropy, gates, the rule's allow list and every allow stage",
     ]);
     expect(lines.slice(3, 6)).toEqual([
       'conf/prod.env:2:21  aws-access-key-id  AKIA…(redacted)',
@@ -46,7 +50,7 @@ describe('keyfence explain PATH[:LINE]', () => {
       '    allowed by inline: keyfence:allow on line 4',
     ]);
     expect(lines[12]).toMatch(/^conf\/prod\.env:5:\d+ {2}aws-secret-access-key {2}.{4}…\(redacted\) {2}\(decoded from base64\)$/);
-    expect(lines[14]).toBe('    REPORTED: passed entropy, gates, the rule\'s allow list and every allow stage');
+    expect(lines[14]).toBe("    REPORTED: passed entropy, gates, the rule's allow list and every allow stage");
     expect(lines.at(-1)).toBe('keyfence explain: 5 candidates on conf/prod.env: 2 reported, 1 allowed, 2 rejected');
     for (const s of [id, allowedId, secret]) expect(r.stdout).not.toContain(s);
   });
@@ -57,7 +61,8 @@ describe('keyfence explain PATH[:LINE]', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(
       'conf/prod.env:2:21  aws-access-key-id  AKIA…(redacted)\n' +
-        r.stdout.split('\n')[1] + '\n' +
+        r.stdout.split('\n')[1] +
+        '\n' +
         '    rejected (gate): gate "words": spelled of words, not random base32\n' +
         'keyfence explain: 1 candidate on conf/prod.env:2: 0 reported, 0 allowed, 1 rejected\n',
     );
@@ -95,10 +100,25 @@ describe('keyfence explain PATH[:LINE]', () => {
     expect(allowed.stdout.trimEnd().split('\n').at(-1)).toBe('keyfence explain: 1 candidate on conf/prod.env:1: 0 reported, 1 allowed, 0 rejected');
 
     writeFileSync(path.join(repo, 'blob.bin'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2, 0, 3]));
-    expect(await cli(repo, 'explain', 'blob.bin')).toMatchObject({ exitCode: 2, stdout: '', stderr: 'keyfence: explain: blob.bin: binary file, not scanned\n' });
-    expect(await cli(repo, 'explain')).toMatchObject({ exitCode: 2, stdout: '', stderr: 'keyfence: explain: name the file to explain: keyfence explain PATH[:LINE]\n' });
-    expect(await cli(repo, 'merge')).toMatchObject({ exitCode: 2, stdout: '', stderr: 'keyfence: merge: name the shard reports to merge: keyfence merge REPORT.json…\n' });
+    expect(await cli(repo, 'explain', 'blob.bin')).toMatchObject({
+      exitCode: 2,
+      stdout: '',
+      stderr: 'keyfence: explain: blob.bin: binary file, not scanned\n',
+    });
+    expect(await cli(repo, 'explain')).toMatchObject({
+      exitCode: 2,
+      stdout: '',
+      stderr: 'keyfence: explain: name the file to explain: keyfence explain PATH[:LINE]\n',
+    });
+    expect(await cli(repo, 'merge')).toMatchObject({
+      exitCode: 2,
+      stdout: '',
+      stderr: 'keyfence: merge: name the shard reports to merge: keyfence merge REPORT.json…\n',
+    });
     expect(await cli(repo, 'explain', 'conf')).toMatchObject({ exitCode: 2, stderr: 'keyfence: explain: conf: no such file\n' });
-    expect(await cli(repo, 'explain', 'conf/prod.env:0')).toMatchObject({ exitCode: 2, stderr: expect.stringMatching(/^keyfence: explain: bad line range in "conf\/prod\.env:0"/) });
+    expect(await cli(repo, 'explain', 'conf/prod.env:0')).toMatchObject({
+      exitCode: 2,
+      stderr: expect.stringMatching(/^keyfence: explain: bad line range in "conf\/prod\.env:0"/),
+    });
   });
 });

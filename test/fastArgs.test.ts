@@ -14,7 +14,12 @@ vi.mock('../src/cli/scanCommand.js', () => ({
 let yargsBuilt = 0;
 vi.mock('yargs', async (importOriginal) => {
   const real = (await importOriginal()) as { default: (...a: unknown[]) => unknown };
-  return { default: (...a: unknown[]) => { yargsBuilt++; return real.default(...a); } };
+  return {
+    default: (...a: unknown[]) => {
+      yargsBuilt++;
+      return real.default(...a);
+    },
+  };
 });
 
 const { fastScanArgs } = await import('../src/cli/fastArgs.js');
@@ -112,7 +117,11 @@ describe('the hook fast path (no yargs)', () => {
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/^keyfence: [^]*xml/);
     // What the fast path leaves alone is checked as strictly as on the yargs path.
-    for (const argv of [['scan', '--staged=1'], ['scan', '--staged', '--color', '--no-color'], ['scan', '--staged', '--redact=yes']]) {
+    for (const argv of [
+      ['scan', '--staged=1'],
+      ['scan', '--staged', '--color', '--no-color'],
+      ['scan', '--staged', '--redact=yes'],
+    ]) {
       const r = await run(argv, io);
       expect(r.exitCode, argv.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^keyfence: [^\n]+\n$/);

@@ -114,7 +114,9 @@ describe('reports (10.8, 10.10, 10.14, 14.5)', () => {
     expect(r.stdout).toMatch(/^::error file=config\/prod\.env,line=2,/);
     const json = JSON.parse(readFileSync(path.join(dir, 'out.json'), 'utf8'));
     const sarif = JSON.parse(readFileSync(path.join(dir, 'out.sarif'), 'utf8'));
-    expect(json.findings.map((f: { fingerprint: string }) => f.fingerprint)).toEqual(sarif.runs[0].results.map((x: { partialFingerprints: Record<string, string> }) => x.partialFingerprints.primaryLocationLineHash));
+    expect(json.findings.map((f: { fingerprint: string }) => f.fingerprint)).toEqual(
+      sarif.runs[0].results.map((x: { partialFingerprints: Record<string, string> }) => x.partialFingerprints.primaryLocationLineHash),
+    );
     expect(readFileSync(path.join(dir, 'out.csv'), 'utf8').split('\r\n')).toHaveLength(4);
     for (const f of ['out.json', 'out.sarif', 'out.csv']) expect(readFileSync(path.join(dir, f), 'utf8')).not.toContain(keyId);
     // A --report without a path is the stdout report.
@@ -145,10 +147,19 @@ describe('reports (10.8, 10.10, 10.14, 14.5)', () => {
     for (const format of ['json', 'sarif', 'html', 'csv']) {
       const toFile = bin(dir, ['scan', '--no-git', '.', '--format', format, '-o', path.join(out, `big.${format}`)]);
       expect(toFile.status, toFile.stderr).toBe(1);
-      const stdout = spawnSync(process.execPath, [BIN, 'scan', '--no-git', '.', '--format', format, '--exit-code', '0'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 }).stdout;
+      const stdout = spawnSync(process.execPath, [BIN, 'scan', '--no-git', '.', '--format', format, '--exit-code', '0'], {
+        cwd: dir,
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      }).stdout;
       const file = readFileSync(path.join(out, `big.${format}`), 'utf8');
       // Same report but for run-specific numbers (duration).
-      const norm = (s: string) => s.replace(/"?durationMs"?: ?\d+/g, '').replace(/\d+ ms/g, '').replace(/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC/, '').replace(/<dd class="code">keyfence scan [^<]*<\/dd>/, '');
+      const norm = (s: string) =>
+        s
+          .replace(/"?durationMs"?: ?\d+/g, '')
+          .replace(/\d+ ms/g, '')
+          .replace(/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC/, '')
+          .replace(/<dd class="code">keyfence scan [^<]*<\/dd>/, '');
       expect(norm(file)).toBe(norm(stdout));
       expect(statSync(path.join(out, `big.${format}`)).size).toBeGreaterThan(3000 * 30);
     }
@@ -173,10 +184,19 @@ describe('errors a person understands (10.11)', () => {
       [['basline'], 'keyfence: unknown command "basline"; did you mean baseline?\n'],
       [['scan', '--formt', 'json'], 'keyfence: unknown option --formt; did you mean --format?\n'],
       [['scan', '--histroy'], 'keyfence: unknown option --histroy; did you mean --history?\n'],
-      [['scan', '--format', 'json', '--format', 'sarif'], 'keyfence: --format is given more than once (json, sarif); for several reports use --report FORMAT[:PATH], once per report\n'],
-      [['scan', '-f', 'json', '--format=sarif'], 'keyfence: --format is given more than once (json, sarif); for several reports use --report FORMAT[:PATH], once per report\n'],
+      [
+        ['scan', '--format', 'json', '--format', 'sarif'],
+        'keyfence: --format is given more than once (json, sarif); for several reports use --report FORMAT[:PATH], once per report\n',
+      ],
+      [
+        ['scan', '-f', 'json', '--format=sarif'],
+        'keyfence: --format is given more than once (json, sarif); for several reports use --report FORMAT[:PATH], once per report\n',
+      ],
       [['scan', '--color', '--no-color'], 'keyfence: --color is given more than once (--color, --no-color)\n'],
-      [['scan', '-o', 'a.json', '--output=b.json'], 'keyfence: --output is given more than once (a.json, b.json); for several reports use --report FORMAT[:PATH], once per report\n'],
+      [
+        ['scan', '-o', 'a.json', '--output=b.json'],
+        'keyfence: --output is given more than once (a.json, b.json); for several reports use --report FORMAT[:PATH], once per report\n',
+      ],
       [['scan', '-o', 'no/such/dir/r.sarif'], 'keyfence: cannot write report to no/such/dir/r.sarif: directory no/such/dir does not exist\n'],
       [['scan', '-o', 'config'], 'keyfence: cannot write report to config: it is a directory\n'],
       [['rules', '--format', 'json', '--format', 'text'], 'keyfence: --format is given more than once (json, text)\n'],
@@ -212,7 +232,9 @@ describe('the default baseline (10.7)', () => {
     // Written to a file, the summary on stderr says it too; JSON keeps what it allowed.
     const j = bin(dir, ['scan', '-o', 'r.json']);
     expect(j.stderr).toContain('baseline .keyfence-baseline.json applied: 2 allowed');
-    expect(JSON.parse(readFileSync(path.join(dir, 'r.json'), 'utf8')).suppressed.map((f: { suppressedBy: { stage: string } }) => f.suppressedBy.stage)).toEqual(['baseline', 'baseline']);
+    expect(JSON.parse(readFileSync(path.join(dir, 'r.json'), 'utf8')).suppressed.map((f: { suppressedBy: { stage: string } }) => f.suppressedBy.stage)).toEqual(
+      ['baseline', 'baseline'],
+    );
     expect(readFileSync(path.join(dir, 'r.json'), 'utf8')).not.toContain(keyId);
   });
 });
@@ -264,7 +286,10 @@ describe('scanned data cannot drive the terminal or forge output (11.14)', () =>
     write(dir, `k\u009b2J${ESC}[8m.env`, `AWS_ACCESS_KEY_ID=${fakeKeyId()} \u009b2J \u0085 tail\n`);
     git(dir, 'add', '.');
     commit(dir, 'add', { GIT_AUTHOR_NAME: `Eve \u009b31m${ESC}[31mRed` });
-    for (const argv of [['scan', '--format', 'junit'], ['scan', '--history', '--format', 'junit']]) {
+    for (const argv of [
+      ['scan', '--format', 'junit'],
+      ['scan', '--history', '--format', 'junit'],
+    ]) {
       const r = bin(dir, argv);
       expect(r.status, argv.join(' ')).toBe(1);
       expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);

@@ -8,7 +8,6 @@ import { fakeKeyId, fakeSecretKey } from '../src/rules/examples.js';
 import type { ScanResult } from '../src/types.js';
 import { bin, binScan, commit, git, secretFile, tempRepo, write } from './gitRepo.js';
 
-
 const paths = (r: ScanResult) => [...new Set(r.findings.map((f) => f.path))].sort();
 
 /** A repository whose attributes and config make git's diff call each of these files binary. */
@@ -41,7 +40,12 @@ describe('the hook (--staged) sees what a tree scan sees', () => {
     const staged = binScan(repo, '--staged');
     expect(staged.status).toBe(1);
     expect(paths(staged.result)).toEqual(['a.nd', 'b.bn', 'c.txt', 'd.big']);
-    expect(staged.result.findings.filter((f) => f.ruleId === 'aws-access-key-id').map((f) => f.secret).sort()).toEqual([...keyIds].sort());
+    expect(
+      staged.result.findings
+        .filter((f) => f.ruleId === 'aws-access-key-id')
+        .map((f) => f.secret)
+        .sort(),
+    ).toEqual([...keyIds].sort());
     expect(staged.result.findings.find((f) => f.path === 'd.big')?.line).toBe(22);
     // From a subdirectory too (git's pathspecs are relative to the current directory).
     write(repo, 'sub/keep', '\n');
@@ -70,7 +74,10 @@ describe('the hook (--staged) sees what a tree scan sees', () => {
     commit(repo, 'client');
     write(repo, 'client.go', `package main\n\nvar creds = credentials.NewStaticCredentials(\n\t"${keyId}",\n\t"${secret}",\n\t"")\n`);
     // The tree scan pairs them …
-    expect(binScan(repo, '.').result.findings.map((f) => [f.ruleId, f.line])).toEqual([['aws-access-key-id', 4], ['aws-secret-access-key', 5]]);
+    expect(binScan(repo, '.').result.findings.map((f) => [f.ruleId, f.line])).toEqual([
+      ['aws-access-key-id', 4],
+      ['aws-secret-access-key', 5],
+    ]);
     git(repo, 'add', '.');
     // … and so does the hook, which reports the new line only (the key ID was committed before).
     const staged = binScan(repo, '--staged');
@@ -95,7 +102,12 @@ describe('--history sees what a tree scan sees', () => {
     const r = binScan(repo, '--history');
     expect(r.status).toBe(1);
     expect(paths(r.result)).toEqual(['a.nd', 'b.bn', 'c.txt', 'd.big']);
-    expect(r.result.findings.filter((f) => f.ruleId === 'aws-access-key-id').map((f) => f.secret).sort()).toEqual([...keyIds].sort());
+    expect(
+      r.result.findings
+        .filter((f) => f.ruleId === 'aws-access-key-id')
+        .map((f) => f.secret)
+        .sort(),
+    ).toEqual([...keyIds].sort());
     expect(new Set(r.result.findings.map((f) => f.commit))).toEqual(new Set([added]));
   });
 
@@ -123,7 +135,14 @@ describe('--history sees what a tree scan sees', () => {
     const r = binScan(repo, '--history');
     expect(r.status).toBe(1);
     const f = r.result.findings.find((x) => x.secret === s.keyId);
-    expect(f).toMatchObject({ path: 'creds.ini', commit: sha, author: 'Eve\x1fMallory', email: 'eve@example.com', date: '2023-11-14T22:13:20+00:00', message: '\x1eodd\x1fsubject' });
+    expect(f).toMatchObject({
+      path: 'creds.ini',
+      commit: sha,
+      author: 'Eve\x1fMallory',
+      email: 'eve@example.com',
+      date: '2023-11-14T22:13:20+00:00',
+      message: '\x1eodd\x1fsubject',
+    });
   });
 
   it('scans whole commit messages (subject and body), redacted in every report', () => {

@@ -97,5 +97,9 @@ export function bin(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, in
 /** Runs the built bin's `scan … --format json --no-redact` (as a hook or CI does); returns the exit status and the parsed report. */
 export function binScan(cwd: string, ...args: string[]): { status: number; result: ScanResult; stderr: string } {
   const r = bin(cwd, ['scan', ...args, '--format', 'json', '--no-redact']);
-  return { status: r.status, result: r.stdout ? (JSON.parse(r.stdout) as ScanResult) : ({ findings: [], suppressed: [], stats: {} } as unknown as ScanResult), stderr: r.stderr };
+  return {
+    status: r.status,
+    result: r.stdout ? (JSON.parse(r.stdout) as ScanResult) : ({ findings: [], suppressed: [], stats: {} } as unknown as ScanResult),
+    stderr: r.stderr,
+  };
 }

@@ -5,8 +5,18 @@ import type { Finding } from '../src/types.js';
 import { bin, commit, git, tempRepo, write } from './gitRepo.js';
 
 const finding = (extra: Partial<Finding>): Finding => ({
-  ruleId: 'aws-access-key-id', description: '', path: 'config/prod.env', line: 12, endLine: 12, column: 1, endColumn: 21,
-  secret: 'S', lineText: '', fingerprint: 'fp', severity: 'error', ...extra,
+  ruleId: 'aws-access-key-id',
+  description: '',
+  path: 'config/prod.env',
+  line: 12,
+  endLine: 12,
+  column: 1,
+  endColumn: 21,
+  secret: 'S',
+  lineText: '',
+  fingerprint: 'fp',
+  severity: 'error',
+  ...extra,
 });
 const C = 'a'.repeat(40);
 

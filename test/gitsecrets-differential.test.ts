@@ -12,7 +12,9 @@ function realGitSecrets(): string | undefined {
     try {
       accessSync(p, constants.X_OK);
       if (readFileSync(p, 'utf8').includes('OPTIONS_SPEC')) return p;
-    } catch { /* not here */ }
+    } catch {
+      /* not here */
+    }
   }
   return undefined;
 }
@@ -58,10 +60,28 @@ describe.skipIf(!REAL)('same output and exit code as awslabs git-secrets', () =>
   afterAll(() => s?.cleanup());
 
   const cases: string[][] = [
-    ['--scan'], ['--scan', '--cached'], ['--scan', '--untracked'], ['--scan', '--no-index'], ['--scan', 'sub/b.cfg', 'ex.txt'],
-    ['--scan', 'sub'], ['--scan', '-r', 'sub'], ['--scan', 'missing', 'a.txt'], ['--scan', 'crlf.txt', 'bin.dat', 'notword.txt', 'account.txt'],
-    ['--scan-history'], ['--list'], ['--aws-provider', 'sub/b.cfg'], [], ['-h'], ['--bogus'], ['--sca'], ['--no-scan'],
-    ['--list', '-r'], ['--scan', '-r', '--cached'], ['--scan=1'], ['--help-all'], ['--pre_commit_hook', '--'],
+    ['--scan'],
+    ['--scan', '--cached'],
+    ['--scan', '--untracked'],
+    ['--scan', '--no-index'],
+    ['--scan', 'sub/b.cfg', 'ex.txt'],
+    ['--scan', 'sub'],
+    ['--scan', '-r', 'sub'],
+    ['--scan', 'missing', 'a.txt'],
+    ['--scan', 'crlf.txt', 'bin.dat', 'notword.txt', 'account.txt'],
+    ['--scan-history'],
+    ['--list'],
+    ['--aws-provider', 'sub/b.cfg'],
+    [],
+    ['-h'],
+    ['--bogus'],
+    ['--sca'],
+    ['--no-scan'],
+    ['--list', '-r'],
+    ['--scan', '-r', '--cached'],
+    ['--scan=1'],
+    ['--help-all'],
+    ['--pre_commit_hook', '--'],
     ['--commit_msg_hook', '--', 'sub/deep/c.txt'],
   ];
 

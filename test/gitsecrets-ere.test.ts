@@ -51,8 +51,11 @@ const CASES: [string, string, boolean][] = [
   ['(ab)\\1', 'abac', false],
   ['\\<foo', 'a foo', true],
   ['foo\\>', 'foox', false],
-  ['("|\')?(AWS|aws|Aws)?_?(SECRET|secret|Secret)?_?(ACCESS|access|Access)?_?(KEY|key|Key)("|\')?\\s*(:|=>|=)\\s*("|\')?[A-Za-z0-9/\\+=]{40}("|\')?',
-    'aws_secret_access_key = "abcdefghijabcdefghijabcdefghijabcdefghij"', true],
+  [
+    '("|\')?(AWS|aws|Aws)?_?(SECRET|secret|Secret)?_?(ACCESS|access|Access)?_?(KEY|key|Key)("|\')?\\s*(:|=>|=)\\s*("|\')?[A-Za-z0-9/\\+=]{40}("|\')?',
+    'aws_secret_access_key = "abcdefghijabcdefghijabcdefghijabcdefghij"',
+    true,
+  ],
 ];
 
 function systemGrep(pattern: string, line: string): boolean | undefined {
@@ -90,7 +93,10 @@ describe('ERE translation and grep -w matching', () => {
 
   it('never matches across lines and reports each line once with its number', () => {
     const m = new LineMatcher(['a[^x]b', 'b'], 'grep');
-    expect(m.matchLines('a\nb\nzz b b\n')).toEqual([{ line: 2, text: 'b' }, { line: 3, text: 'zz b b' }]);
+    expect(m.matchLines('a\nb\nzz b b\n')).toEqual([
+      { line: 2, text: 'b' },
+      { line: 3, text: 'zz b b' },
+    ]);
   });
 
   it('git grep mode needs a non-empty match', () => {
@@ -142,7 +148,11 @@ describe('required literals (the prefilter)', () => {
   it('never rules out a line grep selects (every case above)', () => {
     for (const [pattern, line, matches] of CASES) {
       const lits = requiredLiterals(pattern);
-      if (matches && lits) expect(lits.some((l) => line.includes(l)), `${pattern} on ${line}`).toBe(true);
+      if (matches && lits)
+        expect(
+          lits.some((l) => line.includes(l)),
+          `${pattern} on ${line}`,
+        ).toBe(true);
     }
   });
 });

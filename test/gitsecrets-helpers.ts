@@ -34,7 +34,10 @@ export function sandbox(init = true): Sandbox {
     XDG_CONFIG_HOME: path.join(home, '.config'),
     GIT_CONFIG_NOSYSTEM: '1',
     PATH: `${binDir}${path.delimiter}${process.env.PATH}`,
-    GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com',
+    GIT_AUTHOR_NAME: 't',
+    GIT_AUTHOR_EMAIL: 't@example.com',
+    GIT_COMMITTER_NAME: 't',
+    GIT_COMMITTER_EMAIL: 't@example.com',
   };
   for (const k of Object.keys(env)) if (k.startsWith('GIT_DIR') || k === 'GIT_INDEX_FILE' || k === 'GIT_WORK_TREE') delete env[k];
   const git = (...args: string[]): string => execFileSync('git', args, { cwd: dir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -42,7 +45,10 @@ export function sandbox(init = true): Sandbox {
     git('init', '-q', '-b', 'main', '.');
   }
   return {
-    dir, home, env, git,
+    dir,
+    home,
+    env,
+    git,
     gs: (args, opts = {}) => run(['git-secrets', ...args], { cwd: opts.cwd ?? dir, env, stdin: async () => opts.stdin ?? '' }),
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };

@@ -37,7 +37,7 @@ function expectKeyBlocked(repo: string, env: NodeJS.ProcessEnv): void {
 }
 
 describe('keyfence git-secrets --install: the hooks run keyfence, not `git secrets`', () => {
-  it('works where git-secrets is not installed: a clean commit passes, a key is blocked with git-secrets\' output', () => {
+  it("works where git-secrets is not installed: a clean commit passes, a key is blocked with git-secrets' output", () => {
     const repo = dropInRepo();
     const env = { PATH: pathWithOnlyGit() };
     write(repo, 'ok.txt', 'hello\n');

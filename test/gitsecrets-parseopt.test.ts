@@ -4,11 +4,7 @@ import { parseOptions } from '../src/gitsecrets/parseopt.js';
 import { OPTIONS, USAGES } from '../src/gitsecrets/usage.js';
 
 /** git-secrets' OPTIONS_SPEC, fed to the real `git rev-parse --parseopt` for comparison. */
-const SPEC = [
-  ...USAGES,
-  '--',
-  ...OPTIONS.map((o) => `${o.short ? `${o.short},` : ''}${o.long}${o.hidden ? '*' : ''} ${o.help}`),
-].join('\n');
+const SPEC = [...USAGES, '--', ...OPTIONS.map((o) => `${o.short ? `${o.short},` : ''}${o.long}${o.hidden ? '*' : ''} ${o.help}`)].join('\n');
 
 function shellQuote(a: string): string {
   return `'${a.replace(/'/g, "'\\''")}'`;
@@ -31,12 +27,55 @@ function ourParse(argv: string[]): string {
 }
 
 const ARGVS: string[][] = [
-  [], ['--scan'], ['--sca'], ['--sc'], ['--scan-h'], ['--scan', '-r', '--cached'], ['--no-scan'], ['--no-no-index'],
-  ['--index'], ['--rec', 'x'], ['-rf'], ['-x'], ['--scan=1'], ['--no-scan=1'], ['--scan', '--', '-r'], ['--scan', 'a', '-r', 'b'],
-  ['--force'], ['--for'], ['--pre'], ['--pre_commit_hook'], ['--commit'], ['-'], ['--scan', '-'], ['--no-glob'], ['--gl'],
-  ['--no-g'], ['--no-r'], ['--no-recursive'], ['--h'], ['--no-'], ['--n'], ['--no'], ['-scan'], ['-rec'], ['-ra'],
-  ['--add', "it's", 'two words'], ['--unt'], ['--no-unt'], ['--add-p', 'cmd'], ['--aws'], ['--a'], ['--al'], ['--in'],
-  ['--install', '--no-force'], ['-lr'], ['--end-of-options', '--scan'], ['--list', '--global'], ['--bogus'], ['--scan-history=x'],
+  [],
+  ['--scan'],
+  ['--sca'],
+  ['--sc'],
+  ['--scan-h'],
+  ['--scan', '-r', '--cached'],
+  ['--no-scan'],
+  ['--no-no-index'],
+  ['--index'],
+  ['--rec', 'x'],
+  ['-rf'],
+  ['-x'],
+  ['--scan=1'],
+  ['--no-scan=1'],
+  ['--scan', '--', '-r'],
+  ['--scan', 'a', '-r', 'b'],
+  ['--force'],
+  ['--for'],
+  ['--pre'],
+  ['--pre_commit_hook'],
+  ['--commit'],
+  ['-'],
+  ['--scan', '-'],
+  ['--no-glob'],
+  ['--gl'],
+  ['--no-g'],
+  ['--no-r'],
+  ['--no-recursive'],
+  ['--h'],
+  ['--no-'],
+  ['--n'],
+  ['--no'],
+  ['-scan'],
+  ['-rec'],
+  ['-ra'],
+  ['--add', "it's", 'two words'],
+  ['--unt'],
+  ['--no-unt'],
+  ['--add-p', 'cmd'],
+  ['--aws'],
+  ['--a'],
+  ['--al'],
+  ['--in'],
+  ['--install', '--no-force'],
+  ['-lr'],
+  ['--end-of-options', '--scan'],
+  ['--list', '--global'],
+  ['--bogus'],
+  ['--scan-history=x'],
 ];
 
 describe('option parsing matches `git rev-parse --parseopt`', () => {

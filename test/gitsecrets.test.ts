@@ -98,7 +98,11 @@ describe('keyfence git-secrets: usage and options (git parse-options rules)', ()
 
   it('refuses -r with --cached, --no-index or --untracked, exit 1', async () => {
     for (const other of ['--cached', '--no-index', '--untracked']) {
-      expect(await s.gs(['--scan', '-r', other])).toEqual({ exitCode: 1, stdout: '', stderr: '-r|--recursive cannot be supplied with --cached, --no-index, or --untracked\n' });
+      expect(await s.gs(['--scan', '-r', other])).toEqual({
+        exitCode: 1,
+        stdout: '',
+        stderr: '-r|--recursive cannot be supplied with --cached, --no-index, or --untracked\n',
+      });
     }
   });
 
@@ -148,7 +152,7 @@ describe('keyfence git-secrets: configuration commands', () => {
     expect(await s.gs(['--list', '--global'])).toEqual({ exitCode: 0, stdout: 'secrets.patterns g1\n', stderr: '' });
   });
 
-  it('--aws-provider prints the credentials file\'s keys, regex-escaped', async () => {
+  it("--aws-provider prints the credentials file's keys, regex-escaped", async () => {
     const id = fakeKeyId();
     write('creds', `[default]\naws_access_key_id = ${id}\naws_secret_access_key = "ab+c/d.e"\nregion = x\n`);
     expect(await s.gs(['--aws-provider', 'creds'])).toEqual({ exitCode: 0, stdout: `${id}\nab\\+c/d\\.e\n`, stderr: '' });
@@ -182,7 +186,7 @@ describe('keyfence git-secrets --scan', () => {
     expect(await s.gs(['--scan', 'ok.txt'])).toEqual({ exitCode: 0, stdout: '', stderr: '' });
   });
 
-  it('exits 2 for a missing file, with grep\'s message', async () => {
+  it("exits 2 for a missing file, with grep's message", async () => {
     write('ok.txt', 'x\n');
     expect(await s.gs(['--scan', 'missing.txt', 'ok.txt'])).toEqual({ exitCode: 2, stdout: '', stderr: 'grep: missing.txt: No such file or directory\n' });
   });
@@ -202,7 +206,11 @@ describe('keyfence git-secrets --scan', () => {
     const sys = await s.gs(['--scan', '-r', 'd']);
     const js = await run(['git-secrets', '--scan', '-r', 'd'], { cwd: s.dir, env: { ...s.env, KEYFENCE_GIT_SECRETS_GREP: 'js' } });
     expect(sys.exitCode).toBe(1);
-    const sorted = (r: { stderr: string }) => r.stderr.split('\n').filter((l) => l.startsWith('d/')).sort();
+    const sorted = (r: { stderr: string }) =>
+      r.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('d/'))
+        .sort();
     expect(sorted(sys)).toEqual([`d/one.txt:2:${a}`, `d/sub/two.txt:1:password ${b}`]);
     expect(sorted(js)).toEqual(sorted(sys));
     expect(js.exitCode).toBe(1);
@@ -210,7 +218,11 @@ describe('keyfence git-secrets --scan', () => {
 
   it('reads standard input for "-"', async () => {
     const id = fakeKeyId();
-    expect(await s.gs(['--scan', '-'], { stdin: `one\nuse ${id} here\n` })).toEqual({ exitCode: 1, stdout: '', stderr: `(standard input):2:use ${id} here\n${ERROR_BLOCK}` });
+    expect(await s.gs(['--scan', '-'], { stdin: `one\nuse ${id} here\n` })).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: `(standard input):2:use ${id} here\n${ERROR_BLOCK}`,
+    });
   });
 
   it('skips binary files', async () => {
@@ -297,9 +309,13 @@ describe('keyfence git-secrets --scan-history', () => {
 });
 
 describe('keyfence git-secrets --install and the hooks', () => {
-  const HOOKS = [['commit-msg', 'commit_msg_hook'], ['pre-commit', 'pre_commit_hook'], ['prepare-commit-msg', 'prepare_commit_msg_hook']];
+  const HOOKS = [
+    ['commit-msg', 'commit_msg_hook'],
+    ['pre-commit', 'pre_commit_hook'],
+    ['prepare-commit-msg', 'prepare_commit_msg_hook'],
+  ];
 
-  it('writes the three hooks (running keyfence\'s git-secrets mode), refuses to overwrite without -f', async () => {
+  it("writes the three hooks (running keyfence's git-secrets mode), refuses to overwrite without -f", async () => {
     const installed = HOOKS.map(([h]) => `Installed ${h} hook to .git/hooks/${h}\n`).join('');
     expect(await s.gs(['--install'])).toEqual({ exitCode: 0, stdout: installed, stderr: '' });
     for (const [hook, cmd] of HOOKS) {

@@ -80,7 +80,11 @@ describe('keyfence scan --history', () => {
     commit(repo, 'feature key');
     git(repo, 'checkout', '-q', 'main');
 
-    const keys = async (...argv: string[]) => (await scanJson(repo, ...argv)).findings.filter((f) => f.ruleId === 'aws-access-key-id').map((f) => f.secret).sort();
+    const keys = async (...argv: string[]) =>
+      (await scanJson(repo, ...argv)).findings
+        .filter((f) => f.ruleId === 'aws-access-key-id')
+        .map((f) => f.secret)
+        .sort();
     expect(await keys('--history')).toEqual([onMain.keyId, onFeature.keyId].sort());
     expect(await keys('--history', 'main..feature')).toEqual([onFeature.keyId]);
     expect(await keys('--history', '--branch', 'main')).toEqual([onMain.keyId]);
@@ -98,7 +102,8 @@ describe('keyfence scan --history', () => {
     write(repo, 'new.ini', recent.text);
     git(repo, 'add', '.');
     commit(repo, 'new', at('2026-03-01T00:00:00Z'));
-    const ids = async (...argv: string[]) => (await scanJson(repo, '--history', ...argv)).findings.filter((f) => f.ruleId === 'aws-access-key-id').map((f) => f.secret);
+    const ids = async (...argv: string[]) =>
+      (await scanJson(repo, '--history', ...argv)).findings.filter((f) => f.ruleId === 'aws-access-key-id').map((f) => f.secret);
     expect(await ids('--since', '2026-01-01')).toEqual([recent.keyId]);
     expect(await ids('--until', '2026-01-01')).toEqual([old.keyId]);
   });

@@ -13,7 +13,15 @@ import { reportResult, reportRules } from './fixtures/reportResult.js';
 // the one test allowed to skip: when /usr/bin/chromium is absent it says so in its name.
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 let browser: Browser | undefined;
 afterAll(async () => {
@@ -27,7 +35,12 @@ function project(): { dir: string; secrets: string[] } {
     mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     writeFileSync(path.join(dir, rel), text);
   };
-  for (const [rel, n] of [['config/prod.env', 2], ['config/staging.env', 1], ['deploy/k8s/secret.yaml', 1], ['.env', 1]] as const) {
+  for (const [rel, n] of [
+    ['config/prod.env', 2],
+    ['config/staging.env', 1],
+    ['deploy/k8s/secret.yaml', 1],
+    ['.env', 1],
+  ] as const) {
     let text = '';
     for (let i = 0; i < n; i++) {
       const key = fakeKeyId();
@@ -60,7 +73,9 @@ describe('html report in headless chromium', () => {
     const requests: string[] = [];
     const problems: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
+    });
     page.on('pageerror', (e) => problems.push(e.message));
     const url = pathToFileURL(file).href;
     await page.goto(url);
@@ -91,7 +106,10 @@ describe('html report in headless chromium', () => {
             r.setStart(node, i);
             r.setEnd(node, i + 1);
             const y = Math.round(r.getBoundingClientRect().top);
-            if (top !== -1 && y > top + 2) { words.push(current); current = ''; }
+            if (top !== -1 && y > top + 2) {
+              words.push(current);
+              current = '';
+            }
             top = y;
             current += text[i];
           }
@@ -103,17 +121,42 @@ describe('html report in headless chromium', () => {
     for (const lines of pathLines) for (const line of lines.slice(0, -1)) expect(line.endsWith('/'), lines.join('|')).toBe(true);
     await page.setViewportSize({ width: 1280, height: 900 });
 
-    const dirBars = await page.locator('#chart-dirs g.bar').evaluateAll((gs) => gs.map((g) => [g.getAttribute('data-label'), Number(g.getAttribute('data-count'))]));
-    expect(dirBars).toEqual([['config/', 6], ['(top level)', 2], ['deploy/', 2]]);
-    const ruleBars = await page.locator('#chart-rules g.bar').evaluateAll((gs) => gs.map((g) => [g.getAttribute('data-label'), Number(g.getAttribute('data-count'))]));
-    expect(ruleBars).toEqual([['aws-access-key-id', 5], ['aws-secret-access-key', 5]]);
+    const dirBars = await page
+      .locator('#chart-dirs g.bar')
+      .evaluateAll((gs) => gs.map((g) => [g.getAttribute('data-label'), Number(g.getAttribute('data-count'))]));
+    expect(dirBars).toEqual([
+      ['config/', 6],
+      ['(top level)', 2],
+      ['deploy/', 2],
+    ]);
+    const ruleBars = await page
+      .locator('#chart-rules g.bar')
+      .evaluateAll((gs) => gs.map((g) => [g.getAttribute('data-label'), Number(g.getAttribute('data-count'))]));
+    expect(ruleBars).toEqual([
+      ['aws-access-key-id', 5],
+      ['aws-secret-access-key', 5],
+    ]);
     const widths = await page.locator('#chart-dirs rect').evaluateAll((rs) => rs.map((r) => (r as SVGGraphicsElement).getBBox().width));
     expect(widths[0]).toBeGreaterThan(widths[1]!);
 
     const rows = page.locator('#findings-table tbody tr');
     expect(await rows.count()).toBe(10);
-    const cells = (col: number) => page.locator('#findings-table tbody tr:not([hidden])').evaluateAll((trs, c) => trs.map((tr) => (tr as HTMLTableRowElement).cells[c]!.textContent!.trim()), col);
-    expect(await cells(1)).toEqual(['.env', '.env', 'config/prod.env', 'config/prod.env', 'config/prod.env', 'config/prod.env', 'config/staging.env', 'config/staging.env', 'deploy/k8s/secret.yaml', 'deploy/k8s/secret.yaml']);
+    const cells = (col: number) =>
+      page
+        .locator('#findings-table tbody tr:not([hidden])')
+        .evaluateAll((trs, c) => trs.map((tr) => (tr as HTMLTableRowElement).cells[c]!.textContent!.trim()), col);
+    expect(await cells(1)).toEqual([
+      '.env',
+      '.env',
+      'config/prod.env',
+      'config/prod.env',
+      'config/prod.env',
+      'config/prod.env',
+      'config/staging.env',
+      'config/staging.env',
+      'deploy/k8s/secret.yaml',
+      'deploy/k8s/secret.yaml',
+    ]);
     expect(await page.locator('#findings-table mark').first().innerText()).toMatch(/^AKIA…\(redacted\)$/);
 
     await page.locator('th', { hasText: 'Line' }).locator('button').click();
@@ -139,7 +182,11 @@ describe('html report in headless chromium', () => {
     const xml = junitReport(reportResult, { color: false, rules: reportRules });
     const parsed = await page.evaluate((text) => {
       const doc = new DOMParser().parseFromString(text, 'application/xml');
-      return { error: doc.getElementsByTagName('parsererror').length, cases: doc.getElementsByTagName('testcase').length, failures: doc.getElementsByTagName('failure').length };
+      return {
+        error: doc.getElementsByTagName('parsererror').length,
+        cases: doc.getElementsByTagName('testcase').length,
+        failures: doc.getElementsByTagName('failure').length,
+      };
     }, xml);
     expect(parsed).toEqual({ error: 0, cases: 5, failures: 4 });
   });

@@ -18,14 +18,20 @@ function withHook(text: string, mode = 0o755, hook = 'pre-commit'): string {
 
 /** Runs `keyfence install` n times at once; resolves with each exit status. */
 function concurrentInstalls(repo: string, n: number): Promise<number[]> {
-  return Promise.all(Array.from({ length: n }, () => new Promise<number>((resolve) => {
-    const p = spawn(process.execPath, [BIN, 'install'], { cwd: repo, stdio: 'ignore' });
-    p.on('close', (code) => resolve(code ?? -1));
-  })));
+  return Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<number>((resolve) => {
+          const p = spawn(process.execPath, [BIN, 'install'], { cwd: repo, stdio: 'ignore' });
+          p.on('close', (code) => resolve(code ?? -1));
+        }),
+    ),
+  );
 }
 
 describe('install never destroys what it finds', () => {
-  it('8 concurrent installs keep the user\'s hook line, and the block appears once', async () => {
+  it("8 concurrent installs keep the user's hook line, and the block appears once", async () => {
     for (let trial = 0; trial < 2; trial++) {
       // A long hook (a vendored script) widens the window in which a racing writer has it half written.
       const repo = withHook(`#!/bin/sh\n${'# vendored hook, comment line\n'.repeat(60_000)}echo user-line >&2\n`);
@@ -63,7 +69,9 @@ describe('install never destroys what it finds', () => {
     symlinkSync('../../tools/pre-commit.sh', hookFile(repo));
     const refused = bin(repo, ['install']);
     expect(refused.status).toBe(2);
-    expect(refused.stderr).toMatch(/^keyfence: \.git\/hooks\/pre-commit already exists and is a symbolic link \(to \.\.\/\.\.\/tools\/pre-commit\.sh\)[^\n]*\n$/);
+    expect(refused.stderr).toMatch(
+      /^keyfence: \.git\/hooks\/pre-commit already exists and is a symbolic link \(to \.\.\/\.\.\/tools\/pre-commit\.sh\)[^\n]*\n$/,
+    );
     expect(readFileSync(path.join(repo, 'tools', 'pre-commit.sh'), 'utf8')).toBe(tracked);
 
     expect(bin(repo, ['install', '--force']).status).toBe(0);
@@ -86,7 +94,7 @@ describe('install never destroys what it finds', () => {
   });
 });
 
-describe('install --pre-push shares git\'s stdin with the rest of the hook chain', () => {
+describe("install --pre-push shares git's stdin with the rest of the hook chain", () => {
   /** A stand-in for `git lfs pre-push "$@"`: records the refs it reads on stdin. */
   const RECORDER = 'cat > "$(git rev-parse --git-dir)/refs-seen"';
 
@@ -112,7 +120,7 @@ describe('install --pre-push shares git\'s stdin with the rest of the hook chain
     expectPushBlocked(repo);
   });
 
-  it('husky: keyfence sees the refs even though the user\'s line reads stdin (its block goes first)', () => {
+  it("husky: keyfence sees the refs even though the user's line reads stdin (its block goes first)", () => {
     const repo = tempRepo();
     write(repo, 'package.json', '{ "name": "app", "private": true }\n');
     asDevDependency(repo);

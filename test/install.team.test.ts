@@ -104,4 +104,3 @@ describe('after npm uninstall keyfence, the hook still fails closed and says how
     expect(readFileSync(path.join(repo, '.git', 'hooks', 'pre-commit'), 'utf8')).toBe('#!/bin/sh\n');
   });
 });
-

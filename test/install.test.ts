@@ -144,7 +144,9 @@ describe('keyfence install: the hooks block commits that add secrets', () => {
     writeFileSync(hook, original, { mode: 0o755 });
     const refused = bin(repo, ['install']);
     expect(refused.status).toBe(2);
-    expect(refused.stderr).toMatch(/^keyfence: \.git\/hooks\/pre-commit already exists and is a \/usr\/bin\/env python3 script, so keyfence cannot chain to it; nothing was installed\. .*--force[^\n]*\n$/);
+    expect(refused.stderr).toMatch(
+      /^keyfence: \.git\/hooks\/pre-commit already exists and is a \/usr\/bin\/env python3 script, so keyfence cannot chain to it; nothing was installed\. .*--force[^\n]*\n$/,
+    );
     expect(readFileSync(hook, 'utf8')).toBe(original);
     expect(existsSync(path.join(repo, '.git', 'hooks', 'commit-msg'))).toBe(false);
 
@@ -201,7 +203,7 @@ describe('keyfence install: the hooks block commits that add secrets', () => {
     expect(tryCommit(wt).committed).toBe(false);
   });
 
-  it('in a submodule: hooks go to the submodule\'s git dir', () => {
+  it("in a submodule: hooks go to the submodule's git dir", () => {
     const lib = tempRepo();
     write(lib, 'lib.txt', 'lib\n');
     git(lib, 'add', '.');

@@ -35,8 +35,14 @@ function expectLinear(name: string, run: (size: number) => void): { small: numbe
   let big = time(() => run(4 * SMALL));
   // A garbage collection landing in one timing can triple it: measure again before judging.
   if (big >= 10 * small + 100) {
-    small = Math.min(small, time(() => run(SMALL)));
-    big = Math.min(big, time(() => run(4 * SMALL)));
+    small = Math.min(
+      small,
+      time(() => run(SMALL)),
+    );
+    big = Math.min(
+      big,
+      time(() => run(4 * SMALL)),
+    );
   }
   // 100 ms of slack: at a few ms per MB, timer and GC noise dominate the ratio, and a quadratic
   // stage takes seconds at this size anyway.
@@ -46,12 +52,54 @@ function expectLinear(name: string, run: (size: number) => void): { small: numbe
 
 /** The names and prefixes the built-in rules start from (keywords, literals, key prefixes). */
 const NAMES = [
-  'aws_secret_access_key', 'secret_key', 'aws-secret', 'aws_session_token', 'x-amz-security-token', 'security_token',
-  'aws_account_id', 'account_id', 'arn:aws', 'arn:aws-', 'AKIA', 'A3TX', 'ABSK', 'bedrock-api-key-', 'amzn.mws.',
-  'IQoJb3JpZ2luX2Vj', 'FwoGZXIvYXdzE', 'token', 'secret',
+  'aws_secret_access_key',
+  'secret_key',
+  'aws-secret',
+  'aws_session_token',
+  'x-amz-security-token',
+  'security_token',
+  'aws_account_id',
+  'account_id',
+  'arn:aws',
+  'arn:aws-',
+  'AKIA',
+  'A3TX',
+  'ABSK',
+  'bedrock-api-key-',
+  'amzn.mws.',
+  'IQoJb3JpZ2luX2Vj',
+  'FwoGZXIvYXdzE',
+  'token',
+  'secret',
 ];
 /** One character of each class the rules use, separators, quotes, brackets and escapes. */
-const UNITS = ['\x1b[0m', '\u00a0', ' ', '\t', 'A', 'a', '7', '/', '+', '=', '-', '_', '.', ':', '"', "'", '`', '[', ']', '\\', '\\n', '%2F', '%3D', 'a-', 'A1/'];
+const UNITS = [
+  '\x1b[0m',
+  '\u00a0',
+  ' ',
+  '\t',
+  'A',
+  'a',
+  '7',
+  '/',
+  '+',
+  '=',
+  '-',
+  '_',
+  '.',
+  ':',
+  '"',
+  "'",
+  '`',
+  '[',
+  ']',
+  '\\',
+  '\\n',
+  '%2F',
+  '%3D',
+  'a-',
+  'A1/',
+];
 
 function scanOne(rule: CompiledRule, text: string): void {
   detect({ text, path: 'adversarial.txt', startLine: 1 }, [rule]);
@@ -77,7 +125,44 @@ describe('built-in rules run in linear time on adversarial lines', () => {
   // name and its value (operators, quotes, brackets, type words; the secret rule also one line
   // break after `|`, `>` or `:`, so it runs over whole texts): each token, and each whole
   // assignment, repeated must stay linear.
-  const GAP_UNITS = ['::=', '?= ', '+=', '!=', '.=', '<-', ' <- ', '=>', ': String ', ': &str ', "&'static str", 'string', 'value=', 'VALUES (', '[None]', '[', '[]', '(', ')', '{', '}', '!', '?', '+', '\\"', '" "', "', '", '> ', ': ', ':\n', ': |\n  ', '>-\n', '>\n', '\n', '\r\n', '|\n'];
+  const GAP_UNITS = [
+    '::=',
+    '?= ',
+    '+=',
+    '!=',
+    '.=',
+    '<-',
+    ' <- ',
+    '=>',
+    ': String ',
+    ': &str ',
+    "&'static str",
+    'string',
+    'value=',
+    'VALUES (',
+    '[None]',
+    '[',
+    '[]',
+    '(',
+    ')',
+    '{',
+    '}',
+    '!',
+    '?',
+    '+',
+    '\\"',
+    '" "',
+    "', '",
+    '> ',
+    ': ',
+    ':\n',
+    ': |\n  ',
+    '>-\n',
+    '>\n',
+    '\n',
+    '\r\n',
+    '|\n',
+  ];
   for (const id of ['aws-secret-access-key', 'aws-session-token']) {
     const rule = rules.find((r) => r.id === id)!;
     it(`${id}: a name then a long run of each assignment token`, { timeout: 120_000 }, () => {

@@ -14,7 +14,9 @@ const links = (found: Finding[]) => {
 
 describe('Finding.related: findings that belong together', () => {
   it('links a key ID, its secret key and its session token, each to the others', () => {
-    const found = scan(`[prod]\naws_access_key_id = ${fakeKeyId('ASIA')}\naws_secret_access_key = ${fakeSecretKey()}\naws_session_token = ${fakeSessionToken()}\n`);
+    const found = scan(
+      `[prod]\naws_access_key_id = ${fakeKeyId('ASIA')}\naws_secret_access_key = ${fakeSecretKey()}\naws_session_token = ${fakeSessionToken()}\n`,
+    );
     expect(links(found)).toEqual([
       'access-key-id@2 → secret-access-key@3, session-token@4',
       'secret-access-key@3 → access-key-id@2, session-token@4',
@@ -28,7 +30,15 @@ describe('Finding.related: findings that belong together', () => {
   });
 
   it('two profiles: each key ID lists its own secret first, the other within reach after it', () => {
-    const text = ['[a]', `aws_access_key_id = ${fakeKeyId()}`, `aws_secret_access_key = ${fakeSecretKey()}`, '', '[b]', `aws_access_key_id = ${fakeKeyId()}`, `aws_secret_access_key = ${fakeSecretKey()}`].join('\n');
+    const text = [
+      '[a]',
+      `aws_access_key_id = ${fakeKeyId()}`,
+      `aws_secret_access_key = ${fakeSecretKey()}`,
+      '',
+      '[b]',
+      `aws_access_key_id = ${fakeKeyId()}`,
+      `aws_secret_access_key = ${fakeSecretKey()}`,
+    ].join('\n');
     expect(links(scan(text))).toEqual([
       'access-key-id@2 → secret-access-key@3, secret-access-key@7',
       'secret-access-key@3 → access-key-id@2, access-key-id@6',
@@ -44,7 +54,7 @@ describe('Finding.related: findings that belong together', () => {
     expect(scan(`AWS_ACCESS_KEY_ID=${fakeKeyId()}`)[0]!.related).toBeUndefined();
   });
 
-  it('measures the window in file lines (a diff hunk\'s line numbers), not fragment lines', () => {
+  it("measures the window in file lines (a diff hunk's line numbers), not fragment lines", () => {
     const text = `AWS_ACCESS_KEY_ID=${fakeKeyId()}\nAWS_SECRET_ACCESS_KEY=${fakeSecretKey()}`;
     expect(scan(text, [10, 11]).every((f) => f.related?.length === 1)).toBe(true);
     expect(scan(text, [10, 40]).every((f) => f.related === undefined)).toBe(true);

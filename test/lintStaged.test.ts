@@ -23,7 +23,11 @@ function lintStagedProject(type: 'commonjs' | 'module'): string {
   git(repo, 'add', '.');
   commit(repo, 'init');
   // The pre-commit hook runs lint-staged, as `.husky/pre-commit` with `npx lint-staged` does.
-  write(repo, '.git/hooks/pre-commit', `#!/bin/sh\nexec "${process.execPath}" "${path.join(WORKTREE, 'node_modules', 'lint-staged', 'bin', 'lint-staged.js')}"\n`);
+  write(
+    repo,
+    '.git/hooks/pre-commit',
+    `#!/bin/sh\nexec "${process.execPath}" "${path.join(WORKTREE, 'node_modules', 'lint-staged', 'bin', 'lint-staged.js')}"\n`,
+  );
   chmodSync(path.join(repo, '.git', 'hooks', 'pre-commit'), 0o755);
   return repo;
 }

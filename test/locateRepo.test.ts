@@ -34,7 +34,11 @@ describe('locateRepo: the one repository locator', () => {
     check(path.join(parent, 'mod', 'sub'));
 
     const elsewhere = real(tempDir());
-    expect(locateRepo(elsewhere, { GIT_DIR: path.join(repo, '.git'), GIT_WORK_TREE: repo })).toEqual({ gitDir: path.join(repo, '.git'), commonDir: path.join(repo, '.git'), workTree: repo });
+    expect(locateRepo(elsewhere, { GIT_DIR: path.join(repo, '.git'), GIT_WORK_TREE: repo })).toEqual({
+      gitDir: path.join(repo, '.git'),
+      commonDir: path.join(repo, '.git'),
+      workTree: repo,
+    });
     expect(locateRepo(real(tempDir()), {})).toBeUndefined();
   });
 

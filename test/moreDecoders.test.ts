@@ -54,12 +54,14 @@ describe('decodeBase64Url', () => {
 describe('decodeWrappedBase64', () => {
   it('joins base64 wrapped at 76 (or 64) columns, indented, and maps a span to the line that encodes it', () => {
     const body = '# creds\nAWS_REGION=eu-west-1\n'.repeat(6);
-    const lines = Buffer.from(body).toString('base64').match(/.{1,64}/g)!;
+    const lines = Buffer.from(body)
+      .toString('base64')
+      .match(/.{1,64}/g)!;
     const text = `data: |\n${lines.map((l) => `    ${l}`).join('\n')}\nnext: 1\n`;
     const layer = decodeWrappedBase64(text)!;
     expect(layer.kind).toBe('base64-wrapped');
     expect(layer.text).toContain(body);
-    const at = layer.text.indexOf(body) + 64 / 4 * 3; // first byte of the second line
+    const at = layer.text.indexOf(body) + (64 / 4) * 3; // first byte of the second line
     const span = layer.toSource(at, at + 3);
     expect(span.start).toBe(text.indexOf(lines[1]!));
     expect(span.end).toBe(span.start + 4);
@@ -67,7 +69,10 @@ describe('decodeWrappedBase64', () => {
 
   it('leaves a single line, lines of different widths and binary data alone', () => {
     expect(decodeWrappedBase64(`k: ${Buffer.from('x'.repeat(50)).toString('base64')}\n`)).toBeUndefined();
-    const bin = randomBytes(300).toString('base64').match(/.{1,76}/g)!.join('\n');
+    const bin = randomBytes(300)
+      .toString('base64')
+      .match(/.{1,76}/g)!
+      .join('\n');
     expect(decodeWrappedBase64(`${bin}\n`)).toBeUndefined();
     expect(decodeWrappedBase64('QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\nQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\n')).toBeUndefined();
   });
@@ -78,7 +83,9 @@ describe('decodeHex', () => {
     const env = 'AWS_DEFAULT_REGION=eu-west-1\nLOG_LEVEL=debug\n';
     expect(decodeHex(`ENV=${hex(env)}`)!.text).toBe(`ENV=${env}`);
     expect(decodeHex(`v = 0x${hex(env)};`)!.text).toBe(`v = 0x${env};`);
-    const xxd = hex(env).match(/.{1,60}/g)!.join('\n');
+    const xxd = hex(env)
+      .match(/.{1,60}/g)!
+      .join('\n');
     expect(decodeHex(`${xxd}\n`)!.text).toBe(`${env}\n`);
   });
 
@@ -100,7 +107,9 @@ describe('new decoders in the detector', () => {
       escape: `k = "${[...env].map((c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join('')}"`,
       html: `<pre>${[...env].map((c) => (/[A-Za-z0-9]/.test(c) ? c : c === '/' ? '&sol;' : `&#${c.charCodeAt(0)};`)).join('')}</pre>`,
       hex: `x = ${hex(env)}`,
-      'base64-wrapped': `${Buffer.from(`# credentials\n${env}`).toString('base64').replace(/.{1,76}/g, '$&\n')}`,
+      'base64-wrapped': `${Buffer.from(`# credentials\n${env}`)
+        .toString('base64')
+        .replace(/.{1,76}/g, '$&\n')}`,
     };
     for (const [kind, text] of Object.entries(forms)) {
       const found = detect({ text, path: 'f', startLine: 1 }, rules);

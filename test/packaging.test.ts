@@ -28,7 +28,10 @@ describe('the npm package', () => {
     expect(inst.status, inst.stderr).toBe(0);
     expect(inst.stdout + inst.stderr).not.toMatch(/install.scripts|postinstall|prepare/i);
     const pkg = path.join(project, 'node_modules', 'keyfence');
-    const manifest = JSON.parse(readFileSync(path.join(pkg, 'package.json'), 'utf8')) as { scripts?: Record<string, string>; dependencies: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(path.join(pkg, 'package.json'), 'utf8')) as {
+      scripts?: Record<string, string>;
+      dependencies: Record<string, string>;
+    };
     for (const s of ['preinstall', 'install', 'postinstall', 'prepare']) expect(manifest.scripts?.[s]).toBeUndefined();
     expect(manifest.dependencies.ajv).toBeUndefined();
     expect(existsSync(path.join(project, 'node_modules', 'ajv'))).toBe(false);

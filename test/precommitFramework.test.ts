@@ -10,7 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BIN, commit, git, gitTry, secretFile, tempDir, tempRepo, WORKTREE, write } from './gitRepo.js';
 
-interface HookDef { id: string; entry: string; pass_filenames?: boolean; always_run?: boolean; stages?: string[] }
+interface HookDef {
+  id: string;
+  entry: string;
+  pass_filenames?: boolean;
+  always_run?: boolean;
+  stages?: string[];
+}
 const shipped = parse(readFileSync(path.join(WORKTREE, '.pre-commit-hooks.yaml'), 'utf8')) as HookDef[];
 
 /** shipped hook `id` as a local hook that runs this checkout's built bin. */
@@ -41,7 +47,7 @@ const preCommit = (repo: string, args: string[], env: NodeJS.ProcessEnv) => {
   return { status: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
 };
 
-describe.runIf(hasPreCommit)('pre-commit framework: keyfence\'s hook definition', () => {
+describe.runIf(hasPreCommit)("pre-commit framework: keyfence's hook definition", () => {
   it('`pre-commit run --all-files` and `run --files` find a key that is already committed', () => {
     const { repo, env } = frameworkRepo();
     const all = preCommit(repo, ['run', '--all-files'], env);

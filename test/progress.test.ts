@@ -11,7 +11,12 @@ import type { ScanStats } from '../src/types.js';
 /** A stand-in for a terminal's stderr: says it is a TTY and keeps what is written. */
 function fakeTty(): Writable & { isTTY: boolean; columns: number; written: () => string } {
   const chunks: string[] = [];
-  const s = new Writable({ write(chunk, _enc, cb) { chunks.push(String(chunk)); cb(); } }) as Writable & { isTTY: boolean; columns: number; written: () => string };
+  const s = new Writable({
+    write(chunk, _enc, cb) {
+      chunks.push(String(chunk));
+      cb();
+    },
+  }) as Writable & { isTTY: boolean; columns: number; written: () => string };
   s.isTTY = true;
   s.columns = 120;
   s.written = () => chunks.join('');
@@ -28,7 +33,10 @@ async function written(tty: { written: () => string }, text: string): Promise<st
 
 describe('progressFigures', () => {
   it('files done (scanned, binary, skipped) of the total, and MB/s', () => {
-    const f = progressFigures(stats({ filesScanned: 40, binarySkipped: 5, skipped: [{ path: 'x', reason: 'big' }], filesTotal: 100, bytesScanned: 4 * 1024 * 1024 }), 2000);
+    const f = progressFigures(
+      stats({ filesScanned: 40, binarySkipped: 5, skipped: [{ path: 'x', reason: 'big' }], filesTotal: 100, bytesScanned: 4 * 1024 * 1024 }),
+      2000,
+    );
     expect(f).toEqual({ unit: 'files', done: 46, total: 100, bytes: 4 * 1024 * 1024, mbPerSecond: 2 });
   });
   it('commits for history scans, totals when the source knows them', () => {

@@ -121,13 +121,23 @@ describe('private keys: one finding across lines', () => {
   });
 });
 
-describe('the literal prefilter finds every rule\'s literals in one pass', () => {
+describe("the literal prefilter finds every rule's literals in one pass", () => {
   it('answers as text.includes would, for delimiter-ended and other literals', () => {
     const literals = [...new Set(rules.flatMap((r) => r.literals))];
     expect(literals).toEqual(expect.arrayContaining(['ghp_', 'xoxb-', 'PRIVATE KEY-----', 'AIza']));
     const texts = [
-      'x ghp_ y', 'ghp_', 'xghp_', 'gh_p_', 'xoxb-1 npm_', '-----BEGIN PRIVATE KEY-----', 'a-b_c', '__--', 'AIza', '',
-      'sk_live_ and rk_test_ and _v1_', 'PMAK- pypi- sk-ant- glpat- hf_ shpss_ github_pat_',
+      'x ghp_ y',
+      'ghp_',
+      'xghp_',
+      'gh_p_',
+      'xoxb-1 npm_',
+      '-----BEGIN PRIVATE KEY-----',
+      'a-b_c',
+      '__--',
+      'AIza',
+      '',
+      'sk_live_ and rk_test_ and _v1_',
+      'PMAK- pypi- sk-ant- glpat- hf_ shpss_ github_pat_',
     ];
     for (const text of texts) {
       expect(literalsIn(text, rules), text).toEqual(new Set(literals.filter((l) => text.includes(l))));
@@ -168,7 +178,7 @@ describe('example generators are a registry', () => {
 
 describe('providers: turned on or off as a whole', () => {
   const selected = (config: object, only?: string[]) => ids(resolveRules(config, 'cfg.json', specs, only).rules);
-  it('every built-in rule has its file\'s provider', () => {
+  it("every built-in rule has its file's provider", () => {
     expect(specs.find((s) => s.id === 'github-token')?.provider).toBe('github');
     expect(specs.find((s) => s.id === 'aws-access-key-id')?.provider).toBe('aws');
   });
@@ -209,7 +219,10 @@ describe('--only and providers on the command line', () => {
     const dir = tree();
     expect(rulesOf((await cli(['scan', '--no-git', '-f', 'json', '--only', 'aws', '.'], dir)).stdout)).toEqual(['aws-access-key-id']);
     expect(rulesOf((await cli(['scan', '--no-git', '-f', 'json', '--only', 'aws,github', '.'], dir)).stdout)).toEqual(['aws-access-key-id', 'github-token']);
-    expect(rulesOf((await cli(['scan', '--no-git', '-f', 'json', '--only', 'github', '--only', 'aws', '.'], dir)).stdout)).toEqual(['aws-access-key-id', 'github-token']);
+    expect(rulesOf((await cli(['scan', '--no-git', '-f', 'json', '--only', 'github', '--only', 'aws', '.'], dir)).stdout)).toEqual([
+      'aws-access-key-id',
+      'github-token',
+    ]);
   });
   it('the hook fast path reads --only as yargs does', () => {
     expect(fastScanArgs(['scan', '--staged', '--only', 'aws'])).toMatchObject({ staged: true, only: 'aws' });

@@ -4,7 +4,6 @@
 import { describe, expect, it } from 'vitest';
 import { bin, binScan, commit, git, secretFile, tempRepo, write } from './gitRepo.js';
 
-
 describe('--history A..B reads the configuration as of A', () => {
   it('a pull request adding a key and an allow-everything config does not pass', () => {
     const repo = tempRepo();
@@ -67,7 +66,7 @@ describe('--history A..B reads the configuration as of A', () => {
 });
 
 describe('--history A..B reads the default baseline as of A', () => {
-  it('a baseline the range adds hides nothing; the base\'s baseline applies even where the work tree has none', () => {
+  it("a baseline the range adds hides nothing; the base's baseline applies even where the work tree has none", () => {
     const repo = tempRepo();
     /** Writes files, commits them, then records every finding in the default baseline and commits that. */
     const commitAndRecord = (files: Record<string, string>) => {
@@ -104,7 +103,10 @@ describe('--history A..B reads the default baseline as of A', () => {
     git(repo, 'add', '.');
     commit(repo, 'ignore it, gitleaks style');
     const ignored = binScan(repo, '--history', 'main..feature');
-    expect(ignored.result.findings.filter((f) => f.ruleId === 'config-change').map((f) => [f.path, f.lineText])).toContainEqual(['.gitleaksignore', 'adds: deploy.env:aws-access-key-id:1']);
+    expect(ignored.result.findings.filter((f) => f.ruleId === 'config-change').map((f) => [f.path, f.lineText])).toContainEqual([
+      '.gitleaksignore',
+      'adds: deploy.env:aws-access-key-id:1',
+    ]);
     expect(errorsOf(ignored)).toEqual(errorsOf(r));
 
     // The range deletes the baseline: the base's still judges it (the work tree is not asked).
@@ -127,7 +129,9 @@ describe('--no-git audits', () => {
     write(dir, 'a.txt', 'hello\n');
     const r = bin(dir, ['scan', '--no-git', '.']);
     expect(r.status).toBe(0);
-    expect(r.stderr).toContain('configuration applied: .keyfence.json, which turns off rules "aws-secret-access-key"; findings in paths "vendor/**"; also applied: .gitallowed');
+    expect(r.stderr).toContain(
+      'configuration applied: .keyfence.json, which turns off rules "aws-secret-access-key"; findings in paths "vendor/**"; also applied: .gitallowed',
+    );
     const none = bin(tempRepo(), ['scan', '--no-git', '.']);
     expect(none.stderr).toBe('');
   });

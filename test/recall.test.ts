@@ -26,7 +26,12 @@ describe('recall: the word and base64-run gates let random key IDs through', () 
   const rules = selectRules(loadBuiltinRules());
   it('finds 8000 random key IDs on their own, in URLs, after a slash and in JSON', () => {
     const missed: string[] = [];
-    const forms = [(id: string) => `key: ${id}\n`, (id: string) => `s3://${id}:x@bucket/path\n`, (id: string) => `{"AccessKeyId":"${id}"}\n`, (id: string) => `creds/${id}/backup\n`];
+    const forms = [
+      (id: string) => `key: ${id}\n`,
+      (id: string) => `s3://${id}:x@bucket/path\n`,
+      (id: string) => `{"AccessKeyId":"${id}"}\n`,
+      (id: string) => `creds/${id}/backup\n`,
+    ];
     for (let i = 0; i < 8000; i++) {
       const id = fakeKeyId(['AKIA', 'ASIA', 'ABIA', 'ACCA'][i % 4]);
       const text = forms[i % forms.length]!(id);

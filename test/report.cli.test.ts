@@ -39,7 +39,9 @@ describe('help, version and rules', () => {
     expect(text.stdout).toMatch(/^aws \(5 of 6 on\)\naws-access-key-id +on /m);
     expect(text.stdout).toMatch(/^stripe \(1 of 2 on\)\nstripe-live-key +on .*\nstripe-test-key +off /m);
     const json = JSON.parse((await run(['rules', '--format', 'json'], io)).stdout);
-    expect(json).toEqual(specs.map((s) => expect.objectContaining({ id: s.id, provider: s.provider, enabled: s.enabled !== false, description: s.description })));
+    expect(json).toEqual(
+      specs.map((s) => expect.objectContaining({ id: s.id, provider: s.provider, enabled: s.enabled !== false, description: s.description })),
+    );
   });
   it('an unknown format is a usage error, exit 2, one line', async () => {
     const r = await run(['scan', '--format', 'pdf'], io);

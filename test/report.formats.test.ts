@@ -19,9 +19,16 @@ function checkXml(xml: string): { problems: string[]; elements: { name: string; 
   const elements: { name: string; attrs: Record<string, string>; text: string }[] = [];
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(xml)) problems.push('forbidden control character');
   const unescape = (s: string, where: string) => {
-    for (const m of s.matchAll(/&([^;\s]*);?/g)) if (!/^&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);$/.test(m[0])) problems.push(`bad reference ${m[0]} in ${where}`);
+    for (const m of s.matchAll(/&([^;\s]*);?/g))
+      if (!/^&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);$/.test(m[0])) problems.push(`bad reference ${m[0]} in ${where}`);
     if (s.includes('<')) problems.push(`raw < in ${where}`);
-    return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#(\d+);/g, (_, d: string) => String.fromCharCode(Number(d))).replace(/&amp;/g, '&');
+    return s
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&#(\d+);/g, (_, d: string) => String.fromCharCode(Number(d)))
+      .replace(/&amp;/g, '&');
   };
   let rest = xml;
   const prolog = /^<\?xml version="1\.0" encoding="UTF-8"\?>\n/.exec(rest);
@@ -72,7 +79,13 @@ describe('junit', () => {
     const suite = elements.find((e) => e.name === 'testsuite')!;
     expect(suite.attrs).toMatchObject({ tests: '5', failures: '4', errors: '0', skipped: '1' });
     const cases = elements.filter((e) => e.name === 'testcase');
-    expect(cases.map((c) => c.attrs.classname)).toEqual(['config/prod.env', 'config/prod.env', 'deploy/my "odd", path.yml', 'README.md', 'test/fixtures/keys.txt']);
+    expect(cases.map((c) => c.attrs.classname)).toEqual([
+      'config/prod.env',
+      'config/prod.env',
+      'deploy/my "odd", path.yml',
+      'README.md',
+      'test/fixtures/keys.txt',
+    ]);
     const failures = elements.filter((e) => e.name === 'failure');
     expect(failures.map((f) => f.attrs.type)).toEqual(['aws-access-key-id', 'aws-secret-access-key', 'aws-access-key-id', 'aws-session-token']);
     expect(failures[2]!.text).toContain(`AWS_ACCESS_KEY_ID: "ASIA…(redacted)" # <ci> & 'deploy'`);
@@ -88,7 +101,10 @@ describe('junit', () => {
   });
   it('escapes markup and replaces characters XML forbids', () => {
     expect(xmlEscape(`<a href="x">&'\u0001\ud800`)).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&apos;\ufffd\ufffd');
-    const nasty: ScanResult = { ...cleanResult, findings: [{ ...reportResult.findings[0]!, path: 'a\u0002<b>&"c".env', lineText: 'K=AKIA…(redacted) ]]> \u001b[31m' }] };
+    const nasty: ScanResult = {
+      ...cleanResult,
+      findings: [{ ...reportResult.findings[0]!, path: 'a\u0002<b>&"c".env', lineText: 'K=AKIA…(redacted) ]]> \u001b[31m' }],
+    };
     expect(checkXml(junitReport(nasty, { color: false })).problems).toEqual([]);
   });
 });
@@ -105,7 +121,11 @@ function parseCsv(text: string): string[][] {
       for (;;) {
         if (i >= text.length) throw new Error('unterminated quote');
         if (text[i] === '"') {
-          if (text[i + 1] === '"') { field += '"'; i += 2; continue; }
+          if (text[i + 1] === '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
           i++;
           break;
         }
@@ -118,7 +138,10 @@ function parseCsv(text: string): string[][] {
       }
     }
     row.push(field);
-    if (text[i] === ',') { i++; continue; }
+    if (text[i] === ',') {
+      i++;
+      continue;
+    }
     if (text.slice(i, i + 2) !== '\r\n') throw new Error(`expected CRLF at ${i}`);
     i += 2;
     rows.push(row);
@@ -137,7 +160,15 @@ describe('csv', () => {
     expect(rows).toHaveLength(1 + reportResult.findings.length);
     for (const r of rows) expect(r).toHaveLength(CSV_COLUMNS.length);
     const third = Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, rows[3]![i]]));
-    expect(third).toMatchObject({ rule_id: 'aws-access-key-id', path: 'deploy/my "odd", path.yml', line: '12', column: '24', end_column: '44', commit: '0123456789abcdef0123456789abcdef01234567', excerpt: `AWS_ACCESS_KEY_ID: "ASIA…(redacted)" # <ci> & 'deploy'` });
+    expect(third).toMatchObject({
+      rule_id: 'aws-access-key-id',
+      path: 'deploy/my "odd", path.yml',
+      line: '12',
+      column: '24',
+      end_column: '44',
+      commit: '0123456789abcdef0123456789abcdef01234567',
+      excerpt: `AWS_ACCESS_KEY_ID: "ASIA…(redacted)" # <ci> & 'deploy'`,
+    });
     expect(parseCsv(csvReport(cleanResult).slice(1))).toEqual([[...CSV_COLUMNS]]);
   });
   it('quotes CR and LF, and defuses spreadsheet formulas', () => {
@@ -162,7 +193,9 @@ describe('github', () => {
   it('one annotation per finding with file, line, col, endColumn and title; severity picks the command', () => {
     const lines = githubReport(reportResult, { color: false, rules: reportRules }).trimEnd().split('\n');
     expect(lines).toHaveLength(reportResult.findings.length + 1);
-    expect(lines[0]).toBe('::error file=config/prod.env,line=3,endLine=3,col=19,endColumn=39,title=keyfence%3A aws-access-key-id::AWS access key ID found: AKIA…(redacted) (AWS account 123456789012)%0ADeactivate and delete the key in IAM, then create a new one.');
+    expect(lines[0]).toBe(
+      '::error file=config/prod.env,line=3,endLine=3,col=19,endColumn=39,title=keyfence%3A aws-access-key-id::AWS access key ID found: AKIA…(redacted) (AWS account 123456789012)%0ADeactivate and delete the key in IAM, then create a new one.',
+    );
     expect(lines[2]).toMatch(/^::error file=deploy\/my "odd"%2C path\.yml,line=12,/);
     expect(lines[2]).toContain('%0Ain commit 0123456789ab by Jane Doe');
     expect(lines[3]).toMatch(/^::warning file=README\.md,/);
@@ -221,7 +254,12 @@ describe('jsonChunks (reports written piece by piece)', () => {
   it('is JSON.stringify(value, null, 2) byte for byte, whatever the data holds', async () => {
     const { jsonChunks } = await import('../src/report/jsonChunks.js');
     const items = [{ a: 1, b: ['x', { c: null }] }, { d: 'quote " and \u0000keyfence-stream-0:items NUL', e: [] }, 'plain'];
-    const value = { head: { rule: 'help with "\u0000keyfence-stream-abc:items"', n: [1, 2] }, deep: { items: [] as unknown[] }, empty: { others: [] as unknown[] }, tail: true };
+    const value = {
+      head: { rule: 'help with "\u0000keyfence-stream-abc:items"', n: [1, 2] },
+      deep: { items: [] as unknown[] },
+      empty: { others: [] as unknown[] },
+      tail: true,
+    };
     const whole = JSON.stringify({ ...value, deep: { items }, empty: { others: [] } }, null, 2);
     expect([...jsonChunks(value, { items, others: [] })].join('')).toBe(whole);
     // One piece per element of a streamed array: never the whole array as one string.

@@ -68,7 +68,7 @@ describe('feedSinks: one pass feeds several reports', () => {
     for (const [i, format] of formats.entries()) expect(writers[i]!.text(), format).toBe(await renderReport(format, reportResult, opts));
   });
 
-  it('each report\'s sink gets each finding once', async () => {
+  it("each report's sink gets each finding once", async () => {
     let fed = 0;
     const counting: ReportSink = {
       begin: () => [],
@@ -80,7 +80,10 @@ describe('feedSinks: one pass feeds several reports', () => {
       end: () => [],
     };
     const writers = [collector(), collector(), collector()];
-    await feedSinks(reportResult, writers.map((w) => ({ sink: counting, write: w.write })));
+    await feedSinks(
+      reportResult,
+      writers.map((w) => ({ sink: counting, write: w.write })),
+    );
     expect(fed).toBe(reportResult.findings.length * 3); // each sink once per finding
     expect(writers.map((w) => w.text())).toEqual(Array(3).fill('x'.repeat(reportResult.findings.length)));
   });
@@ -94,11 +97,13 @@ describe('feedSinks: one pass feeds several reports', () => {
       for await (const _ of chunks) throw new Error('disk full');
     };
     const sink = await reportSink('text', opts);
-    await expect(feedSinks(reportResult, [
-      { sink, write: refused },
-      { sink: await reportSink('text', opts), write: halfWay },
-      { sink: await reportSink('text', opts), write: ok.write },
-    ])).rejects.toThrow('refused');
+    await expect(
+      feedSinks(reportResult, [
+        { sink, write: refused },
+        { sink: await reportSink('text', opts), write: halfWay },
+        { sink: await reportSink('text', opts), write: ok.write },
+      ]),
+    ).rejects.toThrow('refused');
     expect(ok.text()).toBe(await renderReport('text', reportResult, opts));
   });
 });

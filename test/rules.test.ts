@@ -9,7 +9,10 @@ import { BUILTIN_RULES_DIR, SCHEMA_DIR, loadBuiltinRules, selectRules } from '..
 // must yield its rule with one of the values the template made as the secret; a false positive
 // must yield nothing from its rule.
 const specs = loadBuiltinRules();
-const all = selectRules(specs, specs.filter((s) => s.enabled === false).map((s) => s.id));
+const all = selectRules(
+  specs,
+  specs.filter((s) => s.enabled === false).map((s) => s.id),
+);
 
 describe('built-in rule files', () => {
   const ajv = new Ajv({ allErrors: true });
@@ -43,7 +46,10 @@ for (const spec of specs) {
       it(`finds: ${template.slice(0, 70).replace(/\n/g, '⏎')}`, () => {
         const { text, values } = expandExample(template);
         const found = detect({ text, path: 'example', startLine: 1 }, all).filter((f) => f.ruleId === spec.id);
-        expect(found.map((f) => f.secret), text).not.toEqual([]);
+        expect(
+          found.map((f) => f.secret),
+          text,
+        ).not.toEqual([]);
         for (const f of found) expect(values, `${spec.id} reported ${f.secret} in:\n${text}`).toContain(f.secret);
         const lines = text.split('\n');
         for (const f of found) {
@@ -53,7 +59,11 @@ for (const spec of specs) {
               ? lines[f.line - 1]!.slice(f.column - 1, f.endColumn - 1)
               : [lines[f.line - 1]!.slice(f.column - 1), ...lines.slice(f.line, f.endLine - 1), lines[f.endLine - 1]!.slice(0, f.endColumn - 1)].join('\n');
           // A secret found in decoded content is reported at the part of the encoded value that holds it.
-          if (f.decodedFrom) expect(values.some((v) => v !== f.secret && v.includes(span)), span).toBe(true);
+          if (f.decodedFrom)
+            expect(
+              values.some((v) => v !== f.secret && v.includes(span)),
+              span,
+            ).toBe(true);
           else expect(span).toBe(f.secret);
         }
       });
@@ -62,7 +72,10 @@ for (const spec of specs) {
       it(`ignores (${why}): ${template.slice(0, 60).replace(/\n/g, '⏎')}`, () => {
         const { text } = expandExample(template);
         const found = detect({ text, path: 'example', startLine: 1 }, all).filter((f) => f.ruleId === spec.id);
-        expect(found.map((f) => `${f.line}:${f.column} ${f.secret}`), text).toEqual([]);
+        expect(
+          found.map((f) => `${f.line}:${f.column} ${f.secret}`),
+          text,
+        ).toEqual([]);
       });
     }
   });

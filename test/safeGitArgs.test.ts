@@ -10,12 +10,43 @@ import { bin, commit, git, secretFile, tempDir, tempRepo, write } from './gitRep
  * (`git help --config`) by what their names say: commands, programs, hooks, helpers, editors,
  * pagers, tools, drivers, filters, browsers, proxies, fsmonitor, textconv, external diff.
  */
-const RUNS_A_PROGRAM = /(\.cmd|command|program|\.textconv|\.external|\.clean|\.smudge|\.process|\.driver|helper|editor|askpass|gitproxy|pager|\.fsmonitor|fsmonitorhookversion|hookspath|packobjectshook|browser|\.tool|guitool|\.path|\.proxy|ccCmd|tocmd|dbdriver)$/i;
+const RUNS_A_PROGRAM =
+  /(\.cmd|command|program|\.textconv|\.external|\.clean|\.smudge|\.process|\.driver|helper|editor|askpass|gitproxy|pager|\.fsmonitor|fsmonitorhookversion|hookspath|packobjectshook|browser|\.tool|guitool|\.path|\.proxy|ccCmd|tocmd|dbdriver)$/i;
 /** Keys the pattern above catches that name no program (checked by hand against git-config(1)). */
-const NOT_PROGRAMS = new Set(['color.pager', 'rebase.abbreviateCommands', 'completion.commands', 'notes.rewrite.<command>', 'core.fsmonitorHookVersion', 'fsmonitor.socketDir', 'guitool.<name>.argPrompt', 'guitool.<name>.confirm', 'guitool.<name>.needsFile', 'guitool.<name>.noConsole', 'guitool.<name>.noRescan', 'guitool.<name>.prompt', 'guitool.<name>.revPrompt', 'guitool.<name>.revUnmerged', 'guitool.<name>.title', 'http.proxyAuthMethod', 'http.proxySSLCAInfo', 'http.proxySSLCert', 'http.proxySSLCertPasswordProtected', 'http.proxySSLKey', 'remote.<name>.proxyAuthMethod', 'advice.ignoredHook', 'advice.waitingForEditor', 'column.clean', 'include.path', 'includeIf.<condition>.path']);
+const NOT_PROGRAMS = new Set([
+  'color.pager',
+  'rebase.abbreviateCommands',
+  'completion.commands',
+  'notes.rewrite.<command>',
+  'core.fsmonitorHookVersion',
+  'fsmonitor.socketDir',
+  'guitool.<name>.argPrompt',
+  'guitool.<name>.confirm',
+  'guitool.<name>.needsFile',
+  'guitool.<name>.noConsole',
+  'guitool.<name>.noRescan',
+  'guitool.<name>.prompt',
+  'guitool.<name>.revPrompt',
+  'guitool.<name>.revUnmerged',
+  'guitool.<name>.title',
+  'http.proxyAuthMethod',
+  'http.proxySSLCAInfo',
+  'http.proxySSLCert',
+  'http.proxySSLCertPasswordProtected',
+  'http.proxySSLKey',
+  'remote.<name>.proxyAuthMethod',
+  'advice.ignoredHook',
+  'advice.waitingForEditor',
+  'column.clean',
+  'include.path',
+  'includeIf.<condition>.path',
+]);
 
 function gitConfigKeys(): string[] {
-  return execFileSync('git', ['help', '--config'], { encoding: 'utf8' }).split('\n').map((l) => l.trim()).filter((l) => /^[a-z]/i.test(l) && !l.includes(' '));
+  return execFileSync('git', ['help', '--config'], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^[a-z]/i.test(l) && !l.includes(' '));
 }
 
 /** A repository whose config runs `marker`-writing commands wherever git could run one. */
@@ -38,12 +69,13 @@ function hostileRepo(marker: string): string {
     ['log.showSignature', 'true'],
     ['core.sshCommand', script],
     ['credential.helper', `!${script}`],
-  ]) git(repo, 'config', k!, v!);
+  ])
+    git(repo, 'config', k!, v!);
   return repo;
 }
 
 describe('safe git arguments (one place for every git process keyfence starts)', () => {
-  it("accounts for every config key git documents as running a program", () => {
+  it('accounts for every config key git documents as running a program', () => {
     const keys = gitConfigKeys();
     expect(keys.length).toBeGreaterThan(500); // git's list was read
     const programs = keys.filter((k) => RUNS_A_PROGRAM.test(k) && !NOT_PROGRAMS.has(k));
@@ -69,7 +101,7 @@ describe('safe git arguments (one place for every git process keyfence starts)',
     expect(safeGitArgs({ plainOutput: false }).join(' ')).not.toContain('quotePath');
   });
 
-  it('scan DIR, --staged, baseline, --history, --pre-push and the git-secrets drop-in run none of the repository\'s commands', () => {
+  it("scan DIR, --staged, baseline, --history, --pre-push and the git-secrets drop-in run none of the repository's commands", () => {
     const marker = path.join(tempDir(), 'ran');
     const repo = hostileRepo(marker);
     const s = secretFile();

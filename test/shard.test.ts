@@ -133,7 +133,12 @@ describe('scan --shard K/N then keyfence merge', () => {
     // Two sibling commits add it; the oldest is the later of the two in the scan's order, a
     // plain `git rev-list --topo-order --all` (a commit always after its descendants).
     const order = git(history, 'rev-list', '--topo-order', '--all').trim().split('\n');
-    const subjects = new Map(git(history, 'log', '--all', '--format=%H %s').trim().split('\n').map((l) => [l.slice(41), l.slice(0, 40)]));
+    const subjects = new Map(
+      git(history, 'log', '--all', '--format=%H %s')
+        .trim()
+        .split('\n')
+        .map((l) => [l.slice(41), l.slice(0, 40)]),
+    );
     const adders = [subjects.get('feature: shared')!, subjects.get('main: shared too')!];
     expect(shared[0]!.commit).toBe(adders.sort((a, b) => order.indexOf(a) - order.indexOf(b)).at(-1));
     // An N that puts the two commits adding it in different shards: each shard reports it.
@@ -141,7 +146,12 @@ describe('scan --shard K/N then keyfence merge', () => {
     const n = [2, 3, 4, 5].find((k) => shardOf(adders[0]!, k) !== shardOf(adders[1]!, k))!;
     const files = await shards(history, n, '--history');
     const perShard = files.map((f) => json(readFileSync(f, 'utf8')).findings.filter((x) => x.path === 'shared.env'));
-    expect(perShard.flat().map((f) => f.commit).sort()).toEqual([...adders].sort());
+    expect(
+      perShard
+        .flat()
+        .map((f) => f.commit)
+        .sort(),
+    ).toEqual([...adders].sort());
     const got = json((await merged(files, '--format', 'json')).stdout);
     expect(got.findings.filter((f) => f.path === 'shared.env')).toEqual(shared);
   });
@@ -197,7 +207,9 @@ describe('scan --shard K/N then keyfence merge', () => {
     expect(text).toContain('repository acme/tree');
     const sarif = JSON.parse((await merged(files, '--format', 'sarif')).stdout);
     expect(sarifErrors(sarif)).toEqual([]);
-    expect(new Set(sarif.runs[0].results.map((r: { properties: { repository: string } }) => r.properties.repository))).toEqual(new Set(['acme/history', 'acme/tree']));
+    expect(new Set(sarif.runs[0].results.map((r: { properties: { repository: string } }) => r.properties.repository))).toEqual(
+      new Set(['acme/history', 'acme/tree']),
+    );
     const alone = json((await cli(tree, 'scan', '--format', 'json')).stdout);
     expect(got.findings.filter((f) => f.repository === 'acme/tree').map(({ repository: _r, ...f }) => f)).toEqual(alone.findings);
     const out = path.join(reports, 'page.html');

@@ -81,9 +81,17 @@ describe('keyfence scan --staged', () => {
     expect([...new Set(findings.map((f) => f.path))].sort()).toEqual([...names].sort());
   });
 
-  it('is not fooled by diff settings in the user\'s config (prefixes, relative paths, colors, external tools)', async () => {
+  it("is not fooled by diff settings in the user's config (prefixes, relative paths, colors, external tools)", async () => {
     const repo = tempRepo();
-    for (const [k, v] of [['diff.noprefix', 'true'], ['diff.mnemonicPrefix', 'true'], ['diff.relative', 'true'], ['color.ui', 'always'], ['diff.external', 'false'], ['diff.renames', 'false']]) git(repo, 'config', k!, v!);
+    for (const [k, v] of [
+      ['diff.noprefix', 'true'],
+      ['diff.mnemonicPrefix', 'true'],
+      ['diff.relative', 'true'],
+      ['color.ui', 'always'],
+      ['diff.external', 'false'],
+      ['diff.renames', 'false'],
+    ])
+      git(repo, 'config', k!, v!);
     write(repo, 'deep/dir/creds.ini', secretFile().text);
     git(repo, 'add', '.');
     const { findings } = await scanJson(path.join(repo, 'deep'), '--staged');

@@ -48,7 +48,7 @@ describe('tree scan of any directory (--no-git)', () => {
     const id = fakeKeyId();
     writeTree(dir, { 'app/.env': `AWS_ACCESS_KEY_ID=${id}\n`, '.git/config': `k=${fakeKeyId()}\n` });
     const outside = tempDir();
-    writeTree(outside, { 'creds': `k=${fakeKeyId()}\n` });
+    writeTree(outside, { creds: `k=${fakeKeyId()}\n` });
     symlinkSync(path.join(outside, 'creds'), path.join(dir, 'link-to-creds'));
     symlinkSync(outside, path.join(dir, 'link-to-dir'));
     const { report } = await jsonScan(['--no-git', dir], tempDir());
@@ -121,7 +121,10 @@ describe('tree scan of any directory (--no-git)', () => {
     for (const f of ['ok.txt', 'locked.txt', 'private/inner.txt']) chmodSync(path.join(dir, f), 0o644);
     chmodSync(path.join(dir, 'locked.txt'), 0o000);
     chmodSync(path.join(dir, 'private'), 0o000);
-    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, 'scan', '--no-git', dir], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, 'scan', '--no-git', dir], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^ok\.txt:1:3 {2}aws-access-key-id/);
     expect(r.stderr).toContain('keyfence: skipped locked.txt: unreadable (EACCES)');

@@ -6,7 +6,6 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, bin, binScan, commit, git, secretFile, tempDir, tempRepo, write } from './gitRepo.js';
 
-
 describe('tree scan faults', () => {
   it('scans a file whose name is not UTF-8, reporting the name escaped', () => {
     const repo = tempRepo();

@@ -25,13 +25,17 @@ describe('custom rules and allow lists from .keyfence.json', () => {
   it('accepts gitleaks-style leading inline flags: (?i), (?s), (?m) and combinations', () => {
     const repo = tempRepo();
     const t = token();
-    write(repo, '.keyfence.json', json({
-      rules: [
-        { id: 'acme-i', description: 'ACME (?i)', pattern: '(?i)key=(acme_[a-z0-9]{12})', keywords: ['acme_'] },
-        { id: 'acme-is', description: 'ACME (?is)', pattern: '(?is)BEGIN.(acme_[a-z0-9]{12})', keywords: [] },
-        { id: 'acme-m', description: 'ACME (?m)', pattern: '(?m)^token: (acme_[a-z0-9]{12})$', keywords: ['token'] },
-      ],
-    }));
+    write(
+      repo,
+      '.keyfence.json',
+      json({
+        rules: [
+          { id: 'acme-i', description: 'ACME (?i)', pattern: '(?i)key=(acme_[a-z0-9]{12})', keywords: ['acme_'] },
+          { id: 'acme-is', description: 'ACME (?is)', pattern: '(?is)BEGIN.(acme_[a-z0-9]{12})', keywords: [] },
+          { id: 'acme-m', description: 'ACME (?m)', pattern: '(?m)^token: (acme_[a-z0-9]{12})$', keywords: ['token'] },
+        ],
+      }),
+    );
     write(repo, 'app.env', `KEY=${t.toUpperCase()}\nbegin\n${t}\ntoken: ${t}\n`);
     const r = bin(repo, ['scan', '--no-git', 'app.env', '--format', 'json', '--no-redact']);
     expect(withoutConfigNote(r.stderr)).toBe('');
@@ -43,10 +47,14 @@ describe('custom rules and allow lists from .keyfence.json', () => {
   it('runs a catastrophic custom rule and allow regex in linear time', () => {
     const repo = tempRepo();
     const { text, keyId } = secretFile();
-    write(repo, '.keyfence.json', json({
-      rules: [{ id: 'evil', description: 'evil', pattern: '(a+)+$', keywords: ['aaaa'] }],
-      allow: { regexes: ['(a+)+$', '^(x+x+)+y$'], regexTarget: 'line' },
-    }));
+    write(
+      repo,
+      '.keyfence.json',
+      json({
+        rules: [{ id: 'evil', description: 'evil', pattern: '(a+)+$', keywords: ['aaaa'] }],
+        allow: { regexes: ['(a+)+$', '^(x+x+)+y$'], regexTarget: 'line' },
+      }),
+    );
     write(repo, 'creds.ini', `${text}${EVIL_LINE} ${keyId}\n${EVIL_LINE}\n`);
     const { out: r, ms } = timed(() => bin(repo, ['scan', '--no-git', 'creds.ini', '--format', 'json']));
     expect(withoutConfigNote(r.stderr)).toBe('');

@@ -36,7 +36,11 @@ function knownKey(sts: StsStandIn, opts: { prefix?: 'AKIA' | 'ASIA'; user?: stri
 const iniPair = (keyId: string, secret: string, token?: string) =>
   `[default]\naws_access_key_id = ${keyId}\naws_secret_access_key = ${secret}\n${token ? `aws_session_token = ${token}\n` : ''}`;
 
-async function scanJson(dir: string, env: NodeJS.ProcessEnv, ...flags: string[]): Promise<{ exitCode: number; stderr: string; findings: Finding[]; ms: number }> {
+async function scanJson(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  ...flags: string[]
+): Promise<{ exitCode: number; stderr: string; findings: Finding[]; ms: number }> {
   const started = Date.now();
   const r = await cli(['scan', '--no-git', '.', '--format', 'json', ...flags], dir, { env });
   const ms = Date.now() - started;
@@ -159,14 +163,22 @@ describe('scan --verify against a local STS', () => {
     const { findings } = await scanJson(dir, cleanEnv({ AWS_ENDPOINT_URL_STS: sts.url }), '--verify');
     expect(sts.received.slice(n).map((r) => r.answer)).toEqual(['SignatureDoesNotMatch', 'OK']);
     const rows = findings.filter((f) => f.path === 'two.env');
-    expect(rows.map((f) => [f.line, f.verification?.status])).toEqual([[1, 'invalid'], [2, 'valid'], [4, 'valid']]);
+    expect(rows.map((f) => [f.line, f.verification?.status])).toEqual([
+      [1, 'invalid'],
+      [2, 'valid'],
+      [4, 'valid'],
+    ]);
     expectNoSecretSent(key.secret, decoy);
   });
 
   it('each distinct key pair is asked once per scan, however often it appears', async () => {
     const { keyId, key } = knownKey(sts);
     const dir = tempDir();
-    writeTree(dir, { 'a.ini': iniPair(keyId, key.secret), 'b/c.ini': iniPair(keyId, key.secret), 'd.json': JSON.stringify({ AccessKeyId: keyId, SecretAccessKey: key.secret }) });
+    writeTree(dir, {
+      'a.ini': iniPair(keyId, key.secret),
+      'b/c.ini': iniPair(keyId, key.secret),
+      'd.json': JSON.stringify({ AccessKeyId: keyId, SecretAccessKey: key.secret }),
+    });
     const n = sts.received.length;
     const { findings } = await scanJson(dir, cleanEnv({ AWS_ENDPOINT_URL_STS: sts.url }), '--verify');
     expect(sts.received.slice(n)).toHaveLength(1);
@@ -215,7 +227,11 @@ describe('scan --verify against a local STS', () => {
     const dir = tempDir();
     writeTree(dir, files);
     const n = sts.received.length;
-    const { exitCode, findings, ms } = await scanJson(dir, cleanEnv({ AWS_ENDPOINT_URL_STS: sts.url, KEYFENCE_VERIFY_TIMEOUT_MS: '20000', KEYFENCE_VERIFY_DEADLINE_MS: '800' }), '--verify');
+    const { exitCode, findings, ms } = await scanJson(
+      dir,
+      cleanEnv({ AWS_ENDPOINT_URL_STS: sts.url, KEYFENCE_VERIFY_TIMEOUT_MS: '20000', KEYFENCE_VERIFY_DEADLINE_MS: '800' }),
+      '--verify',
+    );
     expect(exitCode).toBe(1);
     // At most 4 requests in flight: the other 6 keys were never sent once the deadline passed.
     expect(sts.received.slice(n).map((r) => r.answer)).toEqual(['hang', 'hang', 'hang', 'hang']);
@@ -232,12 +248,19 @@ describe('scan --verify against a local STS', () => {
     const env = cleanEnv({ AWS_ENDPOINT_URL_STS: sts.url, KEYFENCE_VERIFY_TIMEOUT_MS: '10000', KEYFENCE_VERIFY_DEADLINE_MS: '700' });
     const started = Date.now();
     const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [BIN, 'scan', '--no-git', '.', '--verify', '--format', 'json'], { cwd: dir, env }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr }));
+      execFile(process.execPath, [BIN, 'scan', '--no-git', '.', '--verify', '--format', 'json'], { cwd: dir, env }, (err, stdout, stderr) =>
+        resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
+      );
     });
     expect(r.code, r.stderr).toBe(1);
     expect(Date.now() - started).toBeLessThan(4000);
     const findings = (JSON.parse(r.stdout) as ScanResult).findings;
-    expect(findings.map((f) => [f.path, f.verification?.status])).toEqual([['hang.ini', 'error'], ['hang.ini', 'error'], ['live.ini', 'valid'], ['live.ini', 'valid']]);
+    expect(findings.map((f) => [f.path, f.verification?.status])).toEqual([
+      ['hang.ini', 'error'],
+      ['hang.ini', 'error'],
+      ['live.ini', 'valid'],
+      ['live.ini', 'valid'],
+    ]);
   });
 
   it('a closed port is an error naming the connection failure; findings and exit code unchanged', async () => {
@@ -260,7 +283,11 @@ describe('scan --verify against a local STS', () => {
   it('--only-verified reports only the pairs STS accepted, and keeps the exit code', async () => {
     const { keyId, key } = knownKey(sts);
     const dir = tempDir();
-    writeTree(dir, { 'live.ini': iniPair(keyId, key.secret), 'dead.ini': iniPair(fakeKeyId(), fakeSecretKey()), 'lone.txt': `token = ${fakeSessionToken()}\n` });
+    writeTree(dir, {
+      'live.ini': iniPair(keyId, key.secret),
+      'dead.ini': iniPair(fakeKeyId(), fakeSecretKey()),
+      'lone.txt': `token = ${fakeSessionToken()}\n`,
+    });
     const env = cleanEnv({ AWS_ENDPOINT_URL_STS: sts.url });
     const all = await scanJson(dir, env, '--verify');
     expect(all.findings).toHaveLength(5);
@@ -292,8 +319,13 @@ describe('scan --verify against a local STS', () => {
       expect(r.stdout, format).toContain('ValidationError');
     }
     const { findings } = await scanJson(dir, env, '--verify');
-    expect(byRule(findings, 'a.ini')['aws-access-key-id']!.verification).toMatchObject({ status: 'valid', userId: `${keyId.slice(0, 4)}…(redacted):${key.secret.slice(0, 4)}…(redacted)` });
-    expect(byRule(findings, 'b.ini')['aws-access-key-id']!.verification!.error).toBe(`HTTP 400 ValidationError: bad key ${odd.keyId.slice(0, 4)}…(redacted) with ${odd.key.secret.slice(0, 4)}…(redacted) [31mred`);
+    expect(byRule(findings, 'a.ini')['aws-access-key-id']!.verification).toMatchObject({
+      status: 'valid',
+      userId: `${keyId.slice(0, 4)}…(redacted):${key.secret.slice(0, 4)}…(redacted)`,
+    });
+    expect(byRule(findings, 'b.ini')['aws-access-key-id']!.verification!.error).toBe(
+      `HTTP 400 ValidationError: bad key ${odd.keyId.slice(0, 4)}…(redacted) with ${odd.key.secret.slice(0, 4)}…(redacted) [31mred`,
+    );
     // --no-redact shows what the endpoint said: it is the redaction that hid it.
     const clear = await cli(['scan', '--no-git', '.', '--verify', '--format', 'json', '--no-redact'], dir, { env });
     expect(clear.stdout).toContain(`bad key ${odd.keyId} with ${odd.key.secret}`);
@@ -305,18 +337,30 @@ describe('scan --verify against a local STS', () => {
     writeTree(dir, { 'live.ini': iniPair(keyId, key.secret), 'dead.ini': iniPair(fakeKeyId(), fakeSecretKey()) });
     const env = cleanEnv({ AWS_ENDPOINT_URL_STS: sts.url });
     const out: Record<string, string> = {};
-    for (const format of ['text', 'sarif', 'csv', 'junit', 'html', 'github']) out[format] = (await cli(['scan', '--no-git', '.', '--verify', '--format', format], dir, { env })).stdout;
+    for (const format of ['text', 'sarif', 'csv', 'junit', 'html', 'github'])
+      out[format] = (await cli(['scan', '--no-git', '.', '--verify', '--format', format], dir, { env })).stdout;
     expect(out.text).toContain(`verified live: ${key.arn} (account ${key.account})`);
     expect(out.text).toContain('verified not live (InvalidClientTokenId)');
-    const results = (JSON.parse(out.sarif!) as { runs: { results: { properties?: Record<string, string>; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] }).runs[0]!.results;
-    const props = results.map((r) => [r.locations[0]!.physicalLocation.artifactLocation.uri, r.properties?.verificationStatus, r.properties?.verificationArn ?? r.properties?.verificationError]);
+    const results = (
+      JSON.parse(out.sarif!) as {
+        runs: { results: { properties?: Record<string, string>; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+      }
+    ).runs[0]!.results;
+    const props = results.map((r) => [
+      r.locations[0]!.physicalLocation.artifactLocation.uri,
+      r.properties?.verificationStatus,
+      r.properties?.verificationArn ?? r.properties?.verificationError,
+    ]);
     expect(props).toEqual([
       ['dead.ini', 'invalid', 'InvalidClientTokenId'],
       ['dead.ini', 'invalid', 'InvalidClientTokenId'],
       ['live.ini', 'valid', key.arn],
       ['live.ini', 'valid', key.arn],
     ]);
-    const csv = out.csv!.trimEnd().split('\r\n').map((l) => l.split(','));
+    const csv = out
+      .csv!.trimEnd()
+      .split('\r\n')
+      .map((l) => l.split(','));
     expect(csv[0]!.slice(-4)).toEqual(['verification_status', 'verification_arn', 'verification_account', 'verification_error']);
     expect(csv.slice(1).map((r) => r.slice(-4))).toEqual([
       ['invalid', '', '', 'InvalidClientTokenId'],
@@ -403,10 +447,11 @@ async function startConnectProxy(): Promise<{ url: string; targets: string[]; cl
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     targets,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -430,7 +475,27 @@ describe('scan --verify through a proxy', () => {
 
   it('the real binary reaches an https endpoint through HTTPS_PROXY (CONNECT + TLS)', async () => {
     const certDir = tempDir();
-    const openssl = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { cwd: certDir, encoding: 'utf8' });
+    const openssl = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        'key.pem',
+        '-out',
+        'cert.pem',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost',
+      ],
+      { cwd: certDir, encoding: 'utf8' },
+    );
     expect(openssl.status, openssl.stderr).toBe(0);
     const tls = { key: readFileSync(path.join(certDir, 'key.pem'), 'utf8'), cert: readFileSync(path.join(certDir, 'cert.pem'), 'utf8') };
     const secure = await startStsStandIn(tls);
@@ -441,7 +506,9 @@ describe('scan --verify through a proxy', () => {
       writeTree(dir, { 'creds.ini': iniPair(keyId, key.secret, key.token) });
       const env = cleanEnv({ AWS_ENDPOINT_URL_STS: secure.url, HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: path.join(certDir, 'cert.pem') });
       const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(process.execPath, [BIN, 'scan', '--no-git', '.', '--verify', '--format', 'json'], { cwd: dir, env }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr }));
+        execFile(process.execPath, [BIN, 'scan', '--no-git', '.', '--verify', '--format', 'json'], { cwd: dir, env }, (err, stdout, stderr) =>
+          resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
+        );
       });
       expect(r.code, r.stderr).toBe(1);
       expect(proxy.targets).toEqual([`localhost:${secure.port}`]);

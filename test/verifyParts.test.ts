@@ -17,7 +17,10 @@ describe('stsEndpoint', () => {
   });
   it('honours AWS_ENDPOINT_URL_STS before AWS_ENDPOINT_URL, signed for the region set', () => {
     expect(at({ AWS_ENDPOINT_URL: 'https://vpce.example.internal', AWS_REGION: 'eu-central-1' })).toEqual(['https://vpce.example.internal/', 'eu-central-1']);
-    expect(at({ AWS_ENDPOINT_URL: 'https://all.example', AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:4566/sts' })).toEqual(['http://127.0.0.1:4566/sts', 'us-east-1']);
+    expect(at({ AWS_ENDPOINT_URL: 'https://all.example', AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:4566/sts' })).toEqual([
+      'http://127.0.0.1:4566/sts',
+      'us-east-1',
+    ]);
   });
   it('refuses what is not an http(s) URL or a region', () => {
     expect(() => stsEndpoint({ AWS_ENDPOINT_URL: 'not a url' })).toThrow('AWS_ENDPOINT_URL is not an http(s) URL');
@@ -47,8 +50,10 @@ describe('proxyFor', () => {
 });
 
 describe('stsReply', () => {
-  const identity = '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/a&amp;b</Arn><UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>';
-  const error = (code: string, message = 'm') => `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error></ErrorResponse>`;
+  const identity =
+    '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/a&amp;b</Arn><UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>';
+  const error = (code: string, message = 'm') =>
+    `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error></ErrorResponse>`;
   it('reads the caller identity of a 200', () => {
     expect(stsReply(200, identity)).toEqual({ kind: 'valid', arn: 'arn:aws:iam::123456789012:user/a&b', account: '123456789012', userId: 'AIDAEXAMPLE' });
     expect(stsReply(200, '<html>captive portal</html>')).toEqual({ kind: 'error', reason: 'HTTP 200 without a caller identity' });
@@ -89,7 +94,11 @@ describe('verification loads lazily', () => {
     const offenders = files.filter((f) => {
       if (f.startsWith('verify/')) return false;
       const text = readFileSync(path.join(src, f), 'utf8');
-      return /^import[^;]*from '(?:\.\.?\/)+verify\//m.test(text) || /from '(?:aws4|https-proxy-agent)'/.test(text) || /import\('(?:aws4|https-proxy-agent)'\)/.test(text);
+      return (
+        /^import[^;]*from '(?:\.\.?\/)+verify\//m.test(text) ||
+        /from '(?:aws4|https-proxy-agent)'/.test(text) ||
+        /import\('(?:aws4|https-proxy-agent)'\)/.test(text)
+      );
     });
     expect(offenders).toEqual([]);
   });

@@ -39,16 +39,27 @@ describe('writeAll / writeChunks: output to a process stream', () => {
   it('writeChunks gathers small pieces into writes of about 64 kB, in order, from sync and async sources', async () => {
     const s = stream();
     const piece = 'y'.repeat(1000);
-    await writeChunks(s, Array.from({ length: 150 }, () => piece));
+    await writeChunks(
+      s,
+      Array.from({ length: 150 }, () => piece),
+    );
     expect(s.got.join('')).toBe(piece.repeat(150));
     expect(s.got.length).toBe(3); // 66 kB, 66 kB, the 18 kB rest
     const a = stream();
-    await writeChunks(a, (async function* () { yield 'a'; yield 'b'; })());
+    await writeChunks(
+      a,
+      (async function* () {
+        yield 'a';
+        yield 'b';
+      })(),
+    );
     expect(a.got).toEqual(['ab']);
   });
 
   it('writeChunks stops at the first failed write: EPIPE quietly, anything else with one line', async () => {
-    const chunks = function* () { for (let i = 0; i < 200; i++) yield 'z'.repeat(1000); };
+    const chunks = function* () {
+      for (let i = 0; i < 200; i++) yield 'z'.repeat(1000);
+    };
     await writeChunks(stream('EPIPE'), chunks());
     expect(stderr).not.toHaveBeenCalled();
     const failing = stream('EIO');

@@ -34,7 +34,8 @@ export interface Baseline {
   entries: BaselineEntry[];
 }
 
-const ABOUT = 'Findings recorded here are allowed by `keyfence scan --baseline`. Written by `keyfence baseline`; fingerprints hash the secret, which is never stored.';
+const ABOUT =
+  'Findings recorded here are allowed by `keyfence scan --baseline`. Written by `keyfence baseline`; fingerprints hash the secret, which is never stored.';
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -20,7 +20,9 @@ export interface BaselineOptions {
 }
 
 function countByRule(entries: BaselineEntry[]): string {
-  return countsByRule(entries).map(([id, n]) => `${id}: ${n}`).join(', ');
+  return countsByRule(entries)
+    .map(([id, n]) => `${id}: ${n}`)
+    .join(', ');
 }
 
 /**

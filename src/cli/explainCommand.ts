@@ -60,7 +60,9 @@ export async function explainCommand(target: string, io: RunIO, opts: { config?:
   const shown = events.filter((e) => inRange(e.line)).sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
   for (const e of shown) {
     const decoded = e.decodedFrom ? `  (decoded from ${e.decodedFrom})` : '';
-    out.push(`${flat(rel)}:${e.line}:${e.column}  ${e.ruleId}${e.form === 'near' ? ' (unnamed, next to its pair)' : ''}  ${flat(redactSecret(e.secret))}${decoded}`);
+    out.push(
+      `${flat(rel)}:${e.line}:${e.column}  ${e.ruleId}${e.form === 'near' ? ' (unnamed, next to its pair)' : ''}  ${flat(redactSecret(e.secret))}${decoded}`,
+    );
     out.push(`    entropy ${e.entropy.toFixed(2)}${e.minEntropy > 0 ? ` (minimum ${e.minEntropy})` : ''}`);
     if (e.verdict === 'found') {
       const finding = findingAt.get(`${e.ruleId}:${e.line}:${e.column}`);
@@ -71,7 +73,7 @@ export async function explainCommand(target: string, io: RunIO, opts: { config?:
         out.push(`    allowed by ${by.stage}: ${flat(by.reason)}`);
       } else {
         reported++;
-        out.push('    REPORTED: passed entropy, gates, the rule\'s allow list and every allow stage');
+        out.push("    REPORTED: passed entropy, gates, the rule's allow list and every allow stage");
       }
     } else {
       rejected++;

@@ -159,7 +159,11 @@ export function planHook(file: string, f: Found, block: string, husky: boolean, 
     if (existing === undefined || existing.trim() === '') return { action: 'create', file, text: `${block}\n` };
     if (hook === 'pre-push') {
       const at = afterShebang(existing);
-      return { action: 'prepend', file, text: `${existing.slice(0, at)}${at && !existing.slice(0, at).endsWith('\n') ? '\n' : ''}${block}\n${existing.slice(at)}` };
+      return {
+        action: 'prepend',
+        file,
+        text: `${existing.slice(0, at)}${at && !existing.slice(0, at).endsWith('\n') ? '\n' : ''}${block}\n${existing.slice(at)}`,
+      };
     }
     return { action: 'append', file, text: `${existing}${existing.endsWith('\n') ? '' : '\n'}${block}\n` };
   }
@@ -249,7 +253,10 @@ async function withInstallLock<T>(loc: HookLocation, fn: () => Promise<T>): Prom
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new UsageError(`cannot create ${lock}: ${(err as NodeJS.ErrnoException).code}`);
-      const age = await stat(lock).then((st) => Date.now() - st.mtimeMs, () => 0);
+      const age = await stat(lock).then(
+        (st) => Date.now() - st.mtimeMs,
+        () => 0,
+      );
       if (age > 30_000) await unlink(lock).catch(() => undefined);
       else if (Date.now() > deadline) throw new UsageError(`another keyfence install or uninstall holds ${lock}; if none is running, delete that file`);
       else await sleep(20 + Math.random() * 40);
@@ -285,7 +292,13 @@ async function newestBackup(file: string): Promise<string | undefined> {
   let newest: string | undefined;
   for (let n = 1; ; n++) {
     const backup = `${file}${BACKUP}${n === 1 ? '' : `.${n}`}`;
-    if (!(await lstat(backup).then(() => true, () => false))) return newest;
+    if (
+      !(await lstat(backup).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return newest;
     newest = backup;
   }
 }
@@ -323,7 +336,9 @@ export async function installCommand(opts: { force?: boolean; prePush?: boolean 
     const refused = plans.map((p) => p.plan).filter((p): p is Extract<Plan, { action: 'refuse' }> => p.action === 'refuse');
     if (refused.length) {
       const r = refused[0]!;
-      throw new UsageError(`${rel(loc.root, r.file)} already exists and is ${r.why}; nothing was installed. Call keyfence from it yourself, or rerun with --force to replace it (it is kept as ${path.basename(r.file)}${BACKUP})`);
+      throw new UsageError(
+        `${rel(loc.root, r.file)} already exists and is ${r.why}; nothing was installed. Call keyfence from it yourself, or rerun with --force to replace it (it is kept as ${path.basename(r.file)}${BACKUP})`,
+      );
     }
     const lines: string[] = [];
     const notes: string[] = [];
@@ -353,7 +368,10 @@ export async function installCommand(opts: { force?: boolean; prePush?: boolean 
     }
     if (loc.husky) {
       const hooksPath = (await (await simpleGitAt(loc.root)).getConfig('core.hooksPath').catch(() => undefined))?.value ?? '';
-      if (!hooksPath.startsWith('.husky')) notes.push('keyfence: note: git does not run .husky/ hooks until husky is set up (core.hooksPath is not .husky/_): run npx husky, or npm install if husky is in your prepare script');
+      if (!hooksPath.startsWith('.husky'))
+        notes.push(
+          'keyfence: note: git does not run .husky/ hooks until husky is set up (core.hooksPath is not .husky/_): run npx husky, or npm install if husky is in your prepare script',
+        );
     }
     return { exitCode: EXIT.clean, stdout: shownLines(lines), stderr: shownLines(notes) };
   });
@@ -377,7 +395,13 @@ export async function uninstallCommand(io: RunIO): Promise<RunResult> {
           lines.push(`keyfence: removed keyfence from ${rel(loc.root, file)}${meaningful === '' ? ' (deleted: nothing else was in it)' : ''}`);
         }
         const backup = await newestBackup(file);
-        if (backup && !(await lstat(file).then(() => true, () => false))) {
+        if (
+          backup &&
+          !(await lstat(file).then(
+            () => true,
+            () => false,
+          ))
+        ) {
           await link(backup, file);
           await unlink(backup);
           lines.push(`keyfence: restored ${rel(loc.root, file)} from ${path.basename(backup)}`);

@@ -50,7 +50,11 @@ export async function reportMeta(args: ScanArgs, io: RunIO, now: Date): Promise<
     if (root) {
       const value = async (a: string[]) => (await git(a, root).catch(() => Buffer.from(''))).toString('utf8').trim() || undefined;
       const [remote, branch] = await Promise.all([value(['config', '--get', 'remote.origin.url']), value(['rev-parse', '--abbrev-ref', 'HEAD'])]);
-      meta.repository = { name: path.basename(root), ...(remote ? { remote: remoteWithoutCredentials(remote) } : {}), ...(branch && branch !== 'HEAD' ? { branch } : {}) };
+      meta.repository = {
+        name: path.basename(root),
+        ...(remote ? { remote: remoteWithoutCredentials(remote) } : {}),
+        ...(branch && branch !== 'HEAD' ? { branch } : {}),
+      };
     }
   }
   return meta;

@@ -8,7 +8,22 @@ import { escapeControl } from '../report/escapeControl.js';
 export { version };
 
 /** Scan options that mean nothing for `keyfence baseline` (its --output is the baseline file). */
-const BASELINE_SKIPS = new Set(['format', 'output', 'report', 'redact', 'exit-code', 'quiet', 'color', 'baseline', 'staged', 'commit-msg', 'pre-push', 'shard', 'since-state', 'repository']);
+const BASELINE_SKIPS = new Set([
+  'format',
+  'output',
+  'report',
+  'redact',
+  'exit-code',
+  'quiet',
+  'color',
+  'baseline',
+  'staged',
+  'commit-msg',
+  'pre-push',
+  'shard',
+  'since-state',
+  'repository',
+]);
 
 /** The options of `keyfence baseline`: the scan's, less BASELINE_SKIPS, plus its own. */
 const BASELINE_OPTIONS: Record<string, OptionSpec> = {
@@ -74,45 +89,98 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
   const parser = yargs(argv)
     .scriptName('keyfence')
     .usage('$0 <command> [options]\n\nA secret scanner for git: stops commits that add AWS credentials.')
-    .command('scan [paths..]', 'Scan files (default: what git would commit here), or stdin with "-"', (y) => {
-      for (const [name, spec] of Object.entries(SCAN_OPTIONS)) y.option(name, { ...spec, choices: spec.choices ? [...spec.choices] : undefined });
-      return y
-        .positional('paths', { type: 'string', array: true, describe: 'Files or directories; "-" reads stdin', default: [] })
-        .example('$0 scan', 'scan this repository (tracked and untracked, not ignored)')
-        .example('$0 scan --no-git ~/Downloads/release', 'audit any directory')
-        .example('cat app.log | $0 scan -', 'scan standard input')
-        .example('$0 scan --staged', 'what the pre-commit hook runs: the lines the next commit adds')
-        .example('$0 scan --history main..feature', 'the commits a branch adds (no RANGE: all refs)');
-    }, () => { command = 'scan'; })
-    .command('baseline [paths..]', 'Record the current findings in a baseline file, so later scans with --baseline report only new ones', (y) => {
-      for (const [name, spec] of Object.entries(BASELINE_OPTIONS)) y.option(name, { ...spec, choices: spec.choices ? [...spec.choices] : undefined });
-      return y
-        .positional('paths', { type: 'string', array: true, describe: 'Files or directories (default: the repository)', default: [] })
-        .example('$0 baseline', 'record today\'s findings in .keyfence-baseline.json')
-        .example('$0 scan --baseline .keyfence-baseline.json', 'then: only new findings fail');
-    }, () => { command = 'baseline'; })
-    .command('merge <reports..>', 'Merge shard reports (scan --shard K/N --format json) into one report, as one unsharded scan gives', (y) =>
-      y.positional('reports', { type: 'string', array: true, describe: 'JSON shard reports: every shard of each scan, once' })
-        .option('format', { alias: 'f', choices: [...FORMATS], default: 'text', describe: 'Report format' })
-        .option('output', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
-        .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No summary line when clean' })
-        .option('color', { type: 'boolean', describe: 'Force colors on or off' }),
-      () => { command = 'merge'; })
-    .command('rules', 'List the rules (id, whether scans here run it, description), built-in and from the config', (y) =>
-      y.option('format', { alias: 'f', choices: ['text', 'json'], default: 'text', describe: 'Output format' })
-        .option('config', { type: 'string', describe: 'Config file (default: .keyfence.json at the repository root)' }),
-      () => { command = 'rules'; })
+    .command(
+      'scan [paths..]',
+      'Scan files (default: what git would commit here), or stdin with "-"',
+      (y) => {
+        for (const [name, spec] of Object.entries(SCAN_OPTIONS)) y.option(name, { ...spec, choices: spec.choices ? [...spec.choices] : undefined });
+        return y
+          .positional('paths', { type: 'string', array: true, describe: 'Files or directories; "-" reads stdin', default: [] })
+          .example('$0 scan', 'scan this repository (tracked and untracked, not ignored)')
+          .example('$0 scan --no-git ~/Downloads/release', 'audit any directory')
+          .example('cat app.log | $0 scan -', 'scan standard input')
+          .example('$0 scan --staged', 'what the pre-commit hook runs: the lines the next commit adds')
+          .example('$0 scan --history main..feature', 'the commits a branch adds (no RANGE: all refs)');
+      },
+      () => {
+        command = 'scan';
+      },
+    )
+    .command(
+      'baseline [paths..]',
+      'Record the current findings in a baseline file, so later scans with --baseline report only new ones',
+      (y) => {
+        for (const [name, spec] of Object.entries(BASELINE_OPTIONS)) y.option(name, { ...spec, choices: spec.choices ? [...spec.choices] : undefined });
+        return y
+          .positional('paths', { type: 'string', array: true, describe: 'Files or directories (default: the repository)', default: [] })
+          .example('$0 baseline', "record today's findings in .keyfence-baseline.json")
+          .example('$0 scan --baseline .keyfence-baseline.json', 'then: only new findings fail');
+      },
+      () => {
+        command = 'baseline';
+      },
+    )
+    .command(
+      'merge <reports..>',
+      'Merge shard reports (scan --shard K/N --format json) into one report, as one unsharded scan gives',
+      (y) =>
+        y
+          .positional('reports', { type: 'string', array: true, describe: 'JSON shard reports: every shard of each scan, once' })
+          .option('format', { alias: 'f', choices: [...FORMATS], default: 'text', describe: 'Report format' })
+          .option('output', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
+          .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No summary line when clean' })
+          .option('color', { type: 'boolean', describe: 'Force colors on or off' }),
+      () => {
+        command = 'merge';
+      },
+    )
+    .command(
+      'rules',
+      'List the rules (id, whether scans here run it, description), built-in and from the config',
+      (y) =>
+        y
+          .option('format', { alias: 'f', choices: ['text', 'json'], default: 'text', describe: 'Output format' })
+          .option('config', { type: 'string', describe: 'Config file (default: .keyfence.json at the repository root)' }),
+      () => {
+        command = 'rules';
+      },
+    )
     // Listed for --help only: run() hands `git-secrets …` over before yargs sees it.
     .command('git-secrets', 'Drop-in for awslabs/git-secrets: keyfence git-secrets --scan|--install|--register-aws|… (see keyfence git-secrets -h)')
-    .command('explain <target>', 'Explain every candidate on a file\'s line (PATH:LINE) or in a file: the rule, and why it was reported or rejected', (y) =>
-      y.positional('target', { type: 'string', describe: 'PATH, PATH:LINE or PATH:FROM-TO' }).option('config', { type: 'string', describe: 'Config file' }).option('baseline', { type: 'string', describe: 'Baseline file' }),
-      () => { command = 'explain'; })
-    .command('install', 'Install the git hooks: pre-commit (staged changes) and commit-msg (the message)', (y) =>
-      y.option('force', { type: 'boolean', default: false, describe: 'Replace a hook keyfence cannot chain to (kept as <hook>.keyfence-backup)' })
-        .option('pre-push', { type: 'boolean', default: false, describe: 'Also install a pre-push hook that scans the commits being pushed' }),
-      () => { command = 'install'; })
-    .command('uninstall', 'Remove what keyfence install added to the git hooks', (y) => y, () => { command = 'uninstall'; })
-    .epilogue('Exit codes: 0 clean, 1 secrets found, 2 usage or runtime error.\nReports: text, json, sarif, junit, csv, github, html (all redacted unless --no-redact).\nEvery option is described in the README.')
+    .command(
+      'explain <target>',
+      "Explain every candidate on a file's line (PATH:LINE) or in a file: the rule, and why it was reported or rejected",
+      (y) =>
+        y
+          .positional('target', { type: 'string', describe: 'PATH, PATH:LINE or PATH:FROM-TO' })
+          .option('config', { type: 'string', describe: 'Config file' })
+          .option('baseline', { type: 'string', describe: 'Baseline file' }),
+      () => {
+        command = 'explain';
+      },
+    )
+    .command(
+      'install',
+      'Install the git hooks: pre-commit (staged changes) and commit-msg (the message)',
+      (y) =>
+        y
+          .option('force', { type: 'boolean', default: false, describe: 'Replace a hook keyfence cannot chain to (kept as <hook>.keyfence-backup)' })
+          .option('pre-push', { type: 'boolean', default: false, describe: 'Also install a pre-push hook that scans the commits being pushed' }),
+      () => {
+        command = 'install';
+      },
+    )
+    .command(
+      'uninstall',
+      'Remove what keyfence install added to the git hooks',
+      (y) => y,
+      () => {
+        command = 'uninstall';
+      },
+    )
+    .epilogue(
+      'Exit codes: 0 clean, 1 secrets found, 2 usage or runtime error.\nReports: text, json, sarif, junit, csv, github, html (all redacted unless --no-redact).\nEvery option is described in the README.',
+    )
     .demandCommand(1, 'Say what to do: keyfence scan, baseline, explain, merge, rules, install, uninstall or git-secrets (see keyfence --help)')
     .strict()
     .recommendCommands()
@@ -125,11 +193,16 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
       // recommendCommands(): "Did you mean scan?" for a command one typo away.
       if (msg?.startsWith('Did you mean')) throw new UsageError(`unknown command "${argv[0]}"; d${msg.slice(1)}`);
       // yargs' "Not enough non-option arguments: got 0, need at least 1" says what is missing in its words, not ours.
-      const usage: Record<string, string> = { merge: 'name the shard reports to merge: keyfence merge REPORT.json…', explain: 'name the file to explain: keyfence explain PATH[:LINE]' };
+      const usage: Record<string, string> = {
+        merge: 'name the shard reports to merge: keyfence merge REPORT.json…',
+        explain: 'name the file to explain: keyfence explain PATH[:LINE]',
+      };
       if (msg?.startsWith('Not enough non-option arguments') && Object.hasOwn(usage, argv[0] ?? '')) throw new UsageError(`${argv[0]}: ${usage[argv[0]!]}`);
       throw new UsageError((msg ?? err?.message ?? 'invalid arguments').replace(/\s*\n\s*/g, ' ')); // one line
     });
-  const args = await parser.parse(argv, {}, (_err, _argv, out) => { output = out; });
+  const args = await parser.parse(argv, {}, (_err, _argv, out) => {
+    output = out;
+  });
   if (own) checkParsed(args as Record<string, unknown>, own);
   if (output || !command) return { exitCode: EXIT.clean, stdout: output ? `${output}\n` : '', stderr: '' };
   switch (command) {
@@ -146,7 +219,11 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
     case 'baseline': {
       const scanArgs = scanArgsFrom(args as unknown as Record<string, unknown>);
       const { baselineCommand } = await import('./baselineCommand.js');
-      return baselineCommand({ ...scanArgs, output: undefined }, { output: (args as { output?: string }).output, prune: Boolean((args as { prune?: boolean }).prune) }, io);
+      return baselineCommand(
+        { ...scanArgs, output: undefined },
+        { output: (args as { output?: string }).output, prune: Boolean((args as { prune?: boolean }).prune) },
+        io,
+      );
     }
     case 'merge':
       return (await import('./mergeCommand.js')).mergeCommand(args as unknown as import('./mergeCommand.js').MergeArgs, io);

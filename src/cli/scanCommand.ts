@@ -92,31 +92,37 @@ export async function deliver(result: ScanResult, args: ScanArgs, io: RunIO, ctx
   const github = targets.some((t) => t.format === 'github');
   let stderr = args.quiet ? '' : statsNotes(result, github) + notes.map((note) => `${logLine(`keyfence: ${note}`, github)}\n`).join('');
   // Reporters load only when a report is rendered (not on a quiet, clean hook run).
-  const [{ reportSink }, { feedSinks }, { redactResult }] = await Promise.all([import('../report/index.js'), import('../report/feedSinks.js'), import('../report/redact.js')]);
+  const [{ reportSink }, { feedSinks }, { redactResult }] = await Promise.all([
+    import('../report/index.js'),
+    import('../report/feedSinks.js'),
+    import('../report/redact.js'),
+  ]);
   const shown = args.redact ? redactResult(result, args.redactPercent) : result;
   const meta = targets.some((t) => t.format === 'html') ? await (await import('./reportMeta.js')).reportMeta(args, io, startedAt ?? new Date()) : undefined;
   const opts = { rules, version: version(), redacted: args.redact, ...(baseline ? { baseline } : {}), ...(meta ? { meta } : {}) };
   let stdout = '';
   const { writeChunks } = await import('./writeAll.js');
   const { writeReportFile } = await import('./reportFile.js');
-  const outputs = await Promise.all(targets.map(async (t) => {
-    const sink = await reportSink(t.format, { ...opts, color: t.path === undefined && useColor(args, io, io.stdoutIsTTY) });
-    let write: ReportWriter;
-    if (t.path !== undefined) {
-      write = (chunks) => writeReportFile(path.resolve(io.cwd, t.path!), t.path!, chunks, { cwd: io.cwd, secretsInClear: !args.redact });
-    } else if (io.stdoutStream) {
-      // Straight to the process's stdout, after what stderr has so far (the order it had).
-      if (stderr) io.stderrStream?.write(stderr);
-      if (io.stderrStream) stderr = '';
-      const stream = io.stdoutStream;
-      write = (chunks) => writeChunks(stream, chunks);
-    } else {
-      write = async (chunks) => {
-        for await (const chunk of chunks) stdout += chunk;
-      };
-    }
-    return { sink, write };
-  }));
+  const outputs = await Promise.all(
+    targets.map(async (t) => {
+      const sink = await reportSink(t.format, { ...opts, color: t.path === undefined && useColor(args, io, io.stdoutIsTTY) });
+      let write: ReportWriter;
+      if (t.path !== undefined) {
+        write = (chunks) => writeReportFile(path.resolve(io.cwd, t.path!), t.path!, chunks, { cwd: io.cwd, secretsInClear: !args.redact });
+      } else if (io.stdoutStream) {
+        // Straight to the process's stdout, after what stderr has so far (the order it had).
+        if (stderr) io.stderrStream?.write(stderr);
+        if (io.stderrStream) stderr = '';
+        const stream = io.stdoutStream;
+        write = (chunks) => writeChunks(stream, chunks);
+      } else {
+        write = async (chunks) => {
+          for await (const chunk of chunks) stdout += chunk;
+        };
+      }
+      return { sink, write };
+    }),
+  );
   // One pass over the result feeds every report (see feedSinks).
   await feedSinks(shown, outputs);
   if (!targets.some((t) => t.path === undefined) && (!args.quiet || n)) {
@@ -198,50 +204,75 @@ async function underPaths(cwd: string, paths: string[]): Promise<(p: string) => 
  * else the tree under the paths. Throws UsageError when sources are combined.
  */
 export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): FinishingSource {
-  const gitModes = [args.staged && '--staged', args.history !== undefined && '--history', args.commitMsg !== undefined && '--commit-msg', args.prePush !== undefined && '--pre-push'].filter(Boolean);
+  const gitModes = [
+    args.staged && '--staged',
+    args.history !== undefined && '--history',
+    args.commitMsg !== undefined && '--commit-msg',
+    args.prePush !== undefined && '--pre-push',
+  ].filter(Boolean);
   if (gitModes.length > 1) throw new UsageError(`${gitModes.join(' and ')} cannot be combined`);
   if (gitModes.length && !args.staged && args.paths.length) throw new UsageError(`${gitModes[0]} takes no paths (got ${args.paths[0]})`);
   if (args.history === undefined && args.prePush === undefined) {
-    for (const [flag, v] of [['--since', args.since], ['--until', args.until], ['--branch', args.branch]] as const) {
+    for (const [flag, v] of [
+      ['--since', args.since],
+      ['--until', args.until],
+      ['--branch', args.branch],
+    ] as const) {
       if (v !== undefined) throw new UsageError(`${flag} only applies to --history`);
     }
   }
   if (args.shard !== undefined || args.sinceState !== undefined) return shardedSource(args, io, plan);
   if (args.staged && !(args.paths.length && frameworkOutsideCommit(io.env))) {
     const only = args.paths.length ? args.paths : undefined;
-    return lazy(() => import('../sources/staged.js'), async function* (m, stats) {
-      const keep = only ? await underPaths(io.cwd, only) : undefined;
-      for await (const f of m.stagedFragments({ cwd: io.cwd, env: io.env, maxFileSize: args.maxFileSize }, stats)) if (!keep || keep(f.path)) yield f;
-    });
+    return lazy(
+      () => import('../sources/staged.js'),
+      async function* (m, stats) {
+        const keep = only ? await underPaths(io.cwd, only) : undefined;
+        for await (const f of m.stagedFragments({ cwd: io.cwd, env: io.env, maxFileSize: args.maxFileSize }, stats)) if (!keep || keep(f.path)) yield f;
+      },
+    );
   }
   if (args.commitMsg !== undefined) {
     const file = args.commitMsg;
     if (!file) throw new UsageError('--commit-msg needs the message file (git passes it to the commit-msg hook as $1)');
-    return lazy(() => import('../sources/commitMsg.js'), (m, stats) => m.commitMsgFragments(file, io.cwd, stats));
+    return lazy(
+      () => import('../sources/commitMsg.js'),
+      (m, stats) => m.commitMsgFragments(file, io.cwd, stats),
+    );
   }
   if (args.history !== undefined || args.prePush !== undefined) {
     const order = new Map<string, number>();
     let finish: ((r: ScanResult) => ScanResult) | undefined;
-    const source: FragmentSource = lazy(() => import('../sources/history.js'), async function* (m, stats) {
-      finish = (r) => m.keepIntroducing(r, order);
-      let revs: string[] | undefined;
-      if (args.prePush !== undefined) {
-        if (!io.stdin) throw new UsageError('--pre-push reads the refs being pushed from standard input');
-        revs = m.prePushRevs(await io.stdin(), args.prePush || 'origin');
-      }
-      yield* m.historyFragments({ cwd: io.cwd, range: args.history, branch: args.branch, since: args.since, until: args.until, revs, maxFileSize: args.maxFileSize }, stats, order);
-      if (args.prePush === undefined) {
-        const changes = await import('../sources/configChanges.js');
-        const ends = await changes.rangeEnds(args.history, io.cwd);
-        if (ends) yield* await changes.configChangeFindings(io.cwd, ends.base, ends.head);
-      }
-    });
+    const source: FragmentSource = lazy(
+      () => import('../sources/history.js'),
+      async function* (m, stats) {
+        finish = (r) => m.keepIntroducing(r, order);
+        let revs: string[] | undefined;
+        if (args.prePush !== undefined) {
+          if (!io.stdin) throw new UsageError('--pre-push reads the refs being pushed from standard input');
+          revs = m.prePushRevs(await io.stdin(), args.prePush || 'origin');
+        }
+        yield* m.historyFragments(
+          { cwd: io.cwd, range: args.history, branch: args.branch, since: args.since, until: args.until, revs, maxFileSize: args.maxFileSize },
+          stats,
+          order,
+        );
+        if (args.prePush === undefined) {
+          const changes = await import('../sources/configChanges.js');
+          const ends = await changes.rangeEnds(args.history, io.cwd);
+          if (ends) yield* await changes.configChangeFindings(io.cwd, ends.base, ends.head);
+        }
+      },
+    );
     source.finish = (r) => (finish ? finish(r) : r);
     return source;
   }
   if (args.paths.length === 1 && args.paths[0] === '-') return stdinSource(io);
   const specs = plan.rules.map((r) => r.spec);
-  return lazy(() => import('../sources/tree.js'), (m, stats) => m.treeFragments({ paths: args.paths, cwd: io.cwd, noGit: !args.git, maxFileSize: args.maxFileSize }, stats, specs));
+  return lazy(
+    () => import('../sources/tree.js'),
+    (m, stats) => m.treeFragments({ paths: args.paths, cwd: io.cwd, noGit: !args.git, maxFileSize: args.maxFileSize }, stats, specs),
+  );
 }
 
 /** `--shard` and `--since-state` sources (src/shard/shardSources.ts), loaded only when asked for. */
@@ -289,7 +320,12 @@ export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult>
   // The exit code is the scan's: verification (and --only-verified) never changes it.
   const exitCode = result.findings.length ? (args.exitCode ?? EXIT.findings) : EXIT.clean;
   if (verifier) result = await verifier.verifyResult(result, io.env, args.onlyVerified === true);
-  const delivered = await deliver(result, args, io, { rules: plan.rules.map((r) => r.spec), ...(plan.baselineApplied ? { baseline: plan.baselineApplied } : {}), startedAt, notes: plan.notes?.() ?? [] });
+  const delivered = await deliver(result, args, io, {
+    rules: plan.rules.map((r) => r.spec),
+    ...(plan.baselineApplied ? { baseline: plan.baselineApplied } : {}),
+    startedAt,
+    notes: plan.notes?.() ?? [],
+  });
   delivered.exitCode = exitCode;
   source.delivered?.();
   return delivered;

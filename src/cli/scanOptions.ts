@@ -73,10 +73,21 @@ export interface OptionSpec {
 
 export const SCAN_OPTIONS: Record<string, OptionSpec> = {
   git: { type: 'boolean', default: true, describe: 'Inside a git work tree, scan what git would commit (--no-git: every file under the paths)' },
-  format: { type: 'string', alias: 'f', choices: FORMATS, describe: 'Report format: text for people, json, sarif (code scanning), junit (CI test tabs), csv, github (PR annotations), html (audit page). Default: from the --output file\'s extension (.json .sarif .xml .csv .html), else text', fast: true },
+  format: {
+    type: 'string',
+    alias: 'f',
+    choices: FORMATS,
+    describe:
+      "Report format: text for people, json, sarif (code scanning), junit (CI test tabs), csv, github (PR annotations), html (audit page). Default: from the --output file's extension (.json .sarif .xml .csv .html), else text",
+    fast: true,
+  },
   output: { type: 'string', alias: 'o', describe: 'Write the report to this file instead of stdout', fast: true },
   report: { type: 'string', repeatable: true, describe: 'Also write FORMAT to PATH (stdout without :PATH) from the same scan; repeat for several reports' },
-  redact: { type: 'string', describe: '--redact=PERCENT: how much of each secret to hide, 1-100 (--redact alone: 100). Default: the first 4 characters of a long secret shown. Only --no-redact or --redact=0 shows secrets in clear' },
+  redact: {
+    type: 'string',
+    describe:
+      '--redact=PERCENT: how much of each secret to hide, 1-100 (--redact alone: 100). Default: the first 4 characters of a long secret shown. Only --no-redact or --redact=0 shows secrets in clear',
+  },
   'exit-code': { type: 'number', describe: 'Exit code when anything is found (default 1; 0 to report without failing)' },
   'max-file-size': { type: 'number', default: DEFAULT_MAX_FILE_SIZE, describe: 'Skip files larger than this many bytes (with a note)' },
   quiet: { type: 'boolean', alias: 'q', default: false, describe: 'Print only findings and errors: no summary when clean, no notes', fast: true },
@@ -86,17 +97,51 @@ export const SCAN_OPTIONS: Record<string, OptionSpec> = {
   since: { type: 'string', describe: 'With --history: only commits more recent than this date (passed to git log --since)', fast: true },
   until: { type: 'string', describe: 'With --history: only commits older than this date (passed to git log --until)', fast: true },
   branch: { type: 'string', describe: 'With --history: walk this branch (or revision) instead of all refs', fast: true },
-  'commit-msg': { type: 'string', describe: 'Scan this commit message file, every line (# lines too; not the diff of git commit -v): the commit-msg hook', fast: true },
+  'commit-msg': {
+    type: 'string',
+    describe: 'Scan this commit message file, every line (# lines too; not the diff of git commit -v): the commit-msg hook',
+    fast: true,
+  },
   'pre-push': { type: 'string', describe: 'Scan the commits being pushed to REMOTE, refs read from stdin (the pre-push hook)', fast: true },
   config: { type: 'string', describe: 'Config file (default: .keyfence.json at the repository root, or the scan root outside git)', fast: true },
-  baseline: { type: 'string', describe: 'Baseline file (written by keyfence baseline): findings recorded in it are allowed (default: the config\'s "baseline", else .keyfence-baseline.json at the root when it exists)', fast: true },
-  shard: { type: 'string', describe: 'Scan only shard K of N (K/N): --history commits in N runs of the history, tree files by path hash; merge the JSON reports with keyfence merge', fast: true },
-  'since-state': { type: 'string', describe: 'With --history: scan only the commits new since the ref tips recorded in FILE, then record the tips (a rewritten ref is scanned in full)', fast: true },
-  repository: { type: 'string', describe: 'The repository\'s name in a --shard report (default: the repository directory\'s name)', fast: true },
-  only: { type: 'string', repeatable: true, describe: 'Run only the rules of these providers (see keyfence rules): --only aws for git-secrets\' scope; repeat it or separate with commas', fast: true },
-  'inline-allow': { type: 'boolean', default: true, describe: 'Honour keyfence:allow / pragma: allowlist secret comments (--no-inline-allow reports what they hide)' },
-  verify: { type: 'boolean', default: false, describe: 'Ask AWS STS (GetCallerIdentity, signed: the secret is never sent) whether each AWS key pair found is live, and whose it is' },
-  'only-verified': { type: 'boolean', default: false, describe: 'Report only findings whose AWS key pair STS accepted (implies --verify; the exit code is unchanged)' },
+  baseline: {
+    type: 'string',
+    describe:
+      'Baseline file (written by keyfence baseline): findings recorded in it are allowed (default: the config\'s "baseline", else .keyfence-baseline.json at the root when it exists)',
+    fast: true,
+  },
+  shard: {
+    type: 'string',
+    describe: 'Scan only shard K of N (K/N): --history commits in N runs of the history, tree files by path hash; merge the JSON reports with keyfence merge',
+    fast: true,
+  },
+  'since-state': {
+    type: 'string',
+    describe: 'With --history: scan only the commits new since the ref tips recorded in FILE, then record the tips (a rewritten ref is scanned in full)',
+    fast: true,
+  },
+  repository: { type: 'string', describe: "The repository's name in a --shard report (default: the repository directory's name)", fast: true },
+  only: {
+    type: 'string',
+    repeatable: true,
+    describe: "Run only the rules of these providers (see keyfence rules): --only aws for git-secrets' scope; repeat it or separate with commas",
+    fast: true,
+  },
+  'inline-allow': {
+    type: 'boolean',
+    default: true,
+    describe: 'Honour keyfence:allow / pragma: allowlist secret comments (--no-inline-allow reports what they hide)',
+  },
+  verify: {
+    type: 'boolean',
+    default: false,
+    describe: 'Ask AWS STS (GetCallerIdentity, signed: the secret is never sent) whether each AWS key pair found is live, and whose it is',
+  },
+  'only-verified': {
+    type: 'boolean',
+    default: false,
+    describe: 'Report only findings whose AWS key pair STS accepted (implies --verify; the exit code is unchanged)',
+  },
 };
 
 /** The ScanArgs key of an option: `max-file-size` → `maxFileSize` (as yargs camel-cases). */
@@ -135,7 +180,14 @@ export function scanArgsFrom(parsed: Record<string, unknown>): ScanArgs {
  */
 export function onlyProviders(only: string | string[] | undefined): string[] | undefined {
   if (only === undefined) return undefined;
-  const names = [...new Set((Array.isArray(only) ? only : [only]).flatMap((o) => String(o).split(',')).map((p) => p.trim()).filter(Boolean))];
+  const names = [
+    ...new Set(
+      (Array.isArray(only) ? only : [only])
+        .flatMap((o) => String(o).split(','))
+        .map((p) => p.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (names.length === 0) throw new UsageError('--only needs a provider name (see keyfence rules), e.g. --only aws');
   return names;
 }

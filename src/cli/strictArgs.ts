@@ -68,7 +68,10 @@ export function checkArgs(argv: readonly string[], options: Record<string, Optio
     }
     if (!entry) {
       if (flag === 'help' || flag === 'h' || flag === 'version' || flag.length === 1) continue;
-      const guess = closest(flag, [...byName.keys()].filter((k) => k.length > 1));
+      const guess = closest(
+        flag,
+        [...byName.keys()].filter((k) => k.length > 1),
+      );
       if (guess) throw new UsageError(`unknown option --${flag}; did you mean --${guess}?`);
       continue; // yargs says "Unknown argument"
     }
@@ -83,7 +86,10 @@ export function checkArgs(argv: readonly string[], options: Record<string, Optio
     if (!spec.repeatable) {
       const before = seen.get(name);
       const shown = spec.type === 'boolean' ? token : (value ?? argv[i + 1] ?? '');
-      if (before !== undefined && before !== shown) throw new UsageError(`--${name} is given more than once (${before}, ${shown})${(name === 'format' || name === 'output') && options.report ? '; for several reports use --report FORMAT[:PATH], once per report' : ''}`);
+      if (before !== undefined && before !== shown)
+        throw new UsageError(
+          `--${name} is given more than once (${before}, ${shown})${(name === 'format' || name === 'output') && options.report ? '; for several reports use --report FORMAT[:PATH], once per report' : ''}`,
+        );
       seen.set(name, shown);
     }
   }
@@ -118,7 +124,8 @@ export function takeRedact(argv: readonly string[]): { argv: string[]; redact: b
   let found: { redact: boolean; percent?: number } | undefined;
   let ended = false;
   const set = (v: { redact: boolean; percent?: number }, token: string) => {
-    if (found && (found.redact !== v.redact || found.percent !== v.percent)) throw new UsageError(`--redact is given more than once with different values (${token})`);
+    if (found && (found.redact !== v.redact || found.percent !== v.percent))
+      throw new UsageError(`--redact is given more than once with different values (${token})`);
     found = v;
   };
   for (let i = 0; i < argv.length; i++) {

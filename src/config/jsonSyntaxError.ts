@@ -7,7 +7,10 @@
 export function jsonSyntaxError(text: string): { offset: number; reason: string } | null {
   let i = 0;
   class Fail {
-    constructor(readonly offset: number, readonly reason: string) {}
+    constructor(
+      readonly offset: number,
+      readonly reason: string,
+    ) {}
   }
   const show = (at: number) => (at >= text.length ? 'end of file' : JSON.stringify(text[at]));
   const fail = (reason?: string): never => {
@@ -56,7 +59,10 @@ export function jsonSyntaxError(text: string): { offset: number; reason: string 
         i++;
         value();
         ws();
-        if (text[i] === ',') { i++; continue; }
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
         if (text[i] === '}') return void i++;
         fail(`expected "," or "}", found ${show(i)}`);
       }
@@ -70,7 +76,10 @@ export function jsonSyntaxError(text: string): { offset: number; reason: string 
         if (text[i] === ']') fail('trailing comma');
         value();
         ws();
-        if (text[i] === ',') { i++; continue; }
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
         if (text[i] === ']') return void i++;
         fail(`expected "," or "]", found ${show(i)}`);
       }

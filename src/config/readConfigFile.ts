@@ -13,7 +13,11 @@ export const BASELINE_MAX_BYTES = 64 << 20;
  * `/dev/zero`, a FIFO, a directory or a huge file is one ConfigError naming `shown`, never an
  * allocation without end. Returns undefined when the file does not exist and `missingOk`.
  */
-export function readConfigFile(file: string, shown: string, opts: { maxBytes?: number; encoding?: BufferEncoding; missingOk?: boolean } = {}): string | undefined {
+export function readConfigFile(
+  file: string,
+  shown: string,
+  opts: { maxBytes?: number; encoding?: BufferEncoding; missingOk?: boolean } = {},
+): string | undefined {
   const maxBytes = opts.maxBytes ?? CONFIG_MAX_BYTES;
   let fd: number;
   try {

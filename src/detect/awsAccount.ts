@@ -60,7 +60,7 @@ export function keyIdForAccount(prefix: string, account: string, random: () => n
   let n = (BigInt(account) << 7n) | BigInt(Math.floor(random() * 128));
   // Bit 47 is set in real keys (the body starts with Q…Z or 2…7).
   n |= 1n << 47n;
-  let bits = n << 2n | BigInt(Math.floor(random() * 4));
+  let bits = (n << 2n) | BigInt(Math.floor(random() * 4));
   let body = '';
   for (let i = 0; i < 10; i++) {
     body = BASE32[Number(bits & 31n)] + body;

@@ -400,7 +400,8 @@ export function decodeJsonEscapes(text: string, ranges: Ranges = undefined): Lay
  */
 // A run of them (up to 256: V8's backtrack stack is finite) becomes one space; the alternatives
 // start with different characters, so the repeat cannot backtrack more than linearly.
-const TERMINAL = /(?:\x1b(?:\[[0-?]{0,32}[ -/]{0,8}[@-~]|\][^\x07\x1b\n]{0,256}(?:\x07|\x1b\\)|[@-Z\\-_])|[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]){1,256}/g;
+const TERMINAL =
+  /(?:\x1b(?:\[[0-?]{0,32}[ -/]{0,8}[@-~]|\][^\x07\x1b\n]{0,256}(?:\x07|\x1b\\)|[@-Z\\-_])|[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]){1,256}/g;
 const TERMINAL_SEED = /[\x1b\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]/;
 
 export function decodeTerminal(text: string, ranges: Ranges = undefined): Layer | undefined {

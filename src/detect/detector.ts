@@ -81,7 +81,10 @@ function keywordIndex(rules: readonly CompiledRule[]): KeywordIndex | null {
   else {
     const rulesOf = new Map<string, number[]>();
     for (const k of all) {
-      rulesOf.set(k, rules.flatMap((r, i) => (r.keywords.some((rk) => k.includes(rk)) ? [i] : [])));
+      rulesOf.set(
+        k,
+        rules.flatMap((r, i) => (r.keywords.some((rk) => k.includes(rk)) ? [i] : [])),
+      );
     }
     const source = all.map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|');
     index = { re: new RegExp(source, 'gi'), rulesOf };
@@ -171,7 +174,15 @@ export interface TraceEvent {
 export type Trace = (event: TraceEvent) => void;
 
 /** A rejection inside findHits, before it is placed in the fragment: offset in that text. */
-type HitTrace = (e: { rule: CompiledRule; secret: string; offset: number; form: 'named' | 'near'; minEntropy: number; verdict: TraceEvent['verdict']; reason: string }) => void;
+type HitTrace = (e: {
+  rule: CompiledRule;
+  secret: string;
+  offset: number;
+  form: 'named' | 'near';
+  minEntropy: number;
+  verdict: TraceEvent['verdict'];
+  reason: string;
+}) => void;
 
 interface Candidate {
   rule: CompiledRule;
@@ -240,7 +251,10 @@ function findHits(text: string, rules: readonly CompiledRule[], trace?: HitTrace
     }
     if (rule.allowRes.length) {
       const target = rule.allowTarget === 'line' ? ctx.line : secret;
-      const re = rule.allowRes.find((r) => { r.lastIndex = 0; return r.test(target); });
+      const re = rule.allowRes.find((r) => {
+        r.lastIndex = 0;
+        return r.test(target);
+      });
       if (re) {
         reject?.('allow-regex', `rule allow regex /${re.source}/ (${rule.allowTarget})`);
         return;
@@ -271,8 +285,7 @@ function findHits(text: string, rules: readonly CompiledRule[], trace?: HitTrace
     // A multi-line match may start or end on a line without the keyword: the whole text.
     else if (rule.multiline) {
       if (windows.has(i)) runOver(rule, 0, text.length);
-    }
-    else for (const [from, to] of windows.get(i) ?? []) runOver(rule, from, to);
+    } else for (const [from, to] of windows.get(i) ?? []) runOver(rule, from, to);
   });
 
   // Unnamed forms: only around findings of the rule they pair with (e.g. a secret key near a key ID).
@@ -403,7 +416,11 @@ export function detect(fragment: Fragment, rules: readonly CompiledRule[], trace
   const placed = new Map<string, Placed>();
   const plain: Placed[] = [];
   const tell = trace && eventMaker(fragment, trace);
-  for (const hit of findHits(text, rules, tell?.((o) => ({ start: o.start, end: o.end })))) {
+  for (const hit of findHits(
+    text,
+    rules,
+    tell?.((o) => ({ start: o.start, end: o.end })),
+  )) {
     const p: Placed = { hit, start: hit.start, end: hit.start + hit.secret.length };
     placed.set(`${hit.rule.id}:${p.start}`, p);
     plain.push(p);
@@ -427,7 +444,15 @@ export function detect(fragment: Fragment, rules: readonly CompiledRule[], trace
       const key = `${hit.rule.id}:${span.start}`;
       const dup = placed.has(key) || insidePlain(span.start, span.end);
       if (dup) {
-        tellLayer?.({ rule: hit.rule, secret: hit.secret, offset: hit.start, form: 'named', minEntropy: hit.rule.entropy, verdict: 'duplicate', reason: 'decoded copy of a candidate already found' });
+        tellLayer?.({
+          rule: hit.rule,
+          secret: hit.secret,
+          offset: hit.start,
+          form: 'named',
+          minEntropy: hit.rule.entropy,
+          verdict: 'duplicate',
+          reason: 'decoded copy of a candidate already found',
+        });
         continue;
       }
       const p: Placed = { hit, start: span.start, end: span.end };
@@ -479,8 +504,17 @@ export function detect(fragment: Fragment, rules: readonly CompiledRule[], trace
     if (fragment.commit) Object.assign(finding, fragment.commit);
     findings.push(finding);
     trace?.({
-      ruleId: rule.id, secret, start, end, line: fileLine, column, form: 'named', entropy: shannonEntropy(secret),
-      minEntropy: rule.entropy, verdict: 'found', reason: 'passed entropy, gates and the rule\'s allow list',
+      ruleId: rule.id,
+      secret,
+      start,
+      end,
+      line: fileLine,
+      column,
+      form: 'named',
+      entropy: shannonEntropy(secret),
+      minEntropy: rule.entropy,
+      verdict: 'found',
+      reason: "passed entropy, gates and the rule's allow list",
       ...(decodedFrom ? { decodedFrom } : {}),
     });
   }

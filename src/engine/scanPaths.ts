@@ -19,10 +19,11 @@ export function scanPaths(paths: readonly string[], options: ScanPathsOptions = 
   const cwd = options.cwd ?? process.cwd();
   const tree = { paths: [...paths], cwd, noGit: options.git === false, maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE };
   return scanWithPlan(
-    (specs) => async function* (stats) {
-      const { treeFragments } = await import('../sources/tree.js');
-      yield* treeFragments(tree, stats, specs);
-    },
+    (specs) =>
+      async function* (stats) {
+        const { treeFragments } = await import('../sources/tree.js');
+        yield* treeFragments(tree, stats, specs);
+      },
     paths,
     options,
   );

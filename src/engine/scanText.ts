@@ -41,7 +41,15 @@ export interface ScanTextOptions extends LibraryScanOptions {
  */
 export async function scanWithPlan(source: (rules: RuleSpec[]) => FragmentSource, paths: readonly string[], options: LibraryScanOptions): Promise<ScanResult> {
   const cwd = options.cwd ?? process.cwd();
-  const plan = await planScan({ cwd, env: options.env, paths, config: options.config, baseline: options.baseline, inlineAllow: options.inlineAllow, git: options.git });
+  const plan = await planScan({
+    cwd,
+    env: options.env,
+    paths,
+    config: options.config,
+    baseline: options.baseline,
+    inlineAllow: options.inlineAllow,
+    git: options.git,
+  });
   const result = await scan(source(plan.rules.map((r) => r.spec)), plan.rules, plan.stages);
   const notes = plan.notes();
   if (notes.length) result.stats.notes = [...(result.stats.notes ?? []), ...notes];

@@ -177,10 +177,13 @@ export class DiffParser {
     if (l.startsWith('@@@')) {
       const m = COMBINED_HUNK.exec(l);
       if (!m) return;
-      this.parentsLeft = m[2]!.trim().split(' ').map((r) => {
-        const comma = r.indexOf(',');
-        return comma === -1 ? 1 : Number(r.slice(comma + 1));
-      });
+      this.parentsLeft = m[2]!
+        .trim()
+        .split(' ')
+        .map((r) => {
+          const comma = r.indexOf(',');
+          return comma === -1 ? 1 : Number(r.slice(comma + 1));
+        });
       this.newLeft = m[4] === undefined ? 1 : Number(m[4]);
       this.next = Number(m[3]);
       return;
@@ -269,7 +272,11 @@ export function fragmentOf(added: AddedLines): { text: string; path: string; sta
   const nums = added.lineNumbers;
   const first = nums[0] ?? 1;
   const contiguous = nums[nums.length - 1] === first + nums.length - 1;
-  const fragment: { text: string; path: string; startLine: number; lineNumbers?: number[] } = { text: added.lines.join('\n'), path: added.path, startLine: first };
+  const fragment: { text: string; path: string; startLine: number; lineNumbers?: number[] } = {
+    text: added.lines.join('\n'),
+    path: added.path,
+    startLine: first,
+  };
   if (!contiguous) fragment.lineNumbers = nums;
   return fragment;
 }

@@ -59,10 +59,13 @@ export const PROGRAM_CONFIG: Readonly<Record<string, { neutralisedBy: string } |
   'diff.external': { neutralisedBy: '--no-ext-diff on every diff and log -p (and GIT_EXTERNAL_DIFF removed)' },
   'diff.<driver>.command': { neutralisedBy: '--no-ext-diff' },
   'diff.<driver>.textconv': { neutralisedBy: '--no-textconv' },
-  'filter.<driver>.clean': { notTriggered: 'run when a work-tree file is hashed (add, status); keyfence reads blobs and work-tree files itself, and GIT_OPTIONAL_LOCKS=0 stops index refreshes' },
+  'filter.<driver>.clean': {
+    notTriggered:
+      'run when a work-tree file is hashed (add, status); keyfence reads blobs and work-tree files itself, and GIT_OPTIONAL_LOCKS=0 stops index refreshes',
+  },
   'filter.<driver>.smudge': { notTriggered: 'run on checkout only' },
   'filter.<driver>.process': { notTriggered: 'run on add/checkout only' },
-  'core.sshCommand': { neutralisedBy: '-c protocol.allow=never and GIT_ALLOW_PROTOCOL (no transport, not even a partial clone\'s lazy fetch)' },
+  'core.sshCommand': { neutralisedBy: "-c protocol.allow=never and GIT_ALLOW_PROTOCOL (no transport, not even a partial clone's lazy fetch)" },
   'core.gitProxy': { neutralisedBy: 'GIT_ALLOW_PROTOCOL (no transport)' },
   'core.askPass': { neutralisedBy: 'GIT_ALLOW_PROTOCOL (no transport) and GIT_TERMINAL_PROMPT=0' },
   'credential.helper': { neutralisedBy: 'GIT_ALLOW_PROTOCOL (no transport)' },
@@ -119,7 +122,14 @@ export function safeGitArgs(opts: SafeGitOptions = {}): string[] {
  * overrides every protocol.*.allow config), and no opportunistic index writes.
  */
 export function safeGitEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, GIT_PAGER: 'cat', PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', GIT_ALLOW_PROTOCOL: 'keyfence-none' };
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    GIT_PAGER: 'cat',
+    PAGER: 'cat',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_OPTIONAL_LOCKS: '0',
+    GIT_ALLOW_PROTOCOL: 'keyfence-none',
+  };
   delete env.GIT_EXTERNAL_DIFF;
   return env;
 }

@@ -85,8 +85,18 @@ export async function gitSecretsBytes(argv: readonly string[], io: GitSecretsIO)
   }
   const args = parsed.args;
   const st: State = {
-    io, command: args[0]!, force: false, recursive: false, literal: false, global: false, allowed: false,
-    cached: false, noIndex: false, untracked: false, out: '', err: '',
+    io,
+    command: args[0]!,
+    force: false,
+    recursive: false,
+    literal: false,
+    global: false,
+    allowed: false,
+    cached: false,
+    noIndex: false,
+    untracked: false,
+    out: '',
+    err: '',
   };
   let exitCode: number;
   try {
@@ -109,14 +119,28 @@ async function dispatch(st: State, rest: string[]): Promise<number> {
   while (rest.length) {
     const a = rest.shift()!;
     if (a === '--') break;
-    if (a === '-f') { only('--install', '-f|--force'); st.force = true; }
-    else if (a === '-r') { only('--scan', '-r|--recursive'); st.recursive = true; }
-    else if (a === '-a') { only('--add', '-a|--allowed'); st.allowed = true; }
-    else if (a === '-l') { only('--add', '-l|--literal'); st.literal = true; }
-    else if (a === '--cached') { only('--scan', '--cached'); st.cached = true; }
-    else if (a === '--no-index') { only('--scan', '--no-index'); st.noIndex = true; }
-    else if (a === '--untracked') { only('--scan', '--untracked'); st.untracked = true; }
-    else if (a === '--global') st.global = true;
+    if (a === '-f') {
+      only('--install', '-f|--force');
+      st.force = true;
+    } else if (a === '-r') {
+      only('--scan', '-r|--recursive');
+      st.recursive = true;
+    } else if (a === '-a') {
+      only('--add', '-a|--allowed');
+      st.allowed = true;
+    } else if (a === '-l') {
+      only('--add', '-l|--literal');
+      st.literal = true;
+    } else if (a === '--cached') {
+      only('--scan', '--cached');
+      st.cached = true;
+    } else if (a === '--no-index') {
+      only('--scan', '--no-index');
+      st.noIndex = true;
+    } else if (a === '--untracked') {
+      only('--scan', '--untracked');
+      st.untracked = true;
+    } else if (a === '--global') st.global = true;
   }
   if (st.recursive && (st.cached || st.noIndex || st.untracked)) {
     die(st, '-r|--recursive cannot be supplied with --cached, --no-index, or --untracked');
@@ -172,10 +196,7 @@ interface Context {
 
 /** The git config and the work tree's top (git-secrets prints git's complaint outside a repo). */
 async function context(st: State): Promise<Context> {
-  const [cfg, top] = await Promise.all([
-    readSecretsConfig(st.io.cwd, st.io.env),
-    gitRun(['rev-parse', '--show-toplevel'], st.io.cwd, undefined, st.io.env),
-  ]);
+  const [cfg, top] = await Promise.all([readSecretsConfig(st.io.cwd, st.io.env), gitRun(['rev-parse', '--show-toplevel'], st.io.cwd, undefined, st.io.env)]);
   const toplevel = top.code === 0 ? top.stdout.toString('utf8').replace(/\n$/, '') : undefined;
   if (top.code !== 0) st.err += top.stderr.toString('latin1');
   return { cfg, toplevel };
@@ -191,9 +212,10 @@ async function scanFiles(st: State, files: string[], known?: { ctx: Context }): 
   const patterns = await loadPatterns(ctx.cfg, io.cwd, io.env);
   st.err += patterns.stderr;
   const stdin = io.stdinBytes ?? (io.stdin ? async () => Buffer.from(await io.stdin!(), 'utf8') : async () => Buffer.alloc(0));
-  const outcome = files.length === 0 || st.cached || st.untracked || st.noIndex
-    ? await gitGrep(combinePatterns(patterns.text), { cached: st.cached, untracked: st.untracked, noIndex: st.noIndex }, files, io.cwd, io.env)
-    : await regularGrep(patterns.text, files, st.recursive, io.cwd, stdin, io.env);
+  const outcome =
+    files.length === 0 || st.cached || st.untracked || st.noIndex
+      ? await gitGrep(combinePatterns(patterns.text), { cached: st.cached, untracked: st.untracked, noIndex: st.noIndex }, files, io.cwd, io.env)
+      : await regularGrep(patterns.text, files, st.recursive, io.cwd, stdin, io.env);
   return { ...outcome, ctx };
 }
 
@@ -268,10 +290,16 @@ async function install(st: State, target: string): Promise<number> {
   try {
     mkdirSync(path.resolve(io.cwd, dir, 'hooks'), { recursive: true });
   } catch (err) {
-    st.err += textToBytes(`mkdir: cannot create directory '${dir}/hooks': ${(err as NodeJS.ErrnoException).code === 'EEXIST' ? 'File exists' : (err as Error).message}\n`);
+    st.err += textToBytes(
+      `mkdir: cannot create directory '${dir}/hooks': ${(err as NodeJS.ErrnoException).code === 'EEXIST' ? 'File exists' : (err as Error).message}\n`,
+    );
     die(st, `Could not create dir: ${dir}`);
   }
-  for (const [hook, cmd] of [['commit-msg', 'commit_msg_hook'], ['pre-commit', 'pre_commit_hook'], ['prepare-commit-msg', 'prepare_commit_msg_hook']] as const) {
+  for (const [hook, cmd] of [
+    ['commit-msg', 'commit_msg_hook'],
+    ['pre-commit', 'pre_commit_hook'],
+    ['prepare-commit-msg', 'prepare_commit_msg_hook'],
+  ] as const) {
     const dotD = `${dir}/hooks/${hook}.d`;
     const dest = isDir(path.resolve(io.cwd, dotD)) ? `${dotD}/git-secrets` : `${dir}/hooks/${hook}`;
     const abs = path.resolve(io.cwd, dest);
@@ -339,11 +367,17 @@ async function prepareCommitMsgHook(st: State, args: string[]): Promise<number> 
   const io = st.io;
   if (`${args[1] ?? ''},${args[2] ?? ''}` !== 'merge,') return 0;
   // env | grep GITHEAD, then ${git_head##*=}: the text after the last "=".
-  const gitHead = Object.entries(io.env).filter(([k, v]) => `${k}=${v}`.includes('GITHEAD')).map(([k, v]) => `${k}=${v}`).join('\n');
+  const gitHead = Object.entries(io.env)
+    .filter(([k, v]) => `${k}=${v}`.includes('GITHEAD'))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n');
   const sha = gitHead.slice(gitHead.lastIndexOf('=') + 1);
   const ref = await gitRun(['symbolic-ref', 'HEAD'], io.cwd, undefined, io.env);
   st.err += ref.stderr.toString('latin1');
-  const dest = ref.stdout.toString('utf8').replace(/\n$/, '').replace(/^refs\/heads\//, '');
+  const dest = ref.stdout
+    .toString('utf8')
+    .replace(/\n$/, '')
+    .replace(/^refs\/heads\//, '');
   const log = await gitRun(['log', `${dest}..${sha}`, '-p', '--no-textconv', '--no-ext-diff'], io.cwd, undefined, io.env);
   st.err += log.stderr.toString('latin1');
   const saved = st.io;
@@ -354,4 +388,3 @@ async function prepareCommitMsgHook(st: State, args: string[]): Promise<number> 
     st.io = saved;
   }
 }
-

@@ -70,5 +70,8 @@ export function loadAllowed(cfg: SecretsConfig, toplevel: string | undefined): s
  * (bash's unquoted `for pattern in $patterns`) and joined with "|". Empty when there are none.
  */
 export function combinePatterns(patternsText: string): string {
-  return patternsText.split(/[ \t\n]+/).filter(Boolean).join('|');
+  return patternsText
+    .split(/[ \t\n]+/)
+    .filter(Boolean)
+    .join('|');
 }

@@ -157,7 +157,9 @@ function translate(p: string, groupOffset: number, target: 'js' | 're2'): string
     const max = q === '?' ? 1 : !b ? Infinity : b[2] === undefined ? Number(b[1]) : b[3] ? Number(b[3]) : Infinity;
     // Unbounded over anything ambiguous is exponential; any repeat over an unbounded one polynomial.
     if (!re2 && ((max === Infinity && (atomHolds.repeat || atomHolds.alt)) || (max > 1 && atomHolds.unbounded))) {
-      throw new EreError('Nested repetition (a repeated group that repeats or has alternatives, as in (a+)+, (a|b)* or a**) could take exponential time: keyfence refuses it (write [ab]* for (a|b)*)');
+      throw new EreError(
+        'Nested repetition (a repeated group that repeats or has alternatives, as in (a+)+, (a|b)* or a**) could take exponential time: keyfence refuses it (write [ab]* for (a|b)*)',
+      );
     }
     if (quantified) out = `${out.slice(0, atomStart)}(?:${out.slice(atomStart)})`;
     out += q;
@@ -179,17 +181,28 @@ function translate(p: string, groupOffset: number, target: 'js' | 're2'): string
         else if (n === 'S') atom('[^\\t\\n\\v\\f\\r ]');
         else if (n === 'w') atom(`[${WORD}]`);
         else if (n === 'W') atom(`[^${WORD}\\n]`);
-        else if (n === '<') { out += re2 ? `(?<![${WORD}])\\b` : `(?<![${WORD}])(?=[${WORD}])`; atomStart = -1; }
-        else if (n === '>') { out += re2 ? `(?<=[${WORD}])\\b` : `(?<=[${WORD}])(?![${WORD}])`; atomStart = -1; }
-        else if (n === 'b') { out += '\\b'; atomStart = -1; }
-        else if (n === 'B') { out += '\\B'; atomStart = -1; }
-        else if (n === '`') { out += re2 ? '\\A' : '(?<![^])'; atomStart = -1; }
-        else if (n === "'") { out += re2 ? '\\z' : '(?![^])'; atomStart = -1; }
-        else if (n >= '1' && n <= '9') {
+        else if (n === '<') {
+          out += re2 ? `(?<![${WORD}])\\b` : `(?<![${WORD}])(?=[${WORD}])`;
+          atomStart = -1;
+        } else if (n === '>') {
+          out += re2 ? `(?<=[${WORD}])\\b` : `(?<=[${WORD}])(?![${WORD}])`;
+          atomStart = -1;
+        } else if (n === 'b') {
+          out += '\\b';
+          atomStart = -1;
+        } else if (n === 'B') {
+          out += '\\B';
+          atomStart = -1;
+        } else if (n === '`') {
+          out += re2 ? '\\A' : '(?<![^])';
+          atomStart = -1;
+        } else if (n === "'") {
+          out += re2 ? '\\z' : '(?![^])';
+          atomStart = -1;
+        } else if (n >= '1' && n <= '9') {
           if (re2) throw new EreError(BACKREFERENCE);
           atom(`\\${Number(n) + groupOffset}`);
-        }
-        else atom(lit(n));
+        } else atom(lit(n));
         continue;
       }
       case '[': {

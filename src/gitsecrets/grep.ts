@@ -53,7 +53,14 @@ class FileReader {
  * skipped unless `recursive`; files with a NUL byte are binary and skipped; a missing file is
  * reported as grep does and makes the status 2.
  */
-export async function regularGrep(patternsText: string, files: readonly string[], recursive: boolean, cwd: string, stdin: () => Promise<Buffer>, env: NodeJS.ProcessEnv = process.env): Promise<GrepOutcome> {
+export async function regularGrep(
+  patternsText: string,
+  files: readonly string[],
+  recursive: boolean,
+  cwd: string,
+  stdin: () => Promise<Buffer>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<GrepOutcome> {
   if (patternsText === '') return { status: 1, lines: [], stderr: '' };
   if (recursive && env.KEYFENCE_GIT_SECRETS_GREP !== 'js') {
     // Whole directory trees: the system grep (what git-secrets runs) is the fastest reader;
@@ -140,7 +147,13 @@ export interface GitGrepOptions {
  *
  * Output, one line per match: <path> ":" <line number> ":" <text>. Exit 0 match, 1 none, else error.
  */
-export async function gitGrep(combined: string, opts: GitGrepOptions, files: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<GrepOutcome> {
+export async function gitGrep(
+  combined: string,
+  opts: GitGrepOptions,
+  files: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<GrepOutcome> {
   if (combined === '') return { status: 1, lines: [], stderr: '' };
   const args = ['grep', '-nwHEI'];
   if (opts.cached) args.push('--cached');

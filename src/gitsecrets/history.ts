@@ -85,21 +85,30 @@ export async function scanHistory(combined: string, cwd: string, quoteHigh: bool
   if (toScan.length === 0) return gitGrep(combined, { cached: false, untracked: false, noIndex: false }, [], cwd, env);
 
   // ls-tree -r -z: <mode> SP <type> SP <oid> TAB <path> NUL
-  const trees = await Promise.all(toScan.map(async (sha) => {
-    const r = await gitRun(['ls-tree', '-r', '-z', sha], cwd, undefined, env);
-    const entries: { path: string; oid: string }[] = [];
-    for (const rec of r.stdout.toString('latin1').split('\0')) {
-      const tab = rec.indexOf('\t');
-      if (tab < 0) continue;
-      const [, type, oid] = rec.slice(0, tab).split(' ');
-      if (type === 'blob') entries.push({ path: rec.slice(tab + 1), oid: oid! });
-    }
-    return entries;
-  }));
+  const trees = await Promise.all(
+    toScan.map(async (sha) => {
+      const r = await gitRun(['ls-tree', '-r', '-z', sha], cwd, undefined, env);
+      const entries: { path: string; oid: string }[] = [];
+      for (const rec of r.stdout.toString('latin1').split('\0')) {
+        const tab = rec.indexOf('\t');
+        if (tab < 0) continue;
+        const [, type, oid] = rec.slice(0, tab).split(' ');
+        if (type === 'blob') entries.push({ path: rec.slice(tab + 1), oid: oid! });
+      }
+      return entries;
+    }),
+  );
   const matches = new Map<string, LineMatch[]>();
   const unseen = new Set<string>();
   for (const entries of trees) for (const e of entries) if (!hot.has(e.oid)) unseen.add(e.oid);
-  const toMatch = [...new Set(trees.flat().map((e) => e.oid).filter((o) => hot.get(o) || unseen.has(o)))];
+  const toMatch = [
+    ...new Set(
+      trees
+        .flat()
+        .map((e) => e.oid)
+        .filter((o) => hot.get(o) || unseen.has(o)),
+    ),
+  ];
   await forEachBlob(toMatch, cwd, (id, buf) => {
     matches.set(id, isBinary(buf) ? [] : matcher.matchLines(buf.toString('latin1')));
   });

@@ -127,7 +127,7 @@ class Parser {
       case '\\': {
         const n = this.p[this.i++];
         if (n === undefined) return NONE;
-        if ('<>bB`\''.includes(n)) return { exact: [''], req: null };
+        if ("<>bB`'".includes(n)) return { exact: [''], req: null };
         if ('sSwW'.includes(n) || (n >= '1' && n <= '9')) return NONE;
         return { exact: [n], req: [n] };
       }

@@ -19,7 +19,9 @@ export interface SecretsConfig {
  * a key with no value prints <key> NUL).
  */
 export async function readSecretsConfig(cwd: string, env?: NodeJS.ProcessEnv): Promise<SecretsConfig> {
-  const r = await gitRaw(['config', '-z', '--get-regexp', '^(secrets\\.(patterns|providers|allowed)|core\\.quotepath)$'], cwd, undefined, env, { plainOutput: false });
+  const r = await gitRaw(['config', '-z', '--get-regexp', '^(secrets\\.(patterns|providers|allowed)|core\\.quotepath)$'], cwd, undefined, env, {
+    plainOutput: false,
+  });
   const cfg: SecretsConfig = { patterns: [], providers: [], allowed: [], quotePath: true };
   for (const rec of r.stdout.toString('latin1').split('\0')) {
     if (!rec) continue;

@@ -27,7 +27,7 @@ export function gitSecretsRuleSpecs(patterns: readonly string[]): RuleSpec[] {
       pattern: '',
       keywords: [],
       severity: 'error',
-      help: 'Matched a prohibited pattern from this repository\'s git-secrets setup (git config --get-all secrets.patterns).',
+      help: "Matched a prohibited pattern from this repository's git-secrets setup (git config --get-all secrets.patterns).",
     };
     try {
       if (ereIsLinear(p)) {
@@ -60,7 +60,8 @@ export function gitSecretsAllowStage(patterns: readonly string[], source: 'secre
       return { p, m: new AllowMatcher([p]) };
     } catch (err) {
       // Named by position, not quoted: an allowed pattern can be the key itself.
-      if (err instanceof EreError) throw new ConfigError(`${source === '.gitallowed' ? '.gitallowed' : 'git config secrets.allowed'} pattern ${i + 1}: ${err.message}`);
+      if (err instanceof EreError)
+        throw new ConfigError(`${source === '.gitallowed' ? '.gitallowed' : 'git config secrets.allowed'} pattern ${i + 1}: ${err.message}`);
       throw err;
     }
   });
@@ -86,4 +87,3 @@ export function addGitSecretsSetup(plan: { rules: CompiledRule[]; stages: AllowS
   for (const spec of gitSecretsRuleSpecs(patterns)) plan.rules.push(compileRule(spec));
   if (cfg.allowed.length) plan.stages.unshift(gitSecretsAllowStage(cfg.allowed.map(text), 'secrets.allowed'));
 }
-

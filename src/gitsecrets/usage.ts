@@ -78,7 +78,7 @@ export const AWS_PROVIDER = 'git secrets --aws-provider';
 export function hookScript(cmd: string, shown: string, self: SelfPaths): string {
   return [
     '#!/bin/sh',
-    '# git-secrets hook written by `keyfence git-secrets --install`: runs keyfence\'s git-secrets mode.',
+    "# git-secrets hook written by `keyfence git-secrets --install`: runs keyfence's git-secrets mode.",
     ...keyfenceFunction({ self, hookFile: shown, removal: `rm ${shWord(shown)}` }),
     `keyfence_hook git-secrets --${cmd} -- "$@"`,
     '',

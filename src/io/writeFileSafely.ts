@@ -64,11 +64,7 @@ function reasonOf(err: NodeJS.ErrnoException): string {
  * - `data` may come in pieces (a huge report is never one string): they are written as they come.
  * Throws WriteRefused with one line saying why (the caller names the file).
  */
-export async function writeFileSafely(
-  file: string,
-  data: string | Buffer | Iterable<string> | AsyncIterable<string>,
-  opts: SafeWriteOptions,
-): Promise<void> {
+export async function writeFileSafely(file: string, data: string | Buffer | Iterable<string> | AsyncIterable<string>, opts: SafeWriteOptions): Promise<void> {
   const abs = path.resolve(opts.root, file);
   const root = path.resolve(opts.root);
   const lexicallyInside = inside(root, abs);

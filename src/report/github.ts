@@ -31,13 +31,7 @@ function annotation(finding: Finding, help: string): string {
   const endLine = f.endLine ?? f.line;
   // GitHub reads columns only for an annotation on one line: a multi-line one (a private key) spans whole lines.
   const columns = endLine === f.line ? [`col=${f.column}`, `endColumn=${f.endColumn}`] : [];
-  const props = [
-    `file=${escapeProperty(f.path)}`,
-    `line=${f.line}`,
-    `endLine=${endLine}`,
-    ...columns,
-    `title=${escapeProperty(`keyfence: ${f.ruleId}`)}`,
-  ];
+  const props = [`file=${escapeProperty(f.path)}`, `line=${f.line}`, `endLine=${endLine}`, ...columns, `title=${escapeProperty(`keyfence: ${f.ruleId}`)}`];
   const { what, commit } = findingMessage(f);
   const msg = `${what}${commit ? `\n${commit}` : ''}\n${help}`;
   return `::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(msg)}`;

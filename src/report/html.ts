@@ -32,7 +32,9 @@ export function tally(keys: string[], max = 12): { top: [string, number][]; rest
 
 /** A tally as a bar chart, with a line under it for what did not get a bar. */
 function tallyChart(id: string, title: string, noun: string, t: ReturnType<typeof tally>): string {
-  const more = t.rest ? `<p class="more" id="${id}-more">and ${t.rest.keys} more ${noun} with ${t.rest.count} finding${t.rest.count === 1 ? '' : 's'} (see the table)</p>` : '';
+  const more = t.rest
+    ? `<p class="more" id="${id}-more">and ${t.rest.keys} more ${noun} with ${t.rest.count} finding${t.rest.count === 1 ? '' : 's'} (see the table)</p>`
+    : '';
   return `${barChart(id, title, t.top)}${more}`;
 }
 
@@ -81,7 +83,10 @@ function pathHtml(p: string): string {
 /** The commit cell: the short hash (whole on one line), then author, date and subject in view. */
 function commitHtml(f: Finding): string {
   if (!f.commit) return '';
-  const who = [f.author, f.date].filter(Boolean).map((s) => htmlEscape(s!)).join(' · ');
+  const who = [f.author, f.date]
+    .filter(Boolean)
+    .map((s) => htmlEscape(s!))
+    .join(' · ');
   return (
     `<span class="hash" title="${htmlEscape(f.commit)}">${htmlEscape(f.commit.slice(0, 12))}</span>` +
     (who ? `<span class="who">${who}</span>` : '') +
@@ -201,7 +206,12 @@ export function* htmlReportChunks(result: ScanResult, opts: ReportOptions): Gene
   const n = findings.length;
   // A merge of several repositories' reports (keyfence merge): findings grouped by repository.
   const byRepository = [...findings, ...suppressed].some((f) => f.repository !== undefined);
-  const repoCounts = byRepository ? tally(findings.map((f) => f.repository ?? ''), Infinity).top.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) : [];
+  const repoCounts = byRepository
+    ? tally(
+        findings.map((f) => f.repository ?? ''),
+        Infinity,
+      ).top.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    : [];
   const repoTable = byRepository
     ? `<h2>Repositories</h2><table id="repo-counts" style="width:auto"><thead><tr><th>Repository</th><th>Findings</th></tr></thead><tbody>${repoCounts.map(([r, c]) => `<tr><td>${htmlEscape(r)}</td><td class="num">${c}</td></tr>`).join('')}</tbody></table>`
     : '';
@@ -209,7 +219,8 @@ export function* htmlReportChunks(result: ScanResult, opts: ReportOptions): Gene
   const byRule = countsByRule(result.findings);
   // The Verified column only after `scan --verify` (when a finding has a verification).
   const verified = findings.some((f) => f.verification);
-  const card = (label: string, value: string, bad = false) => `<div class="card${bad ? ' bad' : ''}"><b>${htmlEscape(value)}</b><span>${htmlEscape(label)}</span></div>`;
+  const card = (label: string, value: string, bad = false) =>
+    `<div class="card${bad ? ' bad' : ''}"><b>${htmlEscape(value)}</b><span>${htmlEscape(label)}</span></div>`;
   const cards = [
     card('findings', String(n), n > 0),
     card('suppressed', String(suppressed.length)),
@@ -233,7 +244,10 @@ export function* htmlReportChunks(result: ScanResult, opts: ReportOptions): Gene
   const suppressedTable = suppressed.length
     ? `<h2>Suppressed (${suppressed.length})</h2><table id="suppressed-table"><thead><tr>${byRepository ? '<th>Repository</th>' : ''}<th>Rule</th><th>Path</th><th>Line</th><th>Allowed by</th></tr></thead><tbody>\n` +
       suppressed
-        .map((f) => `<tr>${byRepository ? `<td class="path">${htmlEscape(f.repository ?? '')}</td>` : ''}<td>${htmlEscape(f.ruleId)}</td><td class="path">${htmlEscape(f.path)}</td><td class="num">${f.line}</td><td>${htmlEscape(`${f.suppressedBy.stage}: ${f.suppressedBy.reason}`)}</td></tr>`)
+        .map(
+          (f) =>
+            `<tr>${byRepository ? `<td class="path">${htmlEscape(f.repository ?? '')}</td>` : ''}<td>${htmlEscape(f.ruleId)}</td><td class="path">${htmlEscape(f.path)}</td><td class="num">${f.line}</td><td>${htmlEscape(`${f.suppressedBy.stage}: ${f.suppressedBy.reason}`)}</td></tr>`,
+        )
         .join('\n') +
       '\n</tbody></table>'
     : '';

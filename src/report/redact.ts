@@ -79,7 +79,10 @@ export class Redactor {
         return;
       }
       this.maxLen = Math.max(this.maxLen, form.length);
-      for (const [map, key] of [[this.byHead, form.slice(0, MIN_PIECE)], [this.byTail, form.slice(-MIN_PIECE)]] as const) {
+      for (const [map, key] of [
+        [this.byHead, form.slice(0, MIN_PIECE)],
+        [this.byTail, form.slice(-MIN_PIECE)],
+      ] as const) {
         const list = map.get(key);
         if (list) list.push(entry);
         else map.set(key, [entry]);
@@ -166,7 +169,10 @@ export class Redactor {
  */
 export function redactResult(result: ScanResult, percent?: number): ScanResult {
   const all = [...result.findings, ...result.suppressed];
-  const r = new Redactor(all.map((f) => f.secret), percent);
+  const r = new Redactor(
+    all.map((f) => f.secret),
+    percent,
+  );
   const redactVerification = (v: Verification): Verification => {
     const out = { ...v };
     for (const k of ['arn', 'account', 'userId', 'error'] as const) if (out[k] !== undefined) out[k] = r.text(out[k]);

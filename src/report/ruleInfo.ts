@@ -10,7 +10,8 @@ export interface RuleInfo {
   severity: Severity;
 }
 
-const DEFAULT_HELP = 'Treat the secret as leaked: revoke or rotate it where it was issued, then remove it from the code. Removing the commit does not un-leak it.';
+const DEFAULT_HELP =
+  'Treat the secret as leaked: revoke or rotate it where it was issued, then remove it from the code. Removing the commit does not un-leak it.';
 
 /**
  * The rules a report describes: every rule given (the rules that ran), then any rule a finding

@@ -85,7 +85,9 @@ export function* sarifReportChunks(result: ScanResult, opts: ReportOptions): Gen
     if (f.repository) props.repository = f.repository;
     if (Object.keys(props).length) r.properties = props;
     if ('suppressedBy' in f) {
-      r.suppressions = [{ kind: f.suppressedBy.stage === 'inline' ? 'inSource' : 'external', justification: `${f.suppressedBy.stage}: ${f.suppressedBy.reason}` }];
+      r.suppressions = [
+        { kind: f.suppressedBy.stage === 'inline' ? 'inSource' : 'external', justification: `${f.suppressedBy.stage}: ${f.suppressedBy.reason}` },
+      ];
     }
     return r;
   };
@@ -122,8 +124,10 @@ export function* sarifReportChunks(result: ScanResult, opts: ReportOptions): Gen
       },
     ],
   };
-  yield* jsonChunks(log, { results: (function* () {
-    for (const f of all) yield toResult(f);
-  })() });
+  yield* jsonChunks(log, {
+    results: (function* () {
+      for (const f of all) yield toResult(f);
+    })(),
+  });
   yield '\n';
 }

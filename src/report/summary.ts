@@ -27,7 +27,9 @@ export function countsByRule(items: readonly { ruleId: string }[]): [string, num
 export function summaryLine(result: ScanResult, baseline?: string): string {
   const { findings, suppressed, stats } = result;
   const n = findings.length;
-  const rules = countsByRule(findings).map(([id, c]) => `${id}: ${c}`).join(', ');
+  const rules = countsByRule(findings)
+    .map(([id, c]) => `${id}: ${c}`)
+    .join(', ');
   const what = n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'} (${rules})`;
   const commits = stats.commitsScanned !== undefined ? `${counted(stats.commitsScanned, 'commit')}, ` : '';
   let line = `keyfence: ${what} in ${commits}${counted(stats.filesScanned, 'file')} (${formatBytes(stats.bytesScanned)}, ${stats.durationMs} ms)`;

@@ -43,7 +43,11 @@ export async function* textReportChunks(result: ScanResult, opts: TextOptions): 
 
 /** The text report as a sink (see ReportSink): each finding's block as it comes, the summary line at the end. */
 export async function textSink(opts: TextOptions): Promise<ReportSink> {
-  let red = plain, bold = plain, dim = plain, green = plain, yellow = plain;
+  let red = plain,
+    bold = plain,
+    dim = plain,
+    green = plain,
+    yellow = plain;
   if (opts.color) {
     const pc = (await import('picocolors')).createColors(true);
     ({ red, bold, dim, green, yellow } = pc);
@@ -58,7 +62,6 @@ export async function textSink(opts: TextOptions): Promise<ReportSink> {
     },
   };
 }
-
 
 /**
  * One finding's block. Every field that comes from scanned data (path, rule and description of

@@ -31,10 +31,18 @@ const ENCODERS: Record<string, (s: string) => string> = {
   UESC: (s) => [...s].map((c) => `\\u{${c.charCodeAt(0).toString(16)}}`).join(''),
   B64URL: (s) => Buffer.from(s).toString('base64url'),
   // `base64` without -w0: 76 columns a line.
-  B64WRAP: (s) => Buffer.from(s).toString('base64').replace(/.{1,76}/g, '$&\n').trimEnd(),
+  B64WRAP: (s) =>
+    Buffer.from(s)
+      .toString('base64')
+      .replace(/.{1,76}/g, '$&\n')
+      .trimEnd(),
   HEXENC: (s) => Buffer.from(s).toString('hex'),
   // `xxd -p`: 60 hex digits a line.
-  XXD: (s) => Buffer.from(s).toString('hex').replace(/.{1,60}/g, '$&\n').trimEnd(),
+  XXD: (s) =>
+    Buffer.from(s)
+      .toString('hex')
+      .replace(/.{1,60}/g, '$&\n')
+      .trimEnd(),
 };
 
 const SIMPLE = /\{\{([A-Z0-9]+)(?::([A-Za-z0-9_.-]+))?(#\d+)?\}\}/y;
@@ -58,8 +66,7 @@ const ENCODER = /\{\{(VAL|B64URL|B64WRAP|B64|PCT|JSON|HTML|XESC|UESC|HEXENC|XXD)
 export function expandExample(template: string): ExpandedExample {
   const values: string[] = [];
   const memo = new Map<string, string>();
-  const simple = (kind: string, arg: string | undefined): string | undefined =>
-    Object.hasOwn(GENERATORS, kind) ? GENERATORS[kind]!(arg) : undefined;
+  const simple = (kind: string, arg: string | undefined): string | undefined => (Object.hasOwn(GENERATORS, kind) ? GENERATORS[kind]!(arg) : undefined);
   // Expands from `i` up to the end, or up to the "}}" closing an encoder when `inner`.
   const expand = (i: number, inner: boolean): [string, number] => {
     let out = '';

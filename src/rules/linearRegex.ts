@@ -29,7 +29,6 @@ export class UnsafeRegexError extends Error {
   }
 }
 
-
 /**
  * A regex from a user (config rules and allow lists) run on RE2 (re2js, a pure-JS port of Go's
  * regexp): matching time is linear in the input, whatever the pattern (`(a+)+$` cannot hang a

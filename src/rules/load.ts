@@ -19,7 +19,9 @@ export interface RuleFile {
  * keep the pre-commit path fast.
  */
 export function loadBuiltinRules(dir = BUILTIN_RULES_DIR): RuleSpec[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   return files.flatMap((f) => {
     const text = readFileSync(dir + f, 'utf8');
     try {

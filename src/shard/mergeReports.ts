@@ -22,7 +22,14 @@ export interface Merged {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function isFinding(v: unknown): v is Finding {
-  return isObject(v) && typeof v.ruleId === 'string' && typeof v.path === 'string' && typeof v.fingerprint === 'string' && typeof v.line === 'number' && typeof v.column === 'number';
+  return (
+    isObject(v) &&
+    typeof v.ruleId === 'string' &&
+    typeof v.path === 'string' &&
+    typeof v.fingerprint === 'string' &&
+    typeof v.line === 'number' &&
+    typeof v.column === 'number'
+  );
 }
 
 /**
@@ -45,9 +52,14 @@ export function parseShardReport(text: string, file: string): ShardReport {
   if (shard.format !== 'keyfence-shard/1') throw new InputError(`${file}: unknown shard report format ${JSON.stringify(shard.format)}`);
   const ok =
     (shard.kind === 'history' || shard.kind === 'tree') &&
-    Number.isInteger(shard.index) && Number.isInteger(shard.count) && (shard.index as number) >= 1 && (shard.index as number) <= (shard.count as number) &&
+    Number.isInteger(shard.index) &&
+    Number.isInteger(shard.count) &&
+    (shard.index as number) >= 1 &&
+    (shard.index as number) <= (shard.count as number) &&
     ['repository', 'input', 'keyfenceVersion', 'rulesHash', 'digest'].every((k) => typeof shard[k] === 'string') &&
-    Array.isArray(shard.rules) && typeof shard.redacted === 'boolean' && typeof shard.total === 'number' &&
+    Array.isArray(shard.rules) &&
+    typeof shard.redacted === 'boolean' &&
+    typeof shard.total === 'number' &&
     (shard.kind === 'tree' || isObject(shard.commits));
   if (!ok) throw new InputError(`${file}: damaged shard facts (kind, index/count, repository, versions or commits missing)`);
   const info = shard as unknown as ShardInfo;
@@ -57,7 +69,13 @@ export function parseShardReport(text: string, file: string): ShardReport {
       throw new InputError(`${file}: finding in ${f.path} names commit ${String(f.commit)}, which the shard gives no position for`);
     }
   }
-  return { file, findings: data.findings as Finding[], suppressed: data.suppressed as SuppressedFinding[], stats: data.stats as unknown as ScanStats, shard: info };
+  return {
+    file,
+    findings: data.findings as Finding[],
+    suppressed: data.suppressed as SuppressedFinding[],
+    stats: data.stats as unknown as ScanStats,
+    shard: info,
+  };
 }
 
 const describe = (s: ShardInfo) => `${s.repository} (${s.kind} ${s.input})`;
@@ -75,15 +93,22 @@ export function checkShards(reports: readonly ShardReport[]): ShardReport[][] {
   const groups = new Map<string, ShardReport[]>();
   for (const r of reports) {
     if (r.shard.keyfenceVersion !== first.shard.keyfenceVersion) {
-      throw new InputError(`${r.file}: made by keyfence ${r.shard.keyfenceVersion} but ${first.file} by keyfence ${first.shard.keyfenceVersion}: merge reports of one version`);
+      throw new InputError(
+        `${r.file}: made by keyfence ${r.shard.keyfenceVersion} but ${first.file} by keyfence ${first.shard.keyfenceVersion}: merge reports of one version`,
+      );
     }
     if (r.shard.rulesHash !== first.shard.rulesHash) throw new InputError(`${r.file}: scanned with a different rule set than ${first.file}`);
     const key = JSON.stringify([r.shard.repository, r.shard.kind, r.shard.input]);
     const group = groups.get(key) ?? [];
     const g0 = group[0];
-    if (g0 && r.shard.count !== g0.shard.count) throw new InputError(`${r.file}: shard ${r.shard.index}/${r.shard.count}, but ${g0.file} is ${g0.shard.index}/${g0.shard.count} of the same scan of ${describe(r.shard)}`);
+    if (g0 && r.shard.count !== g0.shard.count)
+      throw new InputError(
+        `${r.file}: shard ${r.shard.index}/${r.shard.count}, but ${g0.file} is ${g0.shard.index}/${g0.shard.count} of the same scan of ${describe(r.shard)}`,
+      );
     if (g0 && (r.shard.digest !== g0.shard.digest || r.shard.total !== g0.shard.total)) {
-      throw new InputError(`${r.file}: split different ${r.shard.kind === 'history' ? 'commits' : 'files'} than ${g0.file} (shards of one scan must see the same ${r.shard.kind === 'history' ? 'history' : 'tree'})`);
+      throw new InputError(
+        `${r.file}: split different ${r.shard.kind === 'history' ? 'commits' : 'files'} than ${g0.file} (shards of one scan must see the same ${r.shard.kind === 'history' ? 'history' : 'tree'})`,
+      );
     }
     const twin = group.find((o) => o.shard.index === r.shard.index);
     if (twin) throw new InputError(`${r.file}: duplicate shard ${r.shard.index}/${r.shard.count} of ${describe(r.shard)} (also ${twin.file})`);
@@ -93,7 +118,8 @@ export function checkShards(reports: readonly ShardReport[]): ShardReport[][] {
   for (const group of groups.values()) {
     const { count } = group[0]!.shard;
     for (let k = 1; k <= count; k++) {
-      if (!group.some((r) => r.shard.index === k)) throw new InputError(`missing shard ${k}/${count} of ${describe(group[0]!.shard)}: have ${group.map((r) => r.file).join(', ')}`);
+      if (!group.some((r) => r.shard.index === k))
+        throw new InputError(`missing shard ${k}/${count} of ${describe(group[0]!.shard)}: have ${group.map((r) => r.file).join(', ')}`);
     }
   }
   return [...groups.values()];
@@ -151,7 +177,8 @@ export function mergeShardReports(reports: readonly ShardReport[]): Merged {
     findings.push(...part.findings.map(named));
     suppressed.push(...part.suppressed.map(named));
   }
-  const byRepo = (a: Finding, b: Finding) => ((a.repository ?? '') < (b.repository ?? '') ? -1 : (a.repository ?? '') > (b.repository ?? '') ? 1 : 0) || compareFindings(a, b);
+  const byRepo = (a: Finding, b: Finding) =>
+    ((a.repository ?? '') < (b.repository ?? '') ? -1 : (a.repository ?? '') > (b.repository ?? '') ? 1 : 0) || compareFindings(a, b);
   findings.sort(byRepo);
   suppressed.sort(byRepo);
   return {

@@ -133,7 +133,13 @@ export async function selectCommits(opts: SelectOptions): Promise<CommitSelectio
     }
     const all = await revList(opts.cwd, ['--topo-order', ...dateArgs(opts)], [...new Set(Object.values(tips))]);
     const seen = new Set(await revList(opts.cwd, ['--ignore-missing'], [...new Set(olds)]));
-    const again = new Set(await revList(opts.cwd, [], rewritten.map((r) => tips![r]!)));
+    const again = new Set(
+      await revList(
+        opts.cwd,
+        [],
+        rewritten.map((r) => tips![r]!),
+      ),
+    );
     whole = seen.size ? all.filter((id) => !seen.has(id) || again.has(id)) : all;
   }
   const [start, end] = shardRange(whole.length, opts.shard);

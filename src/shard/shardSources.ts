@@ -13,7 +13,14 @@ import { readSinceState, writeSinceState, type SinceState } from './sinceState.j
 import { pathDigest, shardOfDigest, type ShardSpec } from './shardSpec.js';
 
 /** What every shard of one scan says alike: who scanned, with which keyfence and rules. */
-async function shardIdentity(args: ScanArgs, io: RunIO, plan: ScanPlan, kind: ShardInfo['kind'], shard: ShardSpec, input: string): Promise<Omit<ShardInfo, 'digest' | 'total'>> {
+async function shardIdentity(
+  args: ScanArgs,
+  io: RunIO,
+  plan: ScanPlan,
+  kind: ShardInfo['kind'],
+  shard: ShardSpec,
+  input: string,
+): Promise<Omit<ShardInfo, 'digest' | 'total'>> {
   const specs = plan.rules.map((r) => r.spec);
   const root = repoRoot(io.cwd, io.env) ?? io.cwd;
   return {
@@ -55,10 +62,19 @@ export function selectedHistorySource(args: ScanArgs, io: RunIO, plan: ScanPlan,
   let info: Omit<ShardInfo, 'digest' | 'total'> | undefined;
   const source: FinishingSource = async function* (stats) {
     if (stateFile) state = readSinceState(stateFile, args.sinceState!);
-    selection = await selectCommits({ cwd: io.cwd, range: args.history, branch: args.branch, since: args.since, until: args.until, shard: shard ?? { index: 1, count: 1 }, state });
+    selection = await selectCommits({
+      cwd: io.cwd,
+      range: args.history,
+      branch: args.branch,
+      since: args.since,
+      until: args.until,
+      shard: shard ?? { index: 1, count: 1 },
+      state,
+    });
     if (shard) info = await shardIdentity(args, io, plan, 'history', shard, historyInput(args));
     stats.commitsTotal = selection.commits.length;
-    for (const ref of selection.rewritten ?? []) (stats.notes ??= []).push(`${ref} was rewritten since the last audit (its recorded tip is not its ancestor): scanned in full`);
+    for (const ref of selection.rewritten ?? [])
+      (stats.notes ??= []).push(`${ref} was rewritten since the last audit (its recorded tip is not its ancestor): scanned in full`);
     yield* historyFragments({ cwd: io.cwd, commits: selection.commits, maxFileSize: args.maxFileSize }, stats);
   };
   source.finish = (r: ScanResult) => {
@@ -99,7 +115,9 @@ export function shardedTreeSource(args: ScanArgs, io: RunIO, plan: ScanPlan, sha
   };
   source.finish = (r: ScanResult) => {
     if (!info) return r;
-    const digest = createHash('sha256').update(`${total}\n${folded.toString('hex')}`).digest('hex');
+    const digest = createHash('sha256')
+      .update(`${total}\n${folded.toString('hex')}`)
+      .digest('hex');
     return { ...r, shard: { ...info, digest, total } };
   };
   return source;

@@ -54,7 +54,10 @@ export async function configChangeFindings(cwd: string, base: string, head: stri
   const files = [...CONFIG_FILES];
   const named = await baselineNamedAt(cwd, base);
   if (named && !files.includes(named)) files.push(named);
-  const out = await git(['diff', ...DIFF_ARGS, '--text', '--diff-filter=ACMRT', '--end-of-options', base, head, '--', ...files.map((f) => `:(top,literal)${f}`)], cwd);
+  const out = await git(
+    ['diff', ...DIFF_ARGS, '--text', '--diff-filter=ACMRT', '--end-of-options', base, head, '--', ...files.map((f) => `:(top,literal)${f}`)],
+    cwd,
+  );
   const changed: AddedLines[] = [];
   const parser = new DiffParser((f) => changed.push(f));
   const split = new LineSplitter();
@@ -63,7 +66,10 @@ export async function configChangeFindings(cwd: string, base: string, head: stri
   split.end(feed);
   parser.end();
   return changed.map((added) => {
-    const adds = added.lines.map((l) => l.trim()).filter(Boolean).join(' ⏎ ');
+    const adds = added.lines
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .join(' ⏎ ');
     const finding: Finding = {
       ruleId: CONFIG_CHANGE,
       description: `keyfence configuration changed inside the scanned range (this scan applied it as of ${base.slice(0, 12)})`,

@@ -184,7 +184,8 @@ export function keepIntroducing(result: ScanResult, order: Map<string, number>):
     const best = new Map<string, T>();
     for (const f of list) {
       const seen = best.get(f.fingerprint);
-      if (!seen || pos(f) > pos(seen) || (pos(f) === pos(seen) && (f.line < seen.line || (f.line === seen.line && f.column < seen.column)))) best.set(f.fingerprint, f);
+      if (!seen || pos(f) > pos(seen) || (pos(f) === pos(seen) && (f.line < seen.line || (f.line === seen.line && f.column < seen.column))))
+        best.set(f.fingerprint, f);
     }
     return list.filter((f) => best.get(f.fingerprint) === f);
   };

@@ -50,7 +50,10 @@ export function readFragment(f: Listed, maxFileSize: number, stats: ScanStats): 
       return undefined;
     }
     if (st.size > MAX_TEXT_BYTES) {
-      stats.skipped.push({ path: f.rel, reason: `too large to scan as one text (${st.size} bytes; the limit is ${MAX_TEXT_BYTES} whatever --max-file-size says)` });
+      stats.skipped.push({
+        path: f.rel,
+        reason: `too large to scan as one text (${st.size} bytes; the limit is ${MAX_TEXT_BYTES} whatever --max-file-size says)`,
+      });
       return undefined;
     }
     if (st.size > SNIFF_FIRST_ABOVE) {

@@ -20,17 +20,7 @@ export interface StagedOptions {
  * paths), renames detected so a moved file adds nothing, only files that can gain lines
  * (Added, Copied, Modified, Renamed, Type-changed).
  */
-export const DIFF_ARGS = [
-  '-U0',
-  '--no-color',
-  '--no-ext-diff',
-  '--no-textconv',
-  '--no-relative',
-  '-M',
-  '--full-index',
-  '--src-prefix=a/',
-  '--dst-prefix=b/',
-];
+export const DIFF_ARGS = ['-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--no-relative', '-M', '--full-index', '--src-prefix=a/', '--dst-prefix=b/'];
 
 /** Parses one `git diff` output into each file's added lines, telling binary files to `onBinary`. */
 function parseDiff(out: Buffer, onBinary: (path: string, blob: string | undefined) => void): Map<string, AddedLines> {
@@ -75,7 +65,10 @@ export async function* stagedFragments(opts: StagedOptions, stats: ScanStats): A
   const args = ['diff', '--cached', ...DIFF_ARGS, '--diff-filter=ACMRT'];
   const mergeFile = path.join(repo.gitDir, 'MERGE_HEAD');
   const mergeHeads = existsSync(mergeFile)
-    ? readFileSync(mergeFile, 'utf8').split('\n').map((l) => l.trim()).filter((l) => /^[0-9a-f]{40,64}$/.test(l))
+    ? readFileSync(mergeFile, 'utf8')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => /^[0-9a-f]{40,64}$/.test(l))
     : [];
   // cat-file starts beside the diff; it is given the blob ids the diff finds.
   const readObjects = startReadObjects(opts.cwd);

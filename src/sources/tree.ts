@@ -81,7 +81,10 @@ async function listGit(root: string, pathspecs: string[], stats: ScanStats): Pro
     }
     listed.push({ abs, rel });
   }
-  if (sparse) (stats.notes ??= []).push(`${sparse} file${sparse === 1 ? '' : 's'} outside the sparse checkout (not in the work tree) not scanned: scan --history, or a full checkout, reads them`);
+  if (sparse)
+    (stats.notes ??= []).push(
+      `${sparse} file${sparse === 1 ? '' : 's'} outside the sparse checkout (not in the work tree) not scanned: scan --history, or a full checkout, reads them`,
+    );
   return listed;
 }
 
@@ -143,7 +146,11 @@ export async function* walkTree(opts: TreeOptions, stats: ScanStats): AsyncGener
       const specs = resolved.map((abs) => toSlash(path.relative(root, abs)) || '.');
       let listed: Listed[] | undefined;
       try {
-        listed = await listGit(root, specs.map((s) => `:(literal)${s}`), stats);
+        listed = await listGit(
+          root,
+          specs.map((s) => `:(literal)${s}`),
+          stats,
+        );
       } catch (err) {
         if (!(err instanceof GitError)) throw err;
         (stats.notes ??= []).push(`${err.message}: scanning every file under the paths, as with --no-git`);

@@ -34,7 +34,13 @@ const LOCAL_BATCH = 16;
  * context lines. `stats.filesTotal` is set when the listing ends. A worker that dies, or the
  * listing failing, fails the scan with its error rather than silently dropping files.
  */
-export async function* scanInWorkers(files: AsyncIterable<Listed>, rules: readonly RuleSpec[], maxFileSize: number, stats: ScanStats, startBytes = 0): AsyncGenerator<Fragment | Detected> {
+export async function* scanInWorkers(
+  files: AsyncIterable<Listed>,
+  rules: readonly RuleSpec[],
+  maxFileSize: number,
+  stats: ScanStats,
+  startBytes = 0,
+): AsyncGenerator<Fragment | Detected> {
   const count = Math.max(1, Math.min(3, availableParallelism() - 1));
   const queue: Detected[] = [];
   let wake: (() => void) | undefined;
@@ -56,7 +62,10 @@ export async function* scanInWorkers(files: AsyncIterable<Listed>, rules: readon
     running--;
     notify();
   };
-  const notify = () => { wake?.(); wake = undefined; };
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
 
   const feed = (w: Worker) => {
     if (next >= listed.length && listingDone) {
@@ -142,7 +151,9 @@ export async function* scanInWorkers(files: AsyncIterable<Listed>, rules: readon
         starting.clear();
         if (running === 0) break;
       }
-      await new Promise<void>((resolve) => { wake = resolve; });
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
     }
     if (failure) throw failure;
   } finally {

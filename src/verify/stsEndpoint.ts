@@ -31,7 +31,8 @@ export function stsEndpoint(env: NodeJS.ProcessEnv): StsEndpoint {
     } catch {
       url = undefined;
     }
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new UsageError(`--verify: ${customVar} is not an http(s) URL: ${JSON.stringify(env[customVar]!.slice(0, 80))}`);
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+      throw new UsageError(`--verify: ${customVar} is not an http(s) URL: ${JSON.stringify(env[customVar]!.slice(0, 80))}`);
     return { url, region: region ?? 'us-east-1' };
   }
   if (region) return { url: new URL(`https://sts.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}/`), region };

@@ -185,7 +185,9 @@ export async function verifyFindings(findings: Finding[], options: VerifyOptions
           outcome = await limit(() => callSts(creds, { endpoint, env: opts.env, timeoutMs: opts.timeoutMs, signal: deadline.signal }));
           if (outcome.kind !== 'retry') return outcome;
         }
-        return outcome.kind === 'retry' ? { kind: 'error', reason: `${outcome.reason} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})` } : outcome;
+        return outcome.kind === 'retry'
+          ? { kind: 'error', reason: `${outcome.reason} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})` }
+          : outcome;
       })();
       cache.set(key, pending);
     }

@@ -61,7 +61,10 @@ function checkSignature(req: IncomingMessage, body: string, keys: Map<string, Kn
   if (!key) return { keyId, ok: false };
   const headers: Record<string, string> = {};
   for (const h of signedHeaders!.split(';')) headers[h] = String(req.headers[h] ?? '');
-  const again = aws4.sign({ host: headers.host, path: req.url, method: req.method, body, service, region, headers }, { accessKeyId: keyId!, secretAccessKey: key.secret, sessionToken: headers['x-amz-security-token'] });
+  const again = aws4.sign(
+    { host: headers.host, path: req.url, method: req.method, body, service, region, headers },
+    { accessKeyId: keyId!, secretAccessKey: key.secret, sessionToken: headers['x-amz-security-token'] },
+  );
   const expected = /Signature=([0-9a-f]{64})/.exec(String(again.headers!.Authorization ?? again.headers!.authorization))?.[1];
   return { keyId, ok: expected === signature };
 }
@@ -91,8 +94,14 @@ export async function startStsStandIn(tls?: { key: string; cert: string }): Prom
       const { keyId, ok } = checkSignature(req, body, keys);
       const key = keyId ? keys.get(keyId) : undefined;
       if (!key) return answer(403, 'InvalidClientTokenId', xmlError('InvalidClientTokenId', 'The security token included in the request is invalid.'));
-      if (!ok) return answer(403, 'SignatureDoesNotMatch', xmlError('SignatureDoesNotMatch', key.message ?? 'The request signature we calculated does not match the signature you provided.'));
-      if (key.token !== undefined && req.headers['x-amz-security-token'] !== key.token) return answer(403, 'InvalidClientTokenId', xmlError('InvalidClientTokenId', 'The security token included in the request is invalid.'));
+      if (!ok)
+        return answer(
+          403,
+          'SignatureDoesNotMatch',
+          xmlError('SignatureDoesNotMatch', key.message ?? 'The request signature we calculated does not match the signature you provided.'),
+        );
+      if (key.token !== undefined && req.headers['x-amz-security-token'] !== key.token)
+        return answer(403, 'InvalidClientTokenId', xmlError('InvalidClientTokenId', 'The security token included in the request is invalid.'));
       if (key.behaviour === 'hang') {
         received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, answer: 'hang' });
         return;
