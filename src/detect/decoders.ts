@@ -8,6 +8,7 @@
  * layer keeps only the source near what it decoded.
  */
 
+import { alphabetRuns, alphabetTable } from './decoders/alphabetRuns.js';
 import { MORE_DECODERS } from './decoders/index.js';
 import { lastAtOrBelow } from './lastAtOrBelow.js';
 
@@ -252,8 +253,7 @@ export function base64Text(text: string, start = 0, end = text.length): string |
 }
 
 /** 1 for the characters of a base64 run (standard alphabet), by char code (any UTF-16 unit). */
-const B64_TABLE = new Uint8Array(65536);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') B64_TABLE[c.charCodeAt(0)] = 1;
+const B64_TABLE = alphabetTable('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
 
 /**
  * Base64: every whole run of BASE64_MIN_RUN (27) to BASE64_MAX_RUN (1 MiB) base64 characters
@@ -266,42 +266,20 @@ export function decodeBase64(text: string, ranges: Ranges = undefined): Layer | 
   const b = new LayerBuilder(text);
   const isB64 = (i: number): boolean => B64_TABLE[text.charCodeAt(i)] === 1;
   for (const [from, to] of ranges ?? [[0, text.length] as const]) {
-    // `p` is always where a run could start (the range start, or just after a non-base64
-    // character). Look at the last character a minimum run from p would need first: when it is
-    // not base64, no run of the minimum length starts anywhere up to it, and BASE64_MIN_RUN
-    // characters are skipped at the cost of one look (Boyer–Moore style).
-    // [p, known) are characters already seen to be base64: never looked at twice.
-    let p = from;
-    let known = from;
-    while (p + BASE64_MIN_RUN <= to) {
-      const q = p + BASE64_MIN_RUN - 1;
-      if (!isB64(q)) {
-        p = q + 1;
-        known = p;
-        continue;
-      }
-      const stop = Math.max(p, known);
-      let k = q - 1;
-      while (k >= stop && isB64(k)) k--;
-      if (k >= stop) {
-        p = k + 1;
-        known = q + 1;
-        continue;
-      }
-      let end = q + 1;
-      while (end < to && isB64(end)) end++;
-      // Up to two '=' of padding belong to the run; a third, or more base64 after them, does not.
-      const runEnd = end;
+    // One skipping pass finds the runs (./decoders/alphabetRuns.ts); each run takes up to two
+    // '=' of padding. A third, or more base64 after them, makes it no whole run: it is passed over.
+    alphabetRuns(text, from, to, B64_TABLE, BASE64_MIN_RUN, (start, runEnd) => {
+      let end = runEnd;
       while (end < to && end - runEnd < 2 && text.charCodeAt(end) === EQ) end++;
       const whole = end >= to || !(text.charCodeAt(end) === EQ || isB64(end));
       if (whole) {
-        const decoded = base64Text(text, p, end);
-        if (decoded !== undefined) b.decoded(p, end, decoded, BASE64);
+        const decoded = base64Text(text, start, end);
+        if (decoded !== undefined) b.decoded(start, end, decoded, BASE64);
       } else {
         while (end < to && (isB64(end) || text.charCodeAt(end) === EQ)) end++;
       }
-      p = end + 1;
-    }
+      return end;
+    });
   }
   return b.finish('base64');
 }

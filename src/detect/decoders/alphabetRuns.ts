@@ -1,8 +1,8 @@
 /**
  * Maximal runs of one alphabet's characters, found in one pass that skips ahead: a run of at
  * least `min` characters starting at p must hold a character of the alphabet at p + min - 1, so
- * when that one is not, `min` characters are passed over at the cost of one look (as the base64
- * decoder in ../decoders.ts does). No character is looked at more than twice: linear in the
+ * when that one is not, `min` characters are passed over at the cost of one look (the base64
+ * decoder in ../decoders.ts and the long-run decoders share this pass). No character is looked at more than twice: linear in the
  * range, whatever the input.
  */
 
@@ -13,8 +13,19 @@ export function alphabetTable(alphabet: string): Uint8Array {
   return table;
 }
 
-/** Calls `each(start, end)` for every maximal run of `table` characters in [from, to) at least `min` long, in order. */
-export function alphabetRuns(text: string, from: number, to: number, table: Uint8Array, min: number, each: (start: number, end: number) => void): void {
+/**
+ * Calls `each(start, end)` for every maximal run of `table` characters in [from, to) at least
+ * `min` long, in order. `each` may return where the run it was given really ends (≥ `end`: the
+ * base64 decoder takes `=` padding and what follows it into the run); the search goes on after that.
+ */
+export function alphabetRuns(
+  text: string,
+  from: number,
+  to: number,
+  table: Uint8Array,
+  min: number,
+  each: (start: number, end: number) => number | undefined | void,
+): void {
   const inside = (i: number): boolean => table[text.charCodeAt(i)] === 1;
   let p = from;
   let known = from; // [p, known) already seen to be in the alphabet
@@ -35,8 +46,7 @@ export function alphabetRuns(text: string, from: number, to: number, table: Uint
     }
     let end = q + 1;
     while (end < to && inside(end)) end++;
-    each(p, end);
-    p = end + 1;
+    p = (each(p, end) ?? end) + 1;
     known = p;
   }
 }
