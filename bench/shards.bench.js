@@ -6,12 +6,16 @@
 // /usr/bin/time, when installed, barely moves with machine load. The load average is printed:
 // only trust the wall-time ratio on an idle machine.
 import { spawnSync } from 'node:child_process';
-import { loadavg, availableParallelism } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { loadavg, availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
 import { BIN, fixtureRepo, fmt, usage } from './gitFixture.js';
 
 const COMMITS = 100000;
 const repo = await fixtureRepo({ files: 2000, commits: COMMITS });
-const scanArgs = ['scan', '--history', '--quiet', '--format', 'json', '--output', '/dev/null'];
+// A regular file: keyfence writes reports atomically (temp file + rename) and refuses /dev/null.
+const out = path.join(mkdtempSync(path.join(tmpdir(), 'keyfence-shards-')), 'report.json');
+const scanArgs = ['scan', '--history', '--quiet', '--format', 'json', '--output', out];
 const shardArgs = (k) => [...scanArgs, '--shard', `${k}/4`];
 const time = (args) => {
   const t = process.hrtime.bigint();
