@@ -1,3 +1,4 @@
+import type { Argv } from 'yargs';
 import { errorText } from '../errors.js';
 import { version } from '../version.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
@@ -32,6 +33,19 @@ const BASELINE_OPTIONS: Record<string, OptionSpec> = {
   prune: { type: 'boolean', default: false, describe: 'Only drop (and list) entries that no longer match any finding' },
 };
 
+/** Declares a command's options to yargs, from the same table checkArgs reads. */
+function declareOptions(y: Argv, options: Record<string, OptionSpec>): void {
+  for (const [name, spec] of Object.entries(options)) y.option(name, { ...spec, choices: spec.choices ? [...spec.choices] : undefined });
+}
+
+/** The options of `keyfence merge`. */
+const MERGE_OPTIONS: Record<string, OptionSpec> = {
+  format: { type: 'string', alias: 'f', choices: FORMATS, default: 'text', describe: 'Report format' },
+  output: { type: 'string', alias: 'o', describe: 'Write the report to this file instead of stdout' },
+  quiet: { type: 'boolean', alias: 'q', default: false, describe: 'No summary line when clean' },
+  color: { type: 'boolean', describe: 'Force colors on or off' },
+};
+
 /** Each command's options, for checkArgs (yargs declares the same). */
 const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   scan: SCAN_OPTIONS,
@@ -39,12 +53,7 @@ const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   rules: { format: { type: 'string', alias: 'f', describe: '' }, config: { type: 'string', describe: '' } },
   install: { force: { type: 'boolean', describe: '' }, 'pre-push': { type: 'boolean', describe: '' } },
   uninstall: {},
-  merge: {
-    format: { type: 'string', alias: 'f', describe: '' },
-    output: { type: 'string', alias: 'o', describe: '' },
-    quiet: { type: 'boolean', alias: 'q', describe: '' },
-    color: { type: 'boolean', describe: '' },
-  },
+  merge: MERGE_OPTIONS,
 };
 
 /** Known failures print one line and exit 2; anything else is a bug, still one line (see errorText). */
@@ -93,7 +102,7 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
       'scan [paths..]',
       'Scan files (default: what git would commit here), or stdin with "-"',
       (y) => {
-        for (const [name, spec] of Object.entries(SCAN_OPTIONS)) y.option(name, { ...spec, choices: spec.choices ? [...spec.choices] : undefined });
+        declareOptions(y, SCAN_OPTIONS);
         return y
           .positional('paths', { type: 'string', array: true, describe: 'Files or directories; "-" reads stdin', default: [] })
           .example('$0 scan', 'scan this repository (tracked and untracked, not ignored)')
@@ -110,7 +119,7 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
       'baseline [paths..]',
       'Record the current findings in a baseline file, so later scans with --baseline report only new ones',
       (y) => {
-        for (const [name, spec] of Object.entries(BASELINE_OPTIONS)) y.option(name, { ...spec, choices: spec.choices ? [...spec.choices] : undefined });
+        declareOptions(y, BASELINE_OPTIONS);
         return y
           .positional('paths', { type: 'string', array: true, describe: 'Files or directories (default: the repository)', default: [] })
           .example('$0 baseline', "record today's findings in .keyfence-baseline.json")
@@ -123,13 +132,10 @@ export async function runParsed(argv: string[], io: RunIO): Promise<RunResult> {
     .command(
       'merge <reports..>',
       'Merge shard reports (scan --shard K/N --format json) into one report, as one unsharded scan gives',
-      (y) =>
-        y
-          .positional('reports', { type: 'string', array: true, describe: 'JSON shard reports: every shard of each scan, once' })
-          .option('format', { alias: 'f', choices: [...FORMATS], default: 'text', describe: 'Report format' })
-          .option('output', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
-          .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No summary line when clean' })
-          .option('color', { type: 'boolean', describe: 'Force colors on or off' }),
+      (y) => {
+        declareOptions(y, MERGE_OPTIONS);
+        return y.positional('reports', { type: 'string', array: true, describe: 'JSON shard reports: every shard of each scan, once' });
+      },
       () => {
         command = 'merge';
       },
