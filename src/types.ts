@@ -42,6 +42,11 @@ export interface Fragment {
   commit?: CommitInfo;
   /** Set when the text was decoded from another encoding before scanning (e.g. "utf-16le"). */
   encoding?: string;
+  /**
+   * True when every character of `text` is ASCII (readers know it from the bytes at no cost): the
+   * detector then skips its searches for non-ASCII characters. A hint only: absent is always safe.
+   */
+  ascii?: boolean;
 }
 
 export type Severity = 'error' | 'warning' | 'note';

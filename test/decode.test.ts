@@ -41,8 +41,14 @@ describe('decodeBuffer', () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0]);
     expect(decodeBuffer(png)).toEqual({ kind: 'binary' });
   });
+  it('flags pure ASCII text (read as latin1, the same string) and nothing else', () => {
+    expect(decodeBuffer(Buffer.from('key = "value"\n'))).toEqual({ kind: 'text', text: 'key = "value"\n', ascii: true });
+    expect(decodeBuffer(Buffer.from('cl\u00e9 = "valeur"\n'))).toEqual({ kind: 'text', text: 'cl\u00e9 = "valeur"\n' });
+    expect(decodeBuffer(Buffer.from([0x63, 0xe9, 0x0a]))).toEqual({ kind: 'text', text: 'c\u00e9\n', encoding: 'latin1' });
+  });
+
   it('handles empty and one-byte files', () => {
-    expect(decodeBuffer(Buffer.alloc(0))).toEqual({ kind: 'text', text: '' });
+    expect(decodeBuffer(Buffer.alloc(0))).toEqual({ kind: 'text', text: '', ascii: true });
     expect(decodeBuffer(Buffer.from([0xff]))).toEqual({ kind: 'text', text: 'ÿ', encoding: 'latin1' });
   });
 });
@@ -75,6 +81,22 @@ describe('scan of files in other encodings', () => {
         ['aws-access-key-id', 2, line2.indexOf(id) + 1, id],
         ['aws-secret-access-key', 3, line3.indexOf(secret) + 1, secret],
       ]);
+    });
+  }
+
+  // The terminal decoder looks only for ESC in a file read as ASCII, for every character it
+  // replaces in any other: both paths must still see a key written with colour codes or a
+  // no-break space between its name and value.
+  for (const [name, sep] of [
+    ['an ASCII file with colour codes', '\x1b[0m=\x1b[32m'],
+    ['a UTF-8 file with a no-break space', '\u00a0= '],
+  ] as const) {
+    it(`finds a secret key in ${name} around its "="`, async () => {
+      const secret = fakeSecretKey();
+      const file = `log-${name.replace(/\W+/g, '-')}.txt`;
+      writeFileSync(path.join(dir, file), `step 3\naws_secret_access_key${sep}${secret}\n`);
+      const { findings } = await scanJson(file);
+      expect(findings.map((f) => [f.ruleId, f.line, f.secret])).toEqual([['aws-secret-access-key', 2, secret]]);
     });
   }
 

@@ -382,14 +382,16 @@ const TERMINAL =
   /(?:\x1b(?:\[[0-?]{0,32}[ -/]{0,8}[@-~]|\][^\x07\x1b\n]{0,256}(?:\x07|\x1b\\)|[@-Z\\-_])|[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]){1,256}/g;
 const TERMINAL_SEED = /[\x1b\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]/;
 
-export function decodeTerminal(text: string, ranges: Ranges = undefined): Layer | undefined {
-  if (!TERMINAL_SEED.test(text)) return undefined;
+export function decodeTerminal(text: string, ranges: Ranges = undefined, ascii = false): Layer | undefined {
+  // In ASCII text only ESC can occur: one memchr-fast search instead of a class regex.
+  if (ascii ? text.indexOf('\x1b') === -1 : !TERMINAL_SEED.test(text)) return undefined;
   const b = new LayerBuilder(text);
   eachMatch(text, ranges, TERMINAL, 1, (m, _part, offset) => b.decoded(offset + m.index, offset + m.index + m[0].length, ' ', UNIT));
   return b.finish('terminal');
 }
 
-export type Decoder = (text: string, ranges?: Ranges) => Layer | undefined;
+/** `ascii`: the caller knows `text` holds only ASCII characters (a hint; false is always safe). */
+export type Decoder = (text: string, ranges?: Ranges, ascii?: boolean) => Layer | undefined;
 
 /** The decoders, by the name a finding's `decodedFrom` shows. */
 export const DECODERS: Record<string, Decoder> = {
@@ -421,15 +423,15 @@ function stacked(outer: Layer, inner: Layer): Layer {
 /**
  * Every decoded view of `text`, up to MAX_DECODE_DEPTH decodings deep. A nested decoding only
  * looks inside the content its outer decoding produced, so the work stays proportional to what
- * was decoded.
+ * was decoded. `ascii`: `text` is known to hold only ASCII characters.
  */
-export function decodedLayers(text: string): Layer[] {
+export function decodedLayers(text: string, ascii = false): Layer[] {
   const out: Layer[] = [];
   const walk = (base: Layer | undefined, depth: number): void => {
     const source = base ? base.text : text;
     const ranges = base?.decodedRanges();
     for (const decoder of Object.values(DECODERS)) {
-      const layer = decoder(source, ranges);
+      const layer = decoder(source, ranges, base ? false : ascii);
       if (!layer) continue;
       const view = base ? stacked(base, layer) : layer;
       out.push(view);

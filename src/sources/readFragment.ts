@@ -88,5 +88,6 @@ export function readFragment(f: Listed, maxFileSize: number, stats: ScanStats): 
   stats.bytesScanned += buf.length;
   const fragment: Fragment = { text: decoded.text, path: f.rel, startLine: 1 };
   if (decoded.encoding) fragment.encoding = decoded.encoding;
+  if (decoded.ascii) fragment.ascii = true;
   return fragment;
 }
