@@ -17,7 +17,7 @@ import type { CompiledRule } from '../rules/compile.js';
  * ASCII characters from the rarest to the commonest in source code (measured over ~200 MB of
  * npm packages: `npm run bench`'s corpus). Characters absent (non-ASCII, controls) count as rarer.
  */
-const RARITY = "~^%Z#X@J$7!+9Y8<65&`HV4z3Q>j|?W][K2U'qFLG_1NO0PMD-wBRxk\\Tv;=*I)(/SEb{}yg.fC:hmdplucs,A\"sioanrte ";
+const RARITY = '~^%Z#X@J$7!+9Y8<65&`HV4z3Q>j|?W][K2U\'qFLG_1NO0PMD-wBRxk\\Tv;=*I)(/SEb{}yg.fC:hmdplucs,A"sioanrte ';
 
 function rarity(code: number): number {
   if (code > 0x7e || code < 0x20) return code === 0x0a || code === 0x09 ? RARITY.length : -1;
