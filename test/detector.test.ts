@@ -166,3 +166,28 @@ describe('detect trace (for keyfence explain)', () => {
     expect(low.reason).toBe('entropy below the minimum 3.5');
   });
 });
+
+describe('keyword windows (RuleSpec.window)', () => {
+  // A name, then a long value: "ticket" alone wakes nothing; the value may sit on the next line.
+  const ticket = compileRule({
+    id: 'ticket-value',
+    description: 'ticket value',
+    pattern: 'ticket[ \\t]*[:=][ \\t]*(?:\\r?\\n[ \\t]*)?([A-Za-z0-9+/]{24})(?:[^A-Za-z0-9+/]|$)',
+    flags: 'i',
+    multiline: true,
+    keywords: ['ticket'],
+    window: { linesAfter: 1, minRun: 24 },
+  });
+  const found = (text: string) => detect({ text, path: 'f', startLine: 1 }, [ticket]).map((f) => [f.line, f.secret]);
+  const value = 'Q2hlY2tUaGVUaWNrZXRWYWx1';
+
+  it('finds a match on the keyword line and one whose value sits on the next line', () => {
+    expect(found(`a = 1\nTICKET = ${value}\n`)).toEqual([[2, value]]);
+    expect(found(`a = 1\nticket:\n  ${value}\nb = 2\n`)).toEqual([[3, value]]);
+  });
+
+  it('finds each one in a text with many keyword lines far apart, and none past the window', () => {
+    const filler = 'ticket = short\n'.repeat(50);
+    expect(found(`${filler}ticket = ${value}\n${filler}ticket =\n\n${value}\n`)).toEqual([[51, value]]);
+  });
+});

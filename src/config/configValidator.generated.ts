@@ -6,7 +6,7 @@ export const validate = validate10;
 export default validate10;
 const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://keyfence.dev/schema/config.schema.json","title":"keyfence configuration","description":"A .keyfence.json file at the repository root (or the scan root outside git, or named with --config).","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Path or URL of this schema, for editors."},"extends":{"enum":["default","none"],"default":"default","description":"\"default\" starts from keyfence's built-in rules; \"none\" uses only the rules listed here."},"rules":{"type":"array","description":"Custom rules, in exactly the shape of the built-in rules. A rule with the id of a built-in one replaces it.","items":{"$ref":"rules.schema.json#/definitions/rule"}},"disabledRules":{"$ref":"#/definitions/ruleIds","description":"Ids of rules not to run."},"enableRules":{"$ref":"#/definitions/ruleIds","description":"Ids of rules that ship disabled (e.g. aws-account-id) to run."},"providers":{"type":"object","description":"Providers turned on or off as a whole (see keyfence rules): false turns off every rule of the provider, true turns on every one, shipped-disabled ones too. enableRules and disabledRules still win for the rules they name.","propertyNames":{"pattern":"^[a-z0-9]+(?:-[a-z0-9]+)*$"},"additionalProperties":{"type":"boolean"}},"allow":{"$ref":"#/definitions/allow"},"baseline":{"type":"string","minLength":1,"description":"Baseline file (relative to this config file): findings recorded in it are allowed. Written by `keyfence baseline`."}},"definitions":{"ruleIds":{"type":"array","items":{"type":"string","minLength":1}},"paths":{"type":"array","items":{"type":"string","minLength":1},"description":"micromatch globs, matched against paths relative to the repository root (\"/\" separators)."},"regexes":{"type":"array","items":{"type":"string","minLength":1},"description":"JavaScript regular expressions; a finding whose secret (or line, see regexTarget) matches one is allowed."},"regexTarget":{"enum":["secret","line"],"description":"What the regexes are matched against: the secret (default) or its whole line."},"stopwords":{"type":"array","items":{"type":"string","minLength":1},"description":"A finding whose secret contains one of these words (case-insensitive) is allowed."},"allowList":{"type":"object","additionalProperties":false,"properties":{"paths":{"$ref":"#/definitions/paths"},"regexes":{"$ref":"#/definitions/regexes"},"regexTarget":{"$ref":"#/definitions/regexTarget"},"stopwords":{"$ref":"#/definitions/stopwords"}}},"allow":{"type":"object","additionalProperties":false,"description":"Global allowlist, plus per-rule ones under byRule.","properties":{"paths":{"$ref":"#/definitions/paths"},"regexes":{"$ref":"#/definitions/regexes"},"regexTarget":{"$ref":"#/definitions/regexTarget"},"stopwords":{"$ref":"#/definitions/stopwords"},"byRule":{"type":"object","description":"Allowlists that apply to one rule only, keyed by rule id.","additionalProperties":{"$ref":"#/definitions/allowList"}}}}}};
 const schema23 = {"type":"array","items":{"type":"string","minLength":1}};
-const schema13 = {"type":"object","required":["id","pattern"],"additionalProperties":false,"properties":{"id":{"type":"string","pattern":"^[a-z0-9]+(?:-[a-z0-9]+)*$","description":"kebab-case, stable identifier."},"description":{"type":"string"},"provider":{"type":"string","pattern":"^[a-z0-9]+(?:-[a-z0-9]+)*$","description":"Who issues the credential (aws, github, …). Built-in rules take their file's provider; a config rule without one is \"custom\"."},"pattern":{"type":"string","minLength":1,"description":"JavaScript regex; the secret is the first capturing group that matched (else the whole match)."},"flags":{"type":"string","pattern":"^[imsu]*$"},"multiline":{"type":"boolean","description":"The pattern may match across lines (a PEM block): it runs over the whole text and the finding gets an endLine. Keep it linear: bounded classes that cannot run past the end marker."},"keywords":{"type":"array","items":{"type":"string","minLength":1},"description":"Prefilter: the rule runs only where one of these occurs (case-insensitive)."},"literals":{"type":"array","items":{"type":"string","minLength":1},"description":"Prefilter: every match contains one of these (case-sensitive); the rule runs only on texts that hold one. Fastest when a literal starts with a character rare in code."},"enabled":{"type":"boolean"},"severity":{"enum":["error","warning","note"]},"help":{"type":"string"},"entropy":{"type":"number","minimum":0,"maximum":8},"gates":{"type":"array","items":{"$ref":"#/definitions/gateName"}},"awsAccount":{"type":"boolean","description":"Decode the AWS account from the secret (the same as enrich: [\"aws-account\"])."},"enrich":{"type":"array","items":{"enum":["aws-account"]},"description":"Enrichers that add what they learn offline to the finding's metadata."},"near":{"type":"object","required":["rule","linesAfter","pattern"],"additionalProperties":false,"properties":{"rule":{"type":"string"},"linesAfter":{"type":"integer","minimum":0,"maximum":50},"pattern":{"type":"string","minLength":1},"flags":{"type":"string","pattern":"^[imsu]*$"},"entropy":{"type":"number","minimum":0,"maximum":8},"gates":{"type":"array","items":{"$ref":"#/definitions/gateName"}}}},"allow":{"type":"object","additionalProperties":false,"properties":{"regexes":{"type":"array","items":{"type":"string"}},"regexTarget":{"enum":["secret","line"]},"stopwords":{"type":"array","items":{"type":"string"}}}},"examples":{"type":"object","additionalProperties":false,"required":["truePositives","falsePositives"],"properties":{"truePositives":{"type":"array","items":{"$ref":"#/definitions/example"}},"falsePositives":{"type":"array","items":{"type":"object","required":["text","why"],"additionalProperties":false,"properties":{"text":{"$ref":"#/definitions/example"},"why":{"type":"string","minLength":1}}}}}}}};
+const schema13 = {"type":"object","required":["id","pattern"],"additionalProperties":false,"properties":{"id":{"type":"string","pattern":"^[a-z0-9]+(?:-[a-z0-9]+)*$","description":"kebab-case, stable identifier."},"description":{"type":"string"},"provider":{"type":"string","pattern":"^[a-z0-9]+(?:-[a-z0-9]+)*$","description":"Who issues the credential (aws, github, …). Built-in rules take their file's provider; a config rule without one is \"custom\"."},"pattern":{"type":"string","minLength":1,"description":"JavaScript regex; the secret is the first capturing group that matched (else the whole match)."},"flags":{"type":"string","pattern":"^[imsu]*$"},"multiline":{"type":"boolean","description":"The pattern may match across lines (a PEM block): it runs over the whole text and the finding gets an endLine. Keep it linear: bounded classes that cannot run past the end marker."},"keywords":{"type":"array","items":{"type":"string","minLength":1},"description":"Prefilter: the rule runs only where one of these occurs (case-insensitive)."},"window":{"type":"object","additionalProperties":false,"required":["minRun"],"properties":{"linesAfter":{"type":"integer","minimum":0,"maximum":8},"minRun":{"type":"integer","minimum":1,"maximum":4096}},"description":"Prefilter for a keyword rule (a name, then a long value): every match starts on a keyword's line, ends at most linesAfter lines below it, and holds a run of at least minRun characters of [A-Za-z0-9+/%]. The rule runs only over such lines that hold such a run."},"literals":{"type":"array","items":{"type":"string","minLength":1},"description":"Prefilter: every match contains one of these (case-sensitive); the rule runs only on texts that hold one. Each is found through its character rarest in code: cheapest when it holds one such as _ - K z."},"enabled":{"type":"boolean"},"severity":{"enum":["error","warning","note"]},"help":{"type":"string"},"entropy":{"type":"number","minimum":0,"maximum":8},"gates":{"type":"array","items":{"$ref":"#/definitions/gateName"}},"awsAccount":{"type":"boolean","description":"Decode the AWS account from the secret (the same as enrich: [\"aws-account\"])."},"enrich":{"type":"array","items":{"enum":["aws-account"]},"description":"Enrichers that add what they learn offline to the finding's metadata."},"near":{"type":"object","required":["rule","linesAfter","pattern"],"additionalProperties":false,"properties":{"rule":{"type":"string"},"linesAfter":{"type":"integer","minimum":0,"maximum":50},"pattern":{"type":"string","minLength":1},"flags":{"type":"string","pattern":"^[imsu]*$"},"entropy":{"type":"number","minimum":0,"maximum":8},"gates":{"type":"array","items":{"$ref":"#/definitions/gateName"}}}},"allow":{"type":"object","additionalProperties":false,"properties":{"regexes":{"type":"array","items":{"type":"string"}},"regexTarget":{"enum":["secret","line"]},"stopwords":{"type":"array","items":{"type":"string"}}}},"examples":{"type":"object","additionalProperties":false,"required":["truePositives","falsePositives"],"properties":{"truePositives":{"type":"array","items":{"$ref":"#/definitions/example"}},"falsePositives":{"type":"array","items":{"type":"object","required":["text","why"],"additionalProperties":false,"properties":{"text":{"$ref":"#/definitions/example"},"why":{"type":"string","minLength":1}}}}}}}};
 const schema14 = {"type":"string","enum":["example","placeholder","long-placeholder","hex","mixed","identifier","path","regex-source","crc32-checksum","pem-body","camel-case","words","base64-run","bedrock-structure"]};
 const schema16 = {"type":"string","minLength":1};
 const func2 = Object.prototype.hasOwnProperty;
@@ -180,36 +180,85 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.literals !== undefined){
-let data8 = data.literals;
+if(data.window !== undefined){
+let data8 = data.window;
 const _errs18 = errors;
 if(errors === _errs18){
-if(Array.isArray(data8)){
-var valid2 = true;
-const len1 = data8.length;
-for(let i1=0; i1<len1; i1++){
-let data9 = data8[i1];
-const _errs20 = errors;
-if(errors === _errs20){
-if(typeof data9 === "string"){
-if(data9.length < 1){
-validate14.errors = [{instancePath:instancePath+"/literals/" + i1,schemaPath:"#/properties/literals/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let missing1;
+if((data8.minRun === undefined) && (missing1 = "minRun")){
+validate14.errors = [{instancePath:instancePath+"/window",schemaPath:"#/properties/window/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
-}
 }
 else {
-validate14.errors = [{instancePath:instancePath+"/literals/" + i1,schemaPath:"#/properties/literals/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+const _errs20 = errors;
+for(const key1 in data8){
+if(!((key1 === "linesAfter") || (key1 === "minRun"))){
+validate14.errors = [{instancePath:instancePath+"/window",schemaPath:"#/properties/window/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
-}
-}
-var valid2 = _errs20 === errors;
-if(!valid2){
 break;
 }
 }
+if(_errs20 === errors){
+if(data8.linesAfter !== undefined){
+let data9 = data8.linesAfter;
+const _errs21 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+validate14.errors = [{instancePath:instancePath+"/window/linesAfter",schemaPath:"#/properties/window/properties/linesAfter/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs21){
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 > 8 || isNaN(data9)){
+validate14.errors = [{instancePath:instancePath+"/window/linesAfter",schemaPath:"#/properties/window/properties/linesAfter/maximum",keyword:"maximum",params:{comparison: "<=", limit: 8},message:"must be <= 8"}];
+return false;
 }
 else {
-validate14.errors = [{instancePath:instancePath+"/literals",schemaPath:"#/properties/literals/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+if(data9 < 0 || isNaN(data9)){
+validate14.errors = [{instancePath:instancePath+"/window/linesAfter",schemaPath:"#/properties/window/properties/linesAfter/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid2 = _errs21 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data8.minRun !== undefined){
+let data10 = data8.minRun;
+const _errs23 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate14.errors = [{instancePath:instancePath+"/window/minRun",schemaPath:"#/properties/window/properties/minRun/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs23){
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 4096 || isNaN(data10)){
+validate14.errors = [{instancePath:instancePath+"/window/minRun",schemaPath:"#/properties/window/properties/minRun/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4096},message:"must be <= 4096"}];
+return false;
+}
+else {
+if(data10 < 1 || isNaN(data10)){
+validate14.errors = [{instancePath:instancePath+"/window/minRun",schemaPath:"#/properties/window/properties/minRun/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid2 = _errs23 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate14.errors = [{instancePath:instancePath+"/window",schemaPath:"#/properties/window/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -219,36 +268,38 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.enabled !== undefined){
-const _errs22 = errors;
-if(typeof data.enabled !== "boolean"){
-validate14.errors = [{instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs22 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.severity !== undefined){
-let data11 = data.severity;
-const _errs24 = errors;
-if(!(((data11 === "error") || (data11 === "warning")) || (data11 === "note"))){
-validate14.errors = [{instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/enum",keyword:"enum",params:{allowedValues: schema13.properties.severity.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs24 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.help !== undefined){
+if(data.literals !== undefined){
+let data11 = data.literals;
 const _errs25 = errors;
-if(typeof data.help !== "string"){
-validate14.errors = [{instancePath:instancePath+"/help",schemaPath:"#/properties/help/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(errors === _errs25){
+if(Array.isArray(data11)){
+var valid3 = true;
+const len1 = data11.length;
+for(let i1=0; i1<len1; i1++){
+let data12 = data11[i1];
+const _errs27 = errors;
+if(errors === _errs27){
+if(typeof data12 === "string"){
+if(data12.length < 1){
+validate14.errors = [{instancePath:instancePath+"/literals/" + i1,schemaPath:"#/properties/literals/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+}
+else {
+validate14.errors = [{instancePath:instancePath+"/literals/" + i1,schemaPath:"#/properties/literals/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs27 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate14.errors = [{instancePath:instancePath+"/literals",schemaPath:"#/properties/literals/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
 }
 var valid0 = _errs25 === errors;
 }
@@ -256,17 +307,54 @@ else {
 var valid0 = true;
 }
 if(valid0){
+if(data.enabled !== undefined){
+const _errs29 = errors;
+if(typeof data.enabled !== "boolean"){
+validate14.errors = [{instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs29 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.severity !== undefined){
+let data14 = data.severity;
+const _errs31 = errors;
+if(!(((data14 === "error") || (data14 === "warning")) || (data14 === "note"))){
+validate14.errors = [{instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/enum",keyword:"enum",params:{allowedValues: schema13.properties.severity.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs31 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.help !== undefined){
+const _errs32 = errors;
+if(typeof data.help !== "string"){
+validate14.errors = [{instancePath:instancePath+"/help",schemaPath:"#/properties/help/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.entropy !== undefined){
-let data13 = data.entropy;
-const _errs27 = errors;
-if(errors === _errs27){
-if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 8 || isNaN(data13)){
+let data16 = data.entropy;
+const _errs34 = errors;
+if(errors === _errs34){
+if((typeof data16 == "number") && (isFinite(data16))){
+if(data16 > 8 || isNaN(data16)){
 validate14.errors = [{instancePath:instancePath+"/entropy",schemaPath:"#/properties/entropy/maximum",keyword:"maximum",params:{comparison: "<=", limit: 8},message:"must be <= 8"}];
 return false;
 }
 else {
-if(data13 < 0 || isNaN(data13)){
+if(data16 < 0 || isNaN(data16)){
 validate14.errors = [{instancePath:instancePath+"/entropy",schemaPath:"#/properties/entropy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -277,32 +365,32 @@ validate14.errors = [{instancePath:instancePath+"/entropy",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs27 === errors;
+var valid0 = _errs34 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.gates !== undefined){
-let data14 = data.gates;
-const _errs29 = errors;
-if(errors === _errs29){
-if(Array.isArray(data14)){
-var valid3 = true;
-const len2 = data14.length;
+let data17 = data.gates;
+const _errs36 = errors;
+if(errors === _errs36){
+if(Array.isArray(data17)){
+var valid4 = true;
+const len2 = data17.length;
 for(let i2=0; i2<len2; i2++){
-let data15 = data14[i2];
-const _errs31 = errors;
-if(typeof data15 !== "string"){
+let data18 = data17[i2];
+const _errs38 = errors;
+if(typeof data18 !== "string"){
 validate14.errors = [{instancePath:instancePath+"/gates/" + i2,schemaPath:"#/definitions/gateName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!((((((((((((((data15 === "example") || (data15 === "placeholder")) || (data15 === "long-placeholder")) || (data15 === "hex")) || (data15 === "mixed")) || (data15 === "identifier")) || (data15 === "path")) || (data15 === "regex-source")) || (data15 === "crc32-checksum")) || (data15 === "pem-body")) || (data15 === "camel-case")) || (data15 === "words")) || (data15 === "base64-run")) || (data15 === "bedrock-structure"))){
+if(!((((((((((((((data18 === "example") || (data18 === "placeholder")) || (data18 === "long-placeholder")) || (data18 === "hex")) || (data18 === "mixed")) || (data18 === "identifier")) || (data18 === "path")) || (data18 === "regex-source")) || (data18 === "crc32-checksum")) || (data18 === "pem-body")) || (data18 === "camel-case")) || (data18 === "words")) || (data18 === "base64-run")) || (data18 === "bedrock-structure"))){
 validate14.errors = [{instancePath:instancePath+"/gates/" + i2,schemaPath:"#/definitions/gateName/enum",keyword:"enum",params:{allowedValues: schema14.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid3 = _errs31 === errors;
-if(!valid3){
+var valid4 = _errs38 === errors;
+if(!valid4){
 break;
 }
 }
@@ -312,39 +400,39 @@ validate14.errors = [{instancePath:instancePath+"/gates",schemaPath:"#/propertie
 return false;
 }
 }
-var valid0 = _errs29 === errors;
+var valid0 = _errs36 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.awsAccount !== undefined){
-const _errs34 = errors;
+const _errs41 = errors;
 if(typeof data.awsAccount !== "boolean"){
 validate14.errors = [{instancePath:instancePath+"/awsAccount",schemaPath:"#/properties/awsAccount/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid0 = _errs34 === errors;
+var valid0 = _errs41 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.enrich !== undefined){
-let data17 = data.enrich;
-const _errs36 = errors;
-if(errors === _errs36){
-if(Array.isArray(data17)){
-var valid5 = true;
-const len3 = data17.length;
+let data20 = data.enrich;
+const _errs43 = errors;
+if(errors === _errs43){
+if(Array.isArray(data20)){
+var valid6 = true;
+const len3 = data20.length;
 for(let i3=0; i3<len3; i3++){
-const _errs38 = errors;
-if(!(data17[i3] === "aws-account")){
+const _errs45 = errors;
+if(!(data20[i3] === "aws-account")){
 validate14.errors = [{instancePath:instancePath+"/enrich/" + i3,schemaPath:"#/properties/enrich/items/enum",keyword:"enum",params:{allowedValues: schema13.properties.enrich.items.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid5 = _errs38 === errors;
-if(!valid5){
+var valid6 = _errs45 === errors;
+if(!valid6){
 break;
 }
 }
@@ -354,77 +442,77 @@ validate14.errors = [{instancePath:instancePath+"/enrich",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs36 === errors;
+var valid0 = _errs43 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.near !== undefined){
-let data19 = data.near;
-const _errs39 = errors;
-if(errors === _errs39){
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-let missing1;
-if((((data19.rule === undefined) && (missing1 = "rule")) || ((data19.linesAfter === undefined) && (missing1 = "linesAfter"))) || ((data19.pattern === undefined) && (missing1 = "pattern"))){
-validate14.errors = [{instancePath:instancePath+"/near",schemaPath:"#/properties/near/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+let data22 = data.near;
+const _errs46 = errors;
+if(errors === _errs46){
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+let missing2;
+if((((data22.rule === undefined) && (missing2 = "rule")) || ((data22.linesAfter === undefined) && (missing2 = "linesAfter"))) || ((data22.pattern === undefined) && (missing2 = "pattern"))){
+validate14.errors = [{instancePath:instancePath+"/near",schemaPath:"#/properties/near/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
-const _errs41 = errors;
-for(const key1 in data19){
-if(!((((((key1 === "rule") || (key1 === "linesAfter")) || (key1 === "pattern")) || (key1 === "flags")) || (key1 === "entropy")) || (key1 === "gates"))){
-validate14.errors = [{instancePath:instancePath+"/near",schemaPath:"#/properties/near/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+const _errs48 = errors;
+for(const key2 in data22){
+if(!((((((key2 === "rule") || (key2 === "linesAfter")) || (key2 === "pattern")) || (key2 === "flags")) || (key2 === "entropy")) || (key2 === "gates"))){
+validate14.errors = [{instancePath:instancePath+"/near",schemaPath:"#/properties/near/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs41 === errors){
-if(data19.rule !== undefined){
-const _errs42 = errors;
-if(typeof data19.rule !== "string"){
+if(_errs48 === errors){
+if(data22.rule !== undefined){
+const _errs49 = errors;
+if(typeof data22.rule !== "string"){
 validate14.errors = [{instancePath:instancePath+"/near/rule",schemaPath:"#/properties/near/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid6 = _errs42 === errors;
+var valid7 = _errs49 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
-if(data19.linesAfter !== undefined){
-let data21 = data19.linesAfter;
-const _errs44 = errors;
-if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+if(valid7){
+if(data22.linesAfter !== undefined){
+let data24 = data22.linesAfter;
+const _errs51 = errors;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
 validate14.errors = [{instancePath:instancePath+"/near/linesAfter",schemaPath:"#/properties/near/properties/linesAfter/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs44){
-if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 > 50 || isNaN(data21)){
+if(errors === _errs51){
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 > 50 || isNaN(data24)){
 validate14.errors = [{instancePath:instancePath+"/near/linesAfter",schemaPath:"#/properties/near/properties/linesAfter/maximum",keyword:"maximum",params:{comparison: "<=", limit: 50},message:"must be <= 50"}];
 return false;
 }
 else {
-if(data21 < 0 || isNaN(data21)){
+if(data24 < 0 || isNaN(data24)){
 validate14.errors = [{instancePath:instancePath+"/near/linesAfter",schemaPath:"#/properties/near/properties/linesAfter/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 }
-var valid6 = _errs44 === errors;
+var valid7 = _errs51 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
-if(data19.pattern !== undefined){
-let data22 = data19.pattern;
-const _errs46 = errors;
-if(errors === _errs46){
-if(typeof data22 === "string"){
-if(data22.length < 1){
+if(valid7){
+if(data22.pattern !== undefined){
+let data25 = data22.pattern;
+const _errs53 = errors;
+if(errors === _errs53){
+if(typeof data25 === "string"){
+if(data25.length < 1){
 validate14.errors = [{instancePath:instancePath+"/near/pattern",schemaPath:"#/properties/near/properties/pattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -434,18 +522,18 @@ validate14.errors = [{instancePath:instancePath+"/near/pattern",schemaPath:"#/pr
 return false;
 }
 }
-var valid6 = _errs46 === errors;
+var valid7 = _errs53 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
-if(data19.flags !== undefined){
-let data23 = data19.flags;
-const _errs48 = errors;
-if(errors === _errs48){
-if(typeof data23 === "string"){
-if(!pattern2.test(data23)){
+if(valid7){
+if(data22.flags !== undefined){
+let data26 = data22.flags;
+const _errs55 = errors;
+if(errors === _errs55){
+if(typeof data26 === "string"){
+if(!pattern2.test(data26)){
 validate14.errors = [{instancePath:instancePath+"/near/flags",schemaPath:"#/properties/near/properties/flags/pattern",keyword:"pattern",params:{pattern: "^[imsu]*$"},message:"must match pattern \""+"^[imsu]*$"+"\""}];
 return false;
 }
@@ -455,23 +543,23 @@ validate14.errors = [{instancePath:instancePath+"/near/flags",schemaPath:"#/prop
 return false;
 }
 }
-var valid6 = _errs48 === errors;
+var valid7 = _errs55 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
-if(valid6){
-if(data19.entropy !== undefined){
-let data24 = data19.entropy;
-const _errs50 = errors;
-if(errors === _errs50){
-if((typeof data24 == "number") && (isFinite(data24))){
-if(data24 > 8 || isNaN(data24)){
+if(valid7){
+if(data22.entropy !== undefined){
+let data27 = data22.entropy;
+const _errs57 = errors;
+if(errors === _errs57){
+if((typeof data27 == "number") && (isFinite(data27))){
+if(data27 > 8 || isNaN(data27)){
 validate14.errors = [{instancePath:instancePath+"/near/entropy",schemaPath:"#/properties/near/properties/entropy/maximum",keyword:"maximum",params:{comparison: "<=", limit: 8},message:"must be <= 8"}];
 return false;
 }
 else {
-if(data24 < 0 || isNaN(data24)){
+if(data27 < 0 || isNaN(data27)){
 validate14.errors = [{instancePath:instancePath+"/near/entropy",schemaPath:"#/properties/near/properties/entropy/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -482,32 +570,32 @@ validate14.errors = [{instancePath:instancePath+"/near/entropy",schemaPath:"#/pr
 return false;
 }
 }
-var valid6 = _errs50 === errors;
+var valid7 = _errs57 === errors;
 }
 else {
-var valid6 = true;
-}
-if(valid6){
-if(data19.gates !== undefined){
-let data25 = data19.gates;
-const _errs52 = errors;
-if(errors === _errs52){
-if(Array.isArray(data25)){
 var valid7 = true;
-const len4 = data25.length;
+}
+if(valid7){
+if(data22.gates !== undefined){
+let data28 = data22.gates;
+const _errs59 = errors;
+if(errors === _errs59){
+if(Array.isArray(data28)){
+var valid8 = true;
+const len4 = data28.length;
 for(let i4=0; i4<len4; i4++){
-let data26 = data25[i4];
-const _errs54 = errors;
-if(typeof data26 !== "string"){
+let data29 = data28[i4];
+const _errs61 = errors;
+if(typeof data29 !== "string"){
 validate14.errors = [{instancePath:instancePath+"/near/gates/" + i4,schemaPath:"#/definitions/gateName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!((((((((((((((data26 === "example") || (data26 === "placeholder")) || (data26 === "long-placeholder")) || (data26 === "hex")) || (data26 === "mixed")) || (data26 === "identifier")) || (data26 === "path")) || (data26 === "regex-source")) || (data26 === "crc32-checksum")) || (data26 === "pem-body")) || (data26 === "camel-case")) || (data26 === "words")) || (data26 === "base64-run")) || (data26 === "bedrock-structure"))){
+if(!((((((((((((((data29 === "example") || (data29 === "placeholder")) || (data29 === "long-placeholder")) || (data29 === "hex")) || (data29 === "mixed")) || (data29 === "identifier")) || (data29 === "path")) || (data29 === "regex-source")) || (data29 === "crc32-checksum")) || (data29 === "pem-body")) || (data29 === "camel-case")) || (data29 === "words")) || (data29 === "base64-run")) || (data29 === "bedrock-structure"))){
 validate14.errors = [{instancePath:instancePath+"/near/gates/" + i4,schemaPath:"#/definitions/gateName/enum",keyword:"enum",params:{allowedValues: schema14.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid7 = _errs54 === errors;
-if(!valid7){
+var valid8 = _errs61 === errors;
+if(!valid8){
 break;
 }
 }
@@ -517,10 +605,10 @@ validate14.errors = [{instancePath:instancePath+"/near/gates",schemaPath:"#/prop
 return false;
 }
 }
-var valid6 = _errs52 === errors;
+var valid7 = _errs59 === errors;
 }
 else {
-var valid6 = true;
+var valid7 = true;
 }
 }
 }
@@ -535,41 +623,41 @@ validate14.errors = [{instancePath:instancePath+"/near",schemaPath:"#/properties
 return false;
 }
 }
-var valid0 = _errs39 === errors;
+var valid0 = _errs46 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.allow !== undefined){
-let data27 = data.allow;
-const _errs57 = errors;
-if(errors === _errs57){
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-const _errs59 = errors;
-for(const key2 in data27){
-if(!(((key2 === "regexes") || (key2 === "regexTarget")) || (key2 === "stopwords"))){
-validate14.errors = [{instancePath:instancePath+"/allow",schemaPath:"#/properties/allow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+let data30 = data.allow;
+const _errs64 = errors;
+if(errors === _errs64){
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+const _errs66 = errors;
+for(const key3 in data30){
+if(!(((key3 === "regexes") || (key3 === "regexTarget")) || (key3 === "stopwords"))){
+validate14.errors = [{instancePath:instancePath+"/allow",schemaPath:"#/properties/allow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs59 === errors){
-if(data27.regexes !== undefined){
-let data28 = data27.regexes;
-const _errs60 = errors;
-if(errors === _errs60){
-if(Array.isArray(data28)){
-var valid10 = true;
-const len5 = data28.length;
+if(_errs66 === errors){
+if(data30.regexes !== undefined){
+let data31 = data30.regexes;
+const _errs67 = errors;
+if(errors === _errs67){
+if(Array.isArray(data31)){
+var valid11 = true;
+const len5 = data31.length;
 for(let i5=0; i5<len5; i5++){
-const _errs62 = errors;
-if(typeof data28[i5] !== "string"){
+const _errs69 = errors;
+if(typeof data31[i5] !== "string"){
 validate14.errors = [{instancePath:instancePath+"/allow/regexes/" + i5,schemaPath:"#/properties/allow/properties/regexes/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid10 = _errs62 === errors;
-if(!valid10){
+var valid11 = _errs69 === errors;
+if(!valid11){
 break;
 }
 }
@@ -579,40 +667,40 @@ validate14.errors = [{instancePath:instancePath+"/allow/regexes",schemaPath:"#/p
 return false;
 }
 }
-var valid9 = _errs60 === errors;
+var valid10 = _errs67 === errors;
 }
 else {
-var valid9 = true;
+var valid10 = true;
 }
-if(valid9){
-if(data27.regexTarget !== undefined){
-let data30 = data27.regexTarget;
-const _errs64 = errors;
-if(!((data30 === "secret") || (data30 === "line"))){
+if(valid10){
+if(data30.regexTarget !== undefined){
+let data33 = data30.regexTarget;
+const _errs71 = errors;
+if(!((data33 === "secret") || (data33 === "line"))){
 validate14.errors = [{instancePath:instancePath+"/allow/regexTarget",schemaPath:"#/properties/allow/properties/regexTarget/enum",keyword:"enum",params:{allowedValues: schema13.properties.allow.properties.regexTarget.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid9 = _errs64 === errors;
+var valid10 = _errs71 === errors;
 }
 else {
-var valid9 = true;
+var valid10 = true;
 }
-if(valid9){
-if(data27.stopwords !== undefined){
-let data31 = data27.stopwords;
-const _errs65 = errors;
-if(errors === _errs65){
-if(Array.isArray(data31)){
-var valid11 = true;
-const len6 = data31.length;
+if(valid10){
+if(data30.stopwords !== undefined){
+let data34 = data30.stopwords;
+const _errs72 = errors;
+if(errors === _errs72){
+if(Array.isArray(data34)){
+var valid12 = true;
+const len6 = data34.length;
 for(let i6=0; i6<len6; i6++){
-const _errs67 = errors;
-if(typeof data31[i6] !== "string"){
+const _errs74 = errors;
+if(typeof data34[i6] !== "string"){
 validate14.errors = [{instancePath:instancePath+"/allow/stopwords/" + i6,schemaPath:"#/properties/allow/properties/stopwords/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid11 = _errs67 === errors;
-if(!valid11){
+var valid12 = _errs74 === errors;
+if(!valid12){
 break;
 }
 }
@@ -622,10 +710,10 @@ validate14.errors = [{instancePath:instancePath+"/allow/stopwords",schemaPath:"#
 return false;
 }
 }
-var valid9 = _errs65 === errors;
+var valid10 = _errs72 === errors;
 }
 else {
-var valid9 = true;
+var valid10 = true;
 }
 }
 }
@@ -636,46 +724,46 @@ validate14.errors = [{instancePath:instancePath+"/allow",schemaPath:"#/propertie
 return false;
 }
 }
-var valid0 = _errs57 === errors;
+var valid0 = _errs64 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.examples !== undefined){
-let data33 = data.examples;
-const _errs69 = errors;
-if(errors === _errs69){
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-let missing2;
-if(((data33.truePositives === undefined) && (missing2 = "truePositives")) || ((data33.falsePositives === undefined) && (missing2 = "falsePositives"))){
-validate14.errors = [{instancePath:instancePath+"/examples",schemaPath:"#/properties/examples/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+let data36 = data.examples;
+const _errs76 = errors;
+if(errors === _errs76){
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+let missing3;
+if(((data36.truePositives === undefined) && (missing3 = "truePositives")) || ((data36.falsePositives === undefined) && (missing3 = "falsePositives"))){
+validate14.errors = [{instancePath:instancePath+"/examples",schemaPath:"#/properties/examples/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
-const _errs71 = errors;
-for(const key3 in data33){
-if(!((key3 === "truePositives") || (key3 === "falsePositives"))){
-validate14.errors = [{instancePath:instancePath+"/examples",schemaPath:"#/properties/examples/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+const _errs78 = errors;
+for(const key4 in data36){
+if(!((key4 === "truePositives") || (key4 === "falsePositives"))){
+validate14.errors = [{instancePath:instancePath+"/examples",schemaPath:"#/properties/examples/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs71 === errors){
-if(data33.truePositives !== undefined){
-let data34 = data33.truePositives;
-const _errs72 = errors;
-if(errors === _errs72){
-if(Array.isArray(data34)){
-var valid13 = true;
-const len7 = data34.length;
+if(_errs78 === errors){
+if(data36.truePositives !== undefined){
+let data37 = data36.truePositives;
+const _errs79 = errors;
+if(errors === _errs79){
+if(Array.isArray(data37)){
+var valid14 = true;
+const len7 = data37.length;
 for(let i7=0; i7<len7; i7++){
-let data35 = data34[i7];
-const _errs74 = errors;
-const _errs75 = errors;
-if(errors === _errs75){
-if(typeof data35 === "string"){
-if(data35.length < 1){
+let data38 = data37[i7];
+const _errs81 = errors;
+const _errs82 = errors;
+if(errors === _errs82){
+if(typeof data38 === "string"){
+if(data38.length < 1){
 validate14.errors = [{instancePath:instancePath+"/examples/truePositives/" + i7,schemaPath:"#/definitions/example/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -685,8 +773,8 @@ validate14.errors = [{instancePath:instancePath+"/examples/truePositives/" + i7,
 return false;
 }
 }
-var valid13 = _errs74 === errors;
-if(!valid13){
+var valid14 = _errs81 === errors;
+if(!valid14){
 break;
 }
 }
@@ -696,46 +784,46 @@ validate14.errors = [{instancePath:instancePath+"/examples/truePositives",schema
 return false;
 }
 }
-var valid12 = _errs72 === errors;
+var valid13 = _errs79 === errors;
 }
 else {
-var valid12 = true;
+var valid13 = true;
 }
-if(valid12){
-if(data33.falsePositives !== undefined){
-let data36 = data33.falsePositives;
-const _errs77 = errors;
-if(errors === _errs77){
-if(Array.isArray(data36)){
-var valid15 = true;
-const len8 = data36.length;
+if(valid13){
+if(data36.falsePositives !== undefined){
+let data39 = data36.falsePositives;
+const _errs84 = errors;
+if(errors === _errs84){
+if(Array.isArray(data39)){
+var valid16 = true;
+const len8 = data39.length;
 for(let i8=0; i8<len8; i8++){
-let data37 = data36[i8];
-const _errs79 = errors;
-if(errors === _errs79){
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-let missing3;
-if(((data37.text === undefined) && (missing3 = "text")) || ((data37.why === undefined) && (missing3 = "why"))){
-validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i8,schemaPath:"#/properties/examples/properties/falsePositives/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+let data40 = data39[i8];
+const _errs86 = errors;
+if(errors === _errs86){
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+let missing4;
+if(((data40.text === undefined) && (missing4 = "text")) || ((data40.why === undefined) && (missing4 = "why"))){
+validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i8,schemaPath:"#/properties/examples/properties/falsePositives/items/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
 return false;
 }
 else {
-const _errs81 = errors;
-for(const key4 in data37){
-if(!((key4 === "text") || (key4 === "why"))){
-validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i8,schemaPath:"#/properties/examples/properties/falsePositives/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+const _errs88 = errors;
+for(const key5 in data40){
+if(!((key5 === "text") || (key5 === "why"))){
+validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i8,schemaPath:"#/properties/examples/properties/falsePositives/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs81 === errors){
-if(data37.text !== undefined){
-let data38 = data37.text;
-const _errs82 = errors;
-const _errs83 = errors;
-if(errors === _errs83){
-if(typeof data38 === "string"){
-if(data38.length < 1){
+if(_errs88 === errors){
+if(data40.text !== undefined){
+let data41 = data40.text;
+const _errs89 = errors;
+const _errs90 = errors;
+if(errors === _errs90){
+if(typeof data41 === "string"){
+if(data41.length < 1){
 validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i8+"/text",schemaPath:"#/definitions/example/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -745,18 +833,18 @@ validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i8
 return false;
 }
 }
-var valid16 = _errs82 === errors;
+var valid17 = _errs89 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
-if(valid16){
-if(data37.why !== undefined){
-let data39 = data37.why;
-const _errs85 = errors;
-if(errors === _errs85){
-if(typeof data39 === "string"){
-if(data39.length < 1){
+if(valid17){
+if(data40.why !== undefined){
+let data42 = data40.why;
+const _errs92 = errors;
+if(errors === _errs92){
+if(typeof data42 === "string"){
+if(data42.length < 1){
 validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i8+"/why",schemaPath:"#/properties/examples/properties/falsePositives/items/properties/why/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -766,10 +854,10 @@ validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i8
 return false;
 }
 }
-var valid16 = _errs85 === errors;
+var valid17 = _errs92 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
 }
 }
@@ -780,8 +868,8 @@ validate14.errors = [{instancePath:instancePath+"/examples/falsePositives/" + i8
 return false;
 }
 }
-var valid15 = _errs79 === errors;
-if(!valid15){
+var valid16 = _errs86 === errors;
+if(!valid16){
 break;
 }
 }
@@ -791,10 +879,10 @@ validate14.errors = [{instancePath:instancePath+"/examples/falsePositives",schem
 return false;
 }
 }
-var valid12 = _errs77 === errors;
+var valid13 = _errs84 === errors;
 }
 else {
-var valid12 = true;
+var valid13 = true;
 }
 }
 }
@@ -805,10 +893,11 @@ validate14.errors = [{instancePath:instancePath+"/examples",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs69 === errors;
+var valid0 = _errs76 === errors;
 }
 else {
 var valid0 = true;
+}
 }
 }
 }

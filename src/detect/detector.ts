@@ -8,6 +8,7 @@ import { GATES, type Gate } from './gates.js';
 import { lastAtOrBelow } from './lastAtOrBelow.js';
 import { linkPairs } from './linkPairs.js';
 import { literalsIn } from './literalIndex.js';
+import { alphabetRuns, alphabetTable, hasRun } from './decoders/alphabetRuns.js';
 
 /** Past this many keyword lines in one fragment, a rule's regex runs over the whole text. */
 const MAX_WINDOWS = 32;
@@ -69,7 +70,17 @@ class LineIndex {
 interface KeywordIndex {
   re: RegExp;
   rulesOf: Map<string, number[]>;
+  /**
+   * When every keyword rule has a `window`, the shortest run they need: a text without a run of
+   * VALUE characters that long wakes none of them, and is not searched for keywords at all.
+   */
+  gateRun: number;
+  /** The most lines below its keyword's line a match of those rules ends (RuleSpec.window). */
+  gateLines: number;
 }
+
+/** The characters of a window's run (RuleSpec.window): base64, and `%` of percent escapes. */
+const VALUE = alphabetTable('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/%');
 
 const keywordIndexes = new WeakMap<readonly CompiledRule[], KeywordIndex | null>();
 
@@ -87,48 +98,94 @@ function keywordIndex(rules: readonly CompiledRule[]): KeywordIndex | null {
       );
     }
     const source = all.map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|');
-    index = { re: new RegExp(source, 'gi'), rulesOf };
+    const runs = rules.filter((r) => r.keywords.length > 0).map((r) => r.minRun);
+    const gateLines = Math.max(...rules.map((r) => r.linesAfter));
+    index = { re: new RegExp(source, 'gi'), rulesOf, gateRun: Math.min(...runs), gateLines };
   }
   keywordIndexes.set(rules, index);
   return index;
 }
 
+/** Offset of the end of the line `lines` lines below the one ending at `end` (the text's end at most). */
+function endAfter(text: string, end: number, lines: number): number {
+  for (let n = 0; n < lines && end < text.length; n++) {
+    const next = text.indexOf('\n', end + 1);
+    end = next === -1 ? text.length : next;
+  }
+  return end;
+}
+
 /**
- * For each rule with keywords, the lines of `text` that hold one, merged into ascending,
- * non-overlapping [start, end) ranges (or the whole text once there are more than
- * MAX_WINDOWS of them). Rules absent from the map had no keyword in the text.
+ * For each rule with keywords, the lines of `text` that hold one (and the rule's `linesAfter`
+ * lines below each), merged into ascending, non-overlapping [start, end) ranges (or the whole
+ * text once there are more than MAX_WINDOWS of them), keeping for a rule with a `minRun` only
+ * the ranges that hold such a run. Rules absent from the map have no window in the text.
  */
 function keywordLines(text: string, rules: readonly CompiledRule[]): Map<number, [number, number][]> {
   const windows = new Map<number, [number, number][]>();
   const index = keywordIndex(rules);
   if (!index) return windows;
-  const { re, rulesOf } = index;
+  const { re, rulesOf, gateRun, gateLines } = index;
+  // Value first when every keyword rule needs a run: only the lines holding one (and the lines
+  // above them a window reaches from) are searched for keywords, not the whole text.
+  const searched = gateRun > 0 ? runLines(text, gateRun, gateLines) : [[0, text.length] as [number, number]];
   const whole: [number, number][] = [[0, text.length]];
-  re.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  let start = 0;
-  let end = -1;
-  while ((m = re.exec(text)) !== null) {
-    // A hit on the line of the previous one reuses its bounds: a long line with many hits
-    // (minified code) is measured once, which keeps this linear.
-    if (m.index + m[0].length > end) {
-      start = text.lastIndexOf('\n', m.index) + 1;
-      end = text.indexOf('\n', m.index + m[0].length);
-      if (end === -1) end = text.length;
-    }
-    for (const i of rulesOf.get(m[0].toLowerCase()) ?? []) {
-      const ranges = windows.get(i);
-      if (ranges === whole) continue;
-      if (!ranges) windows.set(i, [[start, end]]);
-      else if (ranges.length >= MAX_WINDOWS) windows.set(i, whole);
-      else {
-        const last = ranges.at(-1)!;
-        if (start <= last[1]) last[1] = Math.max(last[1], end);
-        else ranges.push([start, end]);
+  for (const [from, to] of searched) {
+    const part = from === 0 && to === text.length ? text : text.slice(from, to);
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    let start = 0;
+    let end = -1;
+    while ((m = re.exec(part)) !== null) {
+      const at = from + m.index;
+      // A hit on the line of the previous one reuses its bounds: a long line with many hits
+      // (minified code) is measured once, which keeps this linear.
+      if (at + m[0].length > end) {
+        start = text.lastIndexOf('\n', at) + 1;
+        end = text.indexOf('\n', at + m[0].length);
+        if (end === -1) end = text.length;
+      }
+      for (const i of rulesOf.get(m[0].toLowerCase()) ?? []) {
+        const ranges = windows.get(i);
+        if (ranges === whole) continue;
+        const to = rules[i]!.linesAfter > 0 ? endAfter(text, end, rules[i]!.linesAfter) : end;
+        if (!ranges) windows.set(i, [[start, to]]);
+        else if (ranges.length >= MAX_WINDOWS) windows.set(i, whole);
+        else {
+          const last = ranges.at(-1)!;
+          if (start <= last[1]) last[1] = Math.max(last[1], to);
+          else ranges.push([start, to]);
+        }
       }
     }
   }
+  for (const [i, ranges] of windows) {
+    const min = rules[i]!.minRun;
+    if (min === 0) continue;
+    const kept = ranges.filter(([a, b]) => hasRun(text, a, b, VALUE, min));
+    if (kept.length) windows.set(i, kept);
+    else windows.delete(i);
+  }
   return windows;
+}
+
+/**
+ * The lines of `text` that hold a run of at least `min` VALUE characters, each with the
+ * `above` lines before it, as ascending, merged [start, end) ranges.
+ */
+function runLines(text: string, min: number, above: number): [number, number][] {
+  const out: [number, number][] = [];
+  alphabetRuns(text, 0, text.length, VALUE, min, (runStart, runEnd) => {
+    let start = text.lastIndexOf('\n', runStart) + 1;
+    for (let n = 0; n < above && start > 0; n++) start = text.lastIndexOf('\n', start - 2) + 1;
+    let end = text.indexOf('\n', runEnd);
+    if (end === -1) end = text.length;
+    const prev = out.at(-1);
+    if (prev && start <= prev[1]) prev[1] = Math.max(prev[1], end);
+    else out.push([start, end]);
+    return end;
+  });
+  return out;
 }
 
 /** One match in one text (the fragment's, or a decoded layer's), before it is placed in the file. */
@@ -282,8 +339,9 @@ function findHits(text: string, rules: readonly CompiledRule[], trace?: HitTrace
       if (!rule.literals.some((l) => present!.has(l))) return;
     }
     if (rule.keywords.length === 0) runOver(rule, 0, text.length);
-    // A multi-line match may start or end on a line without the keyword: the whole text.
-    else if (rule.multiline) {
+    // A multi-line match may start or end on a line without the keyword: the whole text,
+    // unless the rule's window says how far below its keyword's line a match can end.
+    else if (rule.multiline && !rule.spec.window) {
       if (windows.has(i)) runOver(rule, 0, text.length);
     } else for (const [from, to] of windows.get(i) ?? []) runOver(rule, from, to);
   });

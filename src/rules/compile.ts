@@ -26,6 +26,9 @@ export interface CompiledRule {
   enrichers: Enricher[];
   /** The pattern may match across lines (see RuleSpec.multiline). */
   multiline: boolean;
+  /** Keyword windows (see RuleSpec.window): lines after a keyword's line, and the run every match holds (0: none). */
+  linesAfter: number;
+  minRun: number;
   near?: CompiledNear;
   allowRes: RegexLike[];
   allowTarget: 'secret' | 'line';
@@ -84,6 +87,8 @@ export function compileRule(spec: RuleSpec): CompiledRule {
     gates: gates(spec.gates, 'gates'),
     enrichers: enrichers(spec),
     multiline: spec.multiline === true,
+    linesAfter: spec.window?.linesAfter ?? 0,
+    minRun: spec.window?.minRun ?? 0,
     allowRes: (spec.allow?.regexes ?? []).map((r, i) => compileRegex(spec, `allow.regexes[${i}]`, r)),
     allowTarget: spec.allow?.regexTarget ?? 'secret',
     stopwords: (spec.allow?.stopwords ?? []).map((w) => w.toLowerCase()),

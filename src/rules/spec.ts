@@ -42,11 +42,21 @@ export interface RuleSpec {
    */
   keywords?: string[];
   /**
+   * Prefilter for a keyword rule whose match is a name followed by a long value: a keyword alone
+   * does not wake the rule. Every match starts on a line holding a keyword, ends at most
+   * `linesAfter` lines below it (default 0; this is what lets a `multiline` keyword rule run
+   * over those lines instead of the whole text), and holds a run of at least `minRun`
+   * characters of `[A-Za-z0-9+/%]` (base64 and percent escapes). The rule's regex runs only over
+   * such lines that hold such a run; a text with no such run anywhere is not searched for the
+   * rule's keywords at all. The rule's true-positive examples test the promise.
+   */
+  window?: { linesAfter?: number; minRun: number };
+  /**
    * Prefilter, case-sensitive: every match of `pattern` contains one of these strings, so the
    * rule runs on a text only if one occurs in it. All rules' literals are found in one pass
-   * (src/detect/literalIndex.ts): one ending in `_` or `-` costs next to nothing, any other is a
-   * substring search, fastest when it starts with a character rare in code (`-api-key-` rather
-   * than `bedrock-api-key-`): use it where the rule's own regex is slow to rule a text out.
+   * (src/detect/literalIndex.ts), each through its character rarest in code: a literal holding a
+   * rare character (`_`, `-`, `K`, `z`) costs next to nothing. Use it where the rule's own regex
+   * is slow to rule a text out.
    */
   literals?: string[];
   /** Rules with `enabled: false` ship disabled; a config's `enableRules` turns them on. */

@@ -51,6 +51,16 @@ export function alphabetRuns(
   }
 }
 
+/** Whether [from, to) holds a run of at least `min` characters of `table`: alphabetRuns, stopping at the first. */
+export function hasRun(text: string, from: number, to: number, table: Uint8Array, min: number): boolean {
+  let found = false;
+  alphabetRuns(text, from, to, table, min, () => {
+    found = true;
+    return to;
+  });
+  return found;
+}
+
 /** Whether [lineStart, start) is only spaces and tabs: the run starts its line (after indentation). */
 export function startsLine(text: string, start: number, floor = 0): number | undefined {
   let i = start;
