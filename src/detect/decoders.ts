@@ -8,7 +8,8 @@
  * layer keeps only the source near what it decoded.
  */
 
-import { alphabetRuns, alphabetTable } from './decoders/alphabetRuns.js';
+import { alphabetTable } from './decoders/alphabetRuns.js';
+import { base64Runs } from './decoders/base64Runs.js';
 import { MORE_DECODERS } from './decoders/index.js';
 import { lastAtOrBelow } from './lastAtOrBelow.js';
 
@@ -260,26 +261,28 @@ const B64_TABLE = alphabetTable('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu
  * (standard alphabet, optional `=` padding) whose bytes are at least 90% printable ASCII is
  * replaced by its decoded text (Kubernetes `Secret` data, a base64'd `.env` in CI config,
  * `data:…;base64,` URLs).
- * Runs are found with one pass over the character codes: no regex backtracks over identifiers.
+ * Runs come from one skipping pass over the character codes, shared with the detector's
+ * keyword windows: no regex backtracks over identifiers.
  */
 export function decodeBase64(text: string, ranges: Ranges = undefined): Layer | undefined {
   const b = new LayerBuilder(text);
   const isB64 = (i: number): boolean => B64_TABLE[text.charCodeAt(i)] === 1;
-  for (const [from, to] of ranges ?? [[0, text.length] as const]) {
-    // One skipping pass finds the runs (./decoders/alphabetRuns.ts); each run takes up to two
-    // '=' of padding. A third, or more base64 after them, makes it no whole run: it is passed over.
-    alphabetRuns(text, from, to, B64_TABLE, BASE64_MIN_RUN, (start, runEnd) => {
-      let end = runEnd;
-      while (end < to && end - runEnd < 2 && text.charCodeAt(end) === EQ) end++;
-      const whole = end >= to || !(text.charCodeAt(end) === EQ || isB64(end));
-      if (whole) {
-        const decoded = base64Text(text, start, end);
-        if (decoded !== undefined) b.decoded(start, end, decoded, BASE64);
-      } else {
-        while (end < to && (isB64(end) || text.charCodeAt(end) === EQ)) end++;
-      }
-      return end;
-    });
+  // The runs come from a pass shared with the detector (./decoders/base64Runs.ts); each takes up
+  // to two '=' of padding. A third, or more base64 after them, makes it no whole run: it is
+  // passed over, with the runs that start inside what follows.
+  let skipTo = -1;
+  for (const { start, end: runEnd, limit: to } of base64Runs(text, ranges)) {
+    if (start < skipTo) continue;
+    let end = runEnd;
+    while (end < to && end - runEnd < 2 && text.charCodeAt(end) === EQ) end++;
+    const whole = end >= to || !(text.charCodeAt(end) === EQ || isB64(end));
+    if (whole) {
+      const decoded = base64Text(text, start, end);
+      if (decoded !== undefined) b.decoded(start, end, decoded, BASE64);
+    } else {
+      while (end < to && (isB64(end) || text.charCodeAt(end) === EQ)) end++;
+      skipTo = end;
+    }
   }
   return b.finish('base64');
 }

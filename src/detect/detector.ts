@@ -9,6 +9,7 @@ import { lastAtOrBelow } from './lastAtOrBelow.js';
 import { linkPairs } from './linkPairs.js';
 import { literalsIn } from './literalIndex.js';
 import { alphabetRuns, alphabetTable, hasRun } from './decoders/alphabetRuns.js';
+import { SHORTEST, valueRuns } from './decoders/base64Runs.js';
 
 /** Past this many keyword lines in one fragment, a rule's regex runs over the whole text. */
 const MAX_WINDOWS = 32;
@@ -175,16 +176,20 @@ function keywordLines(text: string, rules: readonly CompiledRule[]): Map<number,
  */
 function runLines(text: string, min: number, above: number): [number, number][] {
   const out: [number, number][] = [];
-  alphabetRuns(text, 0, text.length, VALUE, min, (runStart, runEnd) => {
+  const add = (runStart: number, runEnd: number): number => {
+    const prev = out.at(-1);
+    if (prev && runStart < prev[1]) return prev[1]; // on a line already taken (long lines hold many runs)
     let start = text.lastIndexOf('\n', runStart) + 1;
     for (let n = 0; n < above && start > 0; n++) start = text.lastIndexOf('\n', start - 2) + 1;
     let end = text.indexOf('\n', runEnd);
     if (end === -1) end = text.length;
-    const prev = out.at(-1);
     if (prev && start <= prev[1]) prev[1] = Math.max(prev[1], end);
     else out.push([start, end]);
     return end;
-  });
+  };
+  // The pass the base64 decoder shares has the runs when they are long enough (it keeps 27 and up).
+  if (min >= SHORTEST) for (const run of valueRuns(text, undefined, min)) add(run.start, run.end);
+  else alphabetRuns(text, 0, text.length, VALUE, min, add);
   return out;
 }
 

@@ -1,0 +1,66 @@
+import type { Ranges } from '../decoders.js';
+import { alphabetRuns, alphabetTable } from './alphabetRuns.js';
+
+/**
+ * One skipping pass (./alphabetRuns.ts) per text finds the runs of base64 characters and `%`
+ * that two consumers need: the base64 decoder (the standard alphabet: these runs split at `%`)
+ * and the detector's keyword windows (RuleSpec.window: base64 and percent escapes together).
+ * `%` is rare in code, so splitting costs next to nothing and one pass serves both.
+ */
+
+/** Base64 and `%`. */
+const VALUE = alphabetTable('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/%');
+/** The shortest run collected: base64 of a key ID (BASE64_MIN_RUN in ../decoders.ts). */
+export const SHORTEST = 27;
+const PCT = 0x25;
+
+export interface Run {
+  start: number;
+  end: number;
+  /** End of the range the run lies in (how far a consumer may look past it). */
+  limit: number;
+}
+
+let cache: { text: string; ranges: Ranges; runs: Run[]; split?: Run[] } | undefined;
+
+function collect(text: string, ranges: Ranges): NonNullable<typeof cache> {
+  if (cache && cache.text === text && cache.ranges === ranges) return cache;
+  const runs: Run[] = [];
+  for (const [from, to] of ranges ?? [[0, text.length] as const]) {
+    alphabetRuns(text, from, to, VALUE, SHORTEST, (start, end) => {
+      runs.push({ start, end, limit: to });
+    });
+  }
+  cache = { text, ranges, runs };
+  return cache;
+}
+
+/**
+ * The maximal runs of base64 characters and `%` at least `min` (≥ SHORTEST) long in the ranges
+ * of `text` (all of it when none), in order. The last text's runs are kept: the detector and
+ * the decoders ask for the same text in turn.
+ */
+export function valueRuns(text: string, ranges: Ranges, min: number): Run[] {
+  if (min < SHORTEST) throw new RangeError(`runs shorter than ${SHORTEST} are not collected`);
+  const { runs } = collect(text, ranges);
+  return min === SHORTEST ? runs : runs.filter((r) => r.end - r.start >= min);
+}
+
+/** The maximal runs of standard base64 characters at least SHORTEST long: valueRuns split at `%`. */
+export function base64Runs(text: string, ranges: Ranges): Run[] {
+  const all = collect(text, ranges);
+  if (all.split) return all.split;
+  const split: Run[] = [];
+  for (const run of all.runs) {
+    let start = run.start;
+    for (let i = run.start; i < run.end; i++) {
+      if (text.charCodeAt(i) !== PCT) continue;
+      if (i - start >= SHORTEST) split.push({ start, end: i, limit: run.limit });
+      start = i + 1;
+    }
+    if (start === run.start) split.push(run);
+    else if (run.end - start >= SHORTEST) split.push({ start, end: run.end, limit: run.limit });
+  }
+  all.split = split;
+  return split;
+}
