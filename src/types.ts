@@ -43,10 +43,11 @@ export interface Fragment {
   /** Set when the text was decoded from another encoding before scanning (e.g. "utf-16le"). */
   encoding?: string;
   /**
-   * True when every character of `text` is ASCII (readers know it from the bytes at no cost): the
-   * detector then skips its searches for non-ASCII characters. A hint only: absent is always safe.
+   * True when `text` holds no ESC and no Unicode space (readers tell from the bytes, far cheaper
+   * than a regex over the text): the detector's terminal decoder is skipped. A hint only: absent
+   * is always safe.
    */
-  ascii?: boolean;
+  noTerminal?: boolean;
 }
 
 export type Severity = 'error' | 'warning' | 'note';

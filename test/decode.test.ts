@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/run.js';
 import { fakeKeyId, fakeSecretKey } from '../src/rules/examples.js';
+import { terminalInBytes } from '../src/detect/decoders.js';
 import { decodeBuffer, isBinaryHead, SNIFF } from '../src/sources/decode.js';
 
 const utf16le = (s: string, bom = true) => Buffer.concat([bom ? Buffer.from([0xff, 0xfe]) : Buffer.alloc(0), Buffer.from(s, 'utf16le')]);
@@ -84,9 +85,9 @@ describe('scan of files in other encodings', () => {
     });
   }
 
-  // The terminal decoder looks only for ESC in a file read as ASCII, for every character it
-  // replaces in any other: both paths must still see a key written with colour codes or a
-  // no-break space between its name and value.
+  // The terminal decoder is skipped for a file whose bytes hold none of the characters it
+  // replaces (terminalInBytes): both kinds of file must still show a key written with colour
+  // codes or a no-break space between its name and value.
   for (const [name, sep] of [
     ['an ASCII file with colour codes', '\x1b[0m=\x1b[32m'],
     ['a UTF-8 file with a no-break space', '\u00a0= '],
@@ -106,6 +107,34 @@ describe('scan of files in other encodings', () => {
     writeFileSync(path.join(dir, 'notes.txt'), Buffer.concat([Buffer.from(before, 'latin1'), Buffer.from(`${id}\n`)]));
     const { findings } = await scanJson('notes.txt');
     expect(findings.map((f) => [f.line, f.column, f.secret])).toEqual([[1, 18, id]]);
+  });
+});
+
+describe('terminalInBytes', () => {
+  const TERMINAL = [
+    '\x1b',
+    '\u00a0',
+    '\u1680',
+    ...Array.from({ length: 12 }, (_, i) => String.fromCharCode(0x2000 + i)),
+    '\u202f',
+    '\u205f',
+    '\u3000',
+    '\ufeff',
+  ];
+
+  it('finds each character the terminal decoder replaces in UTF-8 bytes, and none in other text', () => {
+    for (const c of TERMINAL) expect(terminalInBytes(Buffer.from(`caf\u00e9 =${c}1`), 'utf-8'), c.codePointAt(0)!.toString(16)).toBe(true);
+    // Curly quotes, dashes and the ellipsis share the E2 80 lead bytes with the Unicode spaces.
+    expect(terminalInBytes(Buffer.from('\u2018a\u2019 \u201cb\u201d \u2013 \u2014 \u2026 \u00e9\u00c0 \u4e2d'), 'utf-8')).toBe(false);
+    // A leading BOM is not part of the text when the search starts after it.
+    expect(terminalInBytes(Buffer.from('\ufeffkey = 1'), 'utf-8', 3)).toBe(false);
+  });
+
+  it('looks for ESC only in ASCII, and for ESC and 0xA0 in Latin-1', () => {
+    expect(terminalInBytes(Buffer.from('a\x1b[0mb'), 'ascii')).toBe(true);
+    expect(terminalInBytes(Buffer.from('a = b'), 'ascii')).toBe(false);
+    expect(terminalInBytes(Buffer.from([0x61, 0xa0, 0x3d]), 'latin1')).toBe(true);
+    expect(terminalInBytes(Buffer.from([0x61, 0xe9, 0x3d]), 'latin1')).toBe(false);
   });
 });
 

@@ -385,16 +385,44 @@ const TERMINAL =
   /(?:\x1b(?:\[[0-?]{0,32}[ -/]{0,8}[@-~]|\][^\x07\x1b\n]{0,256}(?:\x07|\x1b\\)|[@-Z\\-_])|[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]){1,256}/g;
 const TERMINAL_SEED = /[\x1b\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]/;
 
-export function decodeTerminal(text: string, ranges: Ranges = undefined, ascii = false): Layer | undefined {
-  // In ASCII text only ESC can occur: one memchr-fast search instead of a class regex.
-  if (ascii ? text.indexOf('\x1b') === -1 : !TERMINAL_SEED.test(text)) return undefined;
+export function decodeTerminal(text: string, ranges: Ranges = undefined, noTerminal = false): Layer | undefined {
+  if (noTerminal || !TERMINAL_SEED.test(text)) return undefined;
   const b = new LayerBuilder(text);
   eachMatch(text, ranges, TERMINAL, 1, (m, _part, offset) => b.decoded(offset + m.index, offset + m.index + m[0].length, ' ', UNIT));
   return b.finish('terminal');
 }
 
-/** `ascii`: the caller knows `text` holds only ASCII characters (a hint; false is always safe). */
-export type Decoder = (text: string, ranges?: Ranges, ascii?: boolean) => Layer | undefined;
+/**
+ * Whether text decoded from `bytes` (as decodeBuffer does: ASCII, UTF-8 after `from`, or one
+ * character per byte for latin1) can hold a character decodeTerminal replaces. Native byte
+ * searches for ESC and the UTF-8 of each Unicode space: several times cheaper than the class
+ * regex over the decoded text, which half of a source tree's bytes (any file with one non-ASCII
+ * character is a two-byte string) would otherwise go through.
+ */
+export function terminalInBytes(bytes: Buffer, encoding: 'ascii' | 'utf-8' | 'latin1', from = 0): boolean {
+  if (bytes.indexOf(0x1b, from) !== -1) return true;
+  if (encoding === 'ascii') return false;
+  if (encoding === 'latin1') return bytes.indexOf(0xa0, from) !== -1;
+  for (const seq of UTF8_SPACES) if (bytes.indexOf(seq, from) !== -1) return true;
+  // U+2000–U+200B and U+202F: E2 80 then 80–8B or AF (E2 80 also starts quotes and dashes).
+  for (let i = bytes.indexOf(E2_80, from); i !== -1; i = bytes.indexOf(E2_80, i + 2)) {
+    const third = bytes[i + 2] ?? 0;
+    if ((third >= 0x80 && third <= 0x8b) || third === 0xaf) return true;
+  }
+  return false;
+}
+/** U+00A0, U+1680, U+205F, U+3000 and U+FEFF in UTF-8. */
+const UTF8_SPACES = [
+  [0xc2, 0xa0],
+  [0xe1, 0x9a, 0x80],
+  [0xe2, 0x81, 0x9f],
+  [0xe3, 0x80, 0x80],
+  [0xef, 0xbb, 0xbf],
+].map((b) => Buffer.from(b));
+const E2_80 = Buffer.from([0xe2, 0x80]);
+
+/** `noTerminal`: the text is known to hold no character decodeTerminal replaces (a hint; false is always safe). */
+export type Decoder = (text: string, ranges?: Ranges, noTerminal?: boolean) => Layer | undefined;
 
 /** The decoders, by the name a finding's `decodedFrom` shows. */
 export const DECODERS: Record<string, Decoder> = {
@@ -426,15 +454,15 @@ function stacked(outer: Layer, inner: Layer): Layer {
 /**
  * Every decoded view of `text`, up to MAX_DECODE_DEPTH decodings deep. A nested decoding only
  * looks inside the content its outer decoding produced, so the work stays proportional to what
- * was decoded. `ascii`: `text` is known to hold only ASCII characters.
+ * was decoded. `noTerminal`: `text` is known to hold no character decodeTerminal replaces.
  */
-export function decodedLayers(text: string, ascii = false): Layer[] {
+export function decodedLayers(text: string, noTerminal = false): Layer[] {
   const out: Layer[] = [];
   const walk = (base: Layer | undefined, depth: number): void => {
     const source = base ? base.text : text;
     const ranges = base?.decodedRanges();
     for (const decoder of Object.values(DECODERS)) {
-      const layer = decoder(source, ranges, base ? false : ascii);
+      const layer = decoder(source, ranges, base ? false : noTerminal);
       if (!layer) continue;
       const view = base ? stacked(base, layer) : layer;
       out.push(view);

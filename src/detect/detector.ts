@@ -500,7 +500,7 @@ export function detect(fragment: Fragment, rules: readonly CompiledRule[], trace
     return reachOf[lastAtOrBelow(starts, start)]! >= end;
   };
 
-  for (const layer of decodedLayers(text, fragment.ascii === true)) {
+  for (const layer of decodedLayers(text, fragment.noTerminal === true)) {
     const tellLayer = tell?.((o) => layer.toSource(o.start, o.end));
     for (const hit of layerHits(layer, rules, tellLayer)) {
       const span = layer.toSource(hit.start, hit.start + hit.secret.length);

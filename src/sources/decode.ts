@@ -39,6 +39,11 @@ export function isBinaryHead(head: Buffer): boolean {
   return head.subarray(0, SNIFF).includes(0) && utf16Guess(head) === undefined;
 }
 
+/** Whether `buf` starts with the UTF-8 byte order mark (decodeBuffer leaves it out of the text). */
+export function hasBom(buf: Buffer): boolean {
+  return buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+}
+
 /**
  * Turns file bytes into text to scan, or says the file is binary.
  * - Pure ASCII → text, flagged `ascii` (read as latin1: the same string, faster).
@@ -58,7 +63,7 @@ export function decodeBuffer(buf: Buffer): Decoded {
   }
   // Pure ASCII (most source files): a latin1 copy is the same string, made without UTF-8 decoding.
   if (isAscii(buf)) return { kind: 'text', text: buf.toString('latin1'), ascii: true };
-  const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  const bom = hasBom(buf) ? 3 : 0;
   if (isUtf8(buf)) return { kind: 'text', text: buf.toString('utf8', bom) };
   return { kind: 'text', text: buf.toString('latin1'), encoding: 'latin1' };
 }
