@@ -20,6 +20,9 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const WORKER = fileURLToPath(new URL(FROM_SOURCE ? './tsWorker.mjs' : './treeWorker.js', import.meta.url));
 const SOURCE_DATA = FROM_SOURCE ? { tsModule: new URL('./treeWorker.ts', import.meta.url).href } : {};
 
+/** Batches a worker holds at once: it starts the next while this thread handles its reply. */
+const IN_FLIGHT = 2;
+
 /** Files this thread reads between two turns of the event loop (which feed the workers). */
 const LOCAL_BATCH = 16;
 
@@ -30,7 +33,7 @@ const LOCAL_BATCH = 16;
  * worker threads start (one per core beyond this one, at most 3) and, as each becomes ready,
  * take batches of BATCH files, while this thread keeps reading LOCAL_BATCH files at a time
  * between their replies, so no start-up time is lost waiting. Bytes in flight stay bounded: a
- * worker holds one batch, reads one file at a time and sends back only findings with their
+ * worker holds IN_FLIGHT batches, reads one file at a time and sends back only findings with their
  * context lines. `stats.filesTotal` is set when the listing ends. A worker that dies, or the
  * listing failing, fails the scan with its error rather than silently dropping files.
  */
@@ -67,18 +70,25 @@ export async function* scanInWorkers(
     wake = undefined;
   };
 
+  /** Batches sent to each worker and not answered yet: two, so a worker never waits for this thread. */
+  const inFlight = new Map<Worker, number>();
   const feed = (w: Worker) => {
-    if (next >= listed.length && listingDone) {
-      stop(w);
-      return;
+    for (;;) {
+      const sent = inFlight.get(w) ?? 0;
+      if (next >= listed.length && listingDone) {
+        if (sent === 0) stop(w);
+        return;
+      }
+      if (sent >= IN_FLIGHT) return;
+      if (listed.length - next < BATCH && !listingDone) {
+        if (!idle.includes(w)) idle.push(w);
+        return;
+      }
+      const task: WorkerTask = { files: listed.slice(next, next + BATCH), maxFileSize };
+      next += BATCH;
+      inFlight.set(w, sent + 1);
+      w.postMessage(task);
     }
-    if (listed.length - next < BATCH && !listingDone) {
-      idle.push(w);
-      return;
-    }
-    const task: WorkerTask = { files: listed.slice(next, next + BATCH), maxFileSize };
-    next += BATCH;
-    w.postMessage(task);
   };
   const feedIdle = () => {
     while (idle.length && (listed.length - next >= BATCH || listingDone)) feed(idle.pop()!);
@@ -92,7 +102,8 @@ export async function* scanInWorkers(
       // The first message says the worker is ready (rules compiled), with nothing scanned.
       w.on('message', (reply: WorkerReply) => {
         if (stopped.has(w)) return;
-        starting.delete(w);
+        // The first message only says the worker is ready; every other one answers a batch.
+        if (!starting.delete(w)) inFlight.set(w, inFlight.get(w)! - 1);
         stats.filesScanned += reply.stats.filesScanned;
         stats.bytesScanned += reply.stats.bytesScanned;
         stats.binarySkipped += reply.stats.binarySkipped;
