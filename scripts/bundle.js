@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// `npm run build`'s last step (after tsc): bundles the CLI (dist/cli/main.js, the git-secrets
+// drop-in's dist/gitsecrets/main.js and every module they can reach) into ONE file,
+// dist/bundle/keyfence.cjs, which bin/keyfence.js and bin/git-secrets.js run. Loading ~60
+// modules one by one (resolve, read, compile, link each) was most of what keyfence added to
+// Node's start on the pre-commit hook; one file, compiled from V8's code cache (see
+// bin/loadBundle.js), costs a fraction of that. The library entry (dist/index.js) and the tree
+// worker (dist/sources/treeWorker.js) stay tsc's modules.
+//
+// The file is a CommonJS function expression, not a module:
+//
+//   // keyfence bundle <sha256 of the rest>
+//   (function (exports, require, module, __kfUrl, __kfImport) { …esbuild's CJS output… })
+//
+// so that bin/loadBundle.js can compile it with vm.Script and V8's code cache (Node 20 caches
+// no ES module). Inside it:
+// - `import.meta.url` of each module is the URL its tsc file has (`new URL('../version.js',
+//   __kfUrl)`), so every path computed from it (rules/, schema/, package.json, the tree worker)
+//   is the same as from dist/;
+// - the packages (yargs, simple-git, fast-glob…) stay outside, loaded with `import()` when a
+//   command needs them; a vm.Script cannot run `import()` without an experimental flag, so each
+//   becomes `__kfImport("…")`, an `import()` the loader passes in. micromatch and aws4, which
+//   modules import statically, are bundled: an external static import would load them on every
+//   run, where bundled they are evaluated only when a module that uses them is.
+// The first line's hash names this build: a code cache made for another build is not used.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outDir = path.join(root, 'dist', 'bundle');
+const outFile = path.join(outDir, 'keyfence.cjs');
+/** Packages only ever loaded with `import()` (or createRequire): left out of the bundle. */
+const LAZY_PACKAGES = ['yargs', 'simple-git', 'fast-glob', 'picocolors', 'cli-progress', 'https-proxy-agent', 're2js'];
+
+/** Each dist module's `import.meta.url` as the URL of its own file (see above). */
+const metaUrl = {
+  name: 'import-meta-url',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]dist[\\/].*\.js$/ }, (args) => {
+      const rel = path.relative(outDir, args.path).split(path.sep).join('/');
+      const text = readFileSync(args.path, 'utf8').replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, __kfUrl).href`);
+      return { contents: text, loader: 'js' };
+    });
+  },
+};
+
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+const result = await esbuild.build({
+  stdin: {
+    contents: "export { main } from './cli/main.js';\nexport { gitSecretsMain } from './gitsecrets/main.js';\n",
+    resolveDir: path.join(root, 'dist'),
+    sourcefile: 'bundle-entry.js',
+    loader: 'js',
+  },
+  bundle: true,
+  write: false,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  charset: 'ascii',
+  external: LAZY_PACKAGES,
+  plugins: [metaUrl],
+  logLevel: 'warning',
+  outfile: outFile,
+});
+let code = result.outputFiles[0].text;
+// The only `import(` left are the packages' (esbuild inlines our own modules' dynamic imports).
+const calls = code.split('import(').length - 1;
+code = code.replace(/\bimport\(("[^"\\]+")\)/g, (_, spec) => `__kfImport(${spec})`);
+if (code.includes('import(') || code.includes('import.meta')) {
+  console.error(`bundle: ${calls} import() calls, not all of the form import("package"): cannot run in a vm.Script`);
+  process.exit(1);
+}
+const body = `(function (exports, require, module, __kfUrl, __kfImport) {\n${code}})\n`;
+const hash = createHash('sha256').update(body).digest('hex');
+writeFileSync(outFile, `// keyfence bundle ${hash}\n${body}`);

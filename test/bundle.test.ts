@@ -1,0 +1,120 @@
+// The bins run the CLI from its one-file bundle (dist/bundle/keyfence.cjs, scripts/bundle.js),
+// compiled with V8's code cache (bin/loadBundle.js). Each test runs a copy of the package that
+// holds the bins, the bundle, rules/, schema/ and package.json and NO other dist/ module: a scan
+// that works there ran from the bundle.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { git, secretFile, tempDir, tempRepo, WORKTREE, write } from './gitRepo.js';
+
+/** A copy of the package with only the bundle in dist/ (node_modules linked to this checkout's). */
+function bundleOnlyPackage(): string {
+  const pkg = tempDir('keyfence-bundled-');
+  for (const p of ['bin', 'rules', 'schema', 'package.json', 'dist/bundle/keyfence.cjs'])
+    cpSync(path.join(WORKTREE, p), path.join(pkg, p), { recursive: true });
+  symlinkSync(path.join(WORKTREE, 'node_modules'), path.join(pkg, 'node_modules'));
+  return pkg;
+}
+
+const runBin = (pkg: string, name: string, args: string[], cwd: string) => {
+  const r = spawnSync(process.execPath, [path.join(pkg, 'bin', name), ...args], { cwd, encoding: 'utf8' });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+};
+
+describe('the bins run the bundle', () => {
+  it('keyfence from a package whose dist/ holds only the bundle: a staged key is exit 1, clean is 0, a bad option is 2 with one line', () => {
+    const pkg = bundleOnlyPackage();
+    expect(existsSync(path.join(pkg, 'dist', 'cli'))).toBe(false);
+    const repo = tempRepo();
+    write(repo, 'app.js', 'const x = 1;\n');
+    git(repo, 'add', 'app.js');
+    expect(runBin(pkg, 'keyfence.js', ['scan', '--staged', '--quiet'], repo)).toEqual({ status: 0, stdout: '', stderr: '' });
+    const { text, keyId } = secretFile();
+    write(repo, 'creds.ini', text);
+    git(repo, 'add', 'creds.ini');
+    const found = runBin(pkg, 'keyfence.js', ['scan', '--staged', '--quiet', '--no-redact'], repo);
+    expect(found.status).toBe(1);
+    expect(found.stdout).toContain(`creds.ini:2:`);
+    expect(found.stdout).toContain(keyId);
+    const msg = path.join(repo, 'MSG');
+    writeFileSync(msg, `Add the key ${keyId}\n`);
+    expect(runBin(pkg, 'keyfence.js', ['scan', '--commit-msg', msg, '--quiet'], repo).status).toBe(1);
+    // yargs (a package the bundle imports only for the full parser) loads from outside it.
+    const bad = runBin(pkg, 'keyfence.js', ['scan', '--bogus-option'], repo);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^keyfence: [^\n]*bogus-option[^\n]*\n$/);
+    expect(runBin(pkg, 'keyfence.js', ['--version'], repo).stdout.trim()).toBe(JSON.parse(readFileSync(path.join(pkg, 'package.json'), 'utf8')).version);
+  });
+
+  it('git-secrets runs from the same bundle, with its own exit codes', () => {
+    const pkg = bundleOnlyPackage();
+    const repo = tempRepo();
+    write(repo, 'creds.ini', secretFile().text);
+    expect(runBin(pkg, 'git-secrets.js', ['--scan', 'creds.ini'], repo).status).toBe(0); // nothing registered
+    expect(runBin(pkg, 'git-secrets.js', ['--register-aws'], repo).status).toBe(0);
+    expect(runBin(pkg, 'git-secrets.js', ['--scan', 'creds.ini'], repo).status).toBe(1);
+  });
+
+  it('without a bundle (a checkout that was not built) the bin says so in one line, exit 2', () => {
+    const pkg = bundleOnlyPackage();
+    rmSync(path.join(pkg, 'dist'), { recursive: true });
+    const r = runBin(pkg, 'keyfence.js', ['scan', '--staged'], tempRepo());
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^keyfence: cannot read .*keyfence\.cjs \(ENOENT\): run npm run build\n$/);
+  });
+});
+
+describe("the bundle's code cache", () => {
+  /** A package copy and a repository with a staged key (every run below must exit 1). */
+  function setup() {
+    const pkg = bundleOnlyPackage();
+    const repo = tempRepo();
+    write(repo, 'creds.ini', secretFile().text);
+    git(repo, 'add', 'creds.ini');
+    const bundle = path.join(pkg, 'dist', 'bundle', 'keyfence.cjs');
+    const firstLine = readFileSync(bundle, 'utf8').split('\n')[0]!;
+    const scan = () => runBin(pkg, 'keyfence.js', ['scan', '--staged', '--quiet'], repo).status;
+    return { pkg, cache: `${bundle}.cache`, firstLine, scan };
+  }
+
+  it('is made by the first run, named after the build, and used by the next', () => {
+    const { cache, firstLine, scan } = setup();
+    expect(existsSync(cache)).toBe(false);
+    expect(scan()).toBe(1);
+    const made = readFileSync(cache);
+    expect(made.toString('latin1').split('\n')[0]).toBe(firstLine);
+    expect(made.length).toBeGreaterThan(firstLine.length + 1000);
+    expect(scan()).toBe(1);
+    // Used, so not rewritten: the same bytes.
+    expect(readFileSync(cache).equals(made)).toBe(true);
+  });
+
+  it("another build's cache, or a damaged one, is not used: the scan behaves and the cache is made again", () => {
+    const { cache, firstLine, scan } = setup();
+    expect(scan()).toBe(1);
+    const good = readFileSync(cache);
+    const body = good.subarray(firstLine.length + 1);
+    // Another build: same V8 data under another build's line.
+    writeFileSync(cache, Buffer.concat([Buffer.from(`// keyfence bundle ${'0'.repeat(64)}\n`), body]));
+    expect(scan()).toBe(1);
+    expect(readFileSync(cache).toString('latin1').split('\n')[0]).toBe(firstLine);
+    // This build's line over bytes V8 refuses.
+    writeFileSync(cache, Buffer.concat([Buffer.from(`${firstLine}\n`), Buffer.alloc(body.length, 0x5a)]));
+    expect(scan()).toBe(1);
+    const remade = readFileSync(cache);
+    expect(remade.toString('latin1').split('\n')[0]).toBe(firstLine);
+    expect(remade.subarray(firstLine.length + 1).some((b) => b !== 0x5a)).toBe(true);
+  });
+
+  it('is never written through a symlink: a link at its place is replaced, its target untouched', () => {
+    const { cache, scan } = setup();
+    const outside = path.join(tempDir('keyfence-outside-'), 'target');
+    writeFileSync(outside, 'not keyfence\n');
+    mkdirSync(path.dirname(cache), { recursive: true });
+    symlinkSync(outside, cache);
+    expect(scan()).toBe(1);
+    expect(readFileSync(outside, 'utf8')).toBe('not keyfence\n');
+    expect(lstatSync(cache).isFile()).toBe(true);
+  });
+});
