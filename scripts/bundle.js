@@ -47,11 +47,37 @@ const metaUrl = {
   },
 };
 
+/**
+ * node:crypto loaded on first use: the detector hashes fingerprints only for findings, and
+ * loading crypto costs every hook run ~2 ms. (A name not listed here fails the build.)
+ */
+const lazyCrypto = {
+  name: 'lazy-crypto',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
+      args.namespace === 'lazy-crypto' ? { path: 'node:crypto', external: true } : { path: 'crypto', namespace: 'lazy-crypto' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-crypto' }, () => ({
+      contents: [
+        'let crypto;',
+        "const load = () => (crypto ??= require('node:crypto'));",
+        'export const createHash = (...args) => load().createHash(...args);',
+        'export const randomBytes = (...args) => load().randomBytes(...args);',
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 const result = await esbuild.build({
   stdin: {
-    contents: "export { main } from './cli/main.js';\nexport { gitSecretsMain } from './gitsecrets/main.js';\n",
+    // The drop-in's modules are initialised only when it runs (esbuild keeps an inlined import() lazy).
+    contents: [
+      "export { main } from './cli/main.js';",
+      "export const gitSecretsMain = async (argv) => (await import('./gitsecrets/main.js')).gitSecretsMain(argv);",
+    ].join('\n'),
     resolveDir: path.join(root, 'dist'),
     sourcefile: 'bundle-entry.js',
     loader: 'js',
@@ -63,7 +89,7 @@ const result = await esbuild.build({
   target: 'node20',
   charset: 'ascii',
   external: LAZY_PACKAGES,
-  plugins: [metaUrl],
+  plugins: [metaUrl, lazyCrypto],
   logLevel: 'warning',
   outfile: outFile,
 });
