@@ -1,17 +1,20 @@
 // The bins run the CLI from its one-file bundle (dist/bundle/keyfence.cjs, scripts/bundle.js),
-// compiled with V8's code cache (bin/loadBundle.js). Each test runs a copy of the package that
-// holds the bins, the bundle, rules/, schema/ and package.json and NO other dist/ module: a scan
-// that works there ran from the bundle.
+// compiled with V8's code cache (bin/loadBundle.js), and tree scans' worker threads from theirs
+// (dist/sources/treeWorker.js, bundled in place). Each test runs a copy of the package that
+// holds the bins, the two bundles, rules/, schema/ and package.json and NO other dist/ module:
+// a scan that works there ran from the bundles.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fakeKeyId } from '../src/rules/examples.js';
+import { PARALLEL_MIN_FILES, PARALLEL_START_BYTES } from '../src/sources/tree.js';
 import { git, secretFile, tempDir, tempRepo, WORKTREE, write } from './gitRepo.js';
 
 /** A copy of the package with only the bundle in dist/ (node_modules linked to this checkout's). */
 function bundleOnlyPackage(): string {
   const pkg = tempDir('keyfence-bundled-');
-  for (const p of ['bin', 'rules', 'schema', 'package.json', 'dist/bundle/keyfence.cjs'])
+  for (const p of ['bin', 'rules', 'schema', 'package.json', 'dist/bundle/keyfence.cjs', 'dist/sources/treeWorker.js'])
     cpSync(path.join(WORKTREE, p), path.join(pkg, p), { recursive: true });
   symlinkSync(path.join(WORKTREE, 'node_modules'), path.join(pkg, 'node_modules'));
   return pkg;
@@ -54,6 +57,26 @@ describe('the bins run the bundle', () => {
     expect(runBin(pkg, 'git-secrets.js', ['--scan', 'creds.ini'], repo).status).toBe(0); // nothing registered
     expect(runBin(pkg, 'git-secrets.js', ['--register-aws'], repo).status).toBe(0);
     expect(runBin(pkg, 'git-secrets.js', ['--scan', 'creds.ini'], repo).status).toBe(1);
+  });
+
+  it('a tree large enough for worker threads is scanned by workers started from their bundle', () => {
+    const pkg = bundleOnlyPackage();
+    const dir = tempDir('keyfence-big-tree-');
+    // Enough files and bytes that worker threads start (as in test/tree.test.ts).
+    const files = 2 * PARALLEL_MIN_FILES;
+    const body = 'line one\n'.repeat(Math.ceil((2 * PARALLEL_START_BYTES) / files / 9));
+    const planted: string[] = [];
+    for (let i = 0; i < files; i++) {
+      const id = i % 100 === 7 ? fakeKeyId() : undefined;
+      if (id) planted.push(`f${i}.txt:${id}`);
+      writeFileSync(path.join(dir, `f${i}.txt`), id ? `${body}key = ${id}\n` : body);
+    }
+    const r = runBin(pkg, 'keyfence.js', ['scan', '--no-git', '.', '--format', 'json', '--no-redact'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout) as { findings: { path: string; secret: string }[]; stats: { filesScanned: number } };
+    expect(report.stats.filesScanned).toBe(files);
+    expect(report.findings.map((f) => `${f.path}:${f.secret}`).sort()).toEqual(planted.sort());
   });
 
   it('without a bundle (a checkout that was not built) the bin says so in one line, exit 2', () => {
