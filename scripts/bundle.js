@@ -24,7 +24,7 @@
 //   run, where bundled they are evaluated only when a module that uses them is.
 // The first line's hash names this build: a code cache made for another build is not used.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -72,6 +72,15 @@ const lazyCrypto = {
   },
 };
 
+/** rules/*.json in file-name order, as the JSON text of a RuleFile array (src/rules/load.ts). */
+function builtinRules() {
+  const dir = path.join(root, 'rules');
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+  return JSON.stringify(files.map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8'))));
+}
+
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 const result = await esbuild.build({
@@ -92,6 +101,8 @@ const result = await esbuild.build({
   target: 'node20',
   charset: 'ascii',
   external: LAZY_PACKAGES,
+  // The built-in rules travel in the bundle (src/rules/load.ts): rebuild after editing rules/.
+  define: { KEYFENCE_BUILTIN_RULES: JSON.stringify(builtinRules()) },
   plugins: [metaUrl(outDir, '__kfUrl'), lazyCrypto],
   logLevel: 'warning',
   outfile: outFile,

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeKeyId } from '../src/rules/examples.js';
 import { PARALLEL_MIN_FILES, PARALLEL_START_BYTES } from '../src/sources/tree.js';
-import { git, secretFile, tempDir, tempRepo, WORKTREE, write } from './gitRepo.js';
+import { cli, git, secretFile, tempDir, tempRepo, WORKTREE, write } from './gitRepo.js';
 
 /** A copy of the package with only the bundle in dist/ (node_modules linked to this checkout's). */
 function bundleOnlyPackage(): string {
@@ -48,6 +48,16 @@ describe('the bins run the bundle', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^keyfence: [^\n]*bogus-option[^\n]*\n$/);
     expect(runBin(pkg, 'keyfence.js', ['--version'], repo).stdout.trim()).toBe(JSON.parse(readFileSync(path.join(pkg, 'package.json'), 'utf8')).version);
+  });
+
+  it('carries the built-in rules as rules/ holds them (read at build time): the same list as the sources read', async () => {
+    const pkg = bundleOnlyPackage();
+    const dir = tempDir();
+    const bundled = runBin(pkg, 'keyfence.js', ['rules', '--format', 'json'], dir);
+    expect(bundled.status).toBe(0);
+    const fromFiles = await cli(dir, 'rules', '--format', 'json');
+    expect(JSON.parse(bundled.stdout)).toEqual(JSON.parse(fromFiles.stdout));
+    expect(JSON.parse(bundled.stdout).length).toBeGreaterThan(20);
   });
 
   it('git-secrets runs from the same bundle, with its own exit codes', () => {
