@@ -52,13 +52,17 @@ const metaUrl = (dir, base) => ({
 
 /**
  * node:crypto loaded on first use: the detector hashes fingerprints only for findings, and
- * loading crypto costs every hook run ~2 ms. (A name not listed here fails the build.)
+ * loading crypto costs every hook run ~2 ms. Only our modules' named imports (a name not listed here
+ * fails the build); a bundled package's require() gets crypto itself.
  */
 const lazyCrypto = {
   name: 'lazy-crypto',
   setup(build) {
+    // Only our modules' `import { … } from 'node:crypto'` (a package's require() gets crypto itself).
     build.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
-      args.namespace === 'lazy-crypto' ? { path: 'node:crypto', external: true } : { path: 'crypto', namespace: 'lazy-crypto' },
+      args.kind === 'import-statement' && args.namespace === 'file' && /[\\/]dist[\\/]/.test(args.importer)
+        ? { path: 'crypto', namespace: 'lazy-crypto' }
+        : { path: 'node:crypto', external: true },
     );
     build.onLoad({ filter: /.*/, namespace: 'lazy-crypto' }, () => ({
       contents: [
