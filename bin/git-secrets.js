@@ -5,9 +5,12 @@
 // duplicate), 2 missing file (or a failure git-secrets has no answer for: one line
 // `keyfence: …`), 129 usage. Runs src/gitsecrets/main.ts from the bundle (see loadBundle.js).
 'use strict';
-const bundle = require('./loadBundle.js').loadBundle();
+const { loadBundle, mode } = require('./loadBundle.js');
 
-bundle.exports.gitSecretsMain(process.argv.slice(2)).then((code) => {
+const argv = process.argv.slice(2);
+const bundle = loadBundle(mode('git-secrets ', argv));
+
+bundle.exports.gitSecretsMain(argv).then((code) => {
   process.exitCode = code;
   bundle.saveCache();
 });

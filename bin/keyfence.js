@@ -6,9 +6,12 @@
 // this file only sets the exit code. CommonJS (bin/package.json): an ES module entry costs the
 // pre-commit hook a few milliseconds of Node's module loader for nothing.
 'use strict';
-const bundle = require('./loadBundle.js').loadBundle();
+const { loadBundle, mode } = require('./loadBundle.js');
 
-bundle.exports.main(process.argv.slice(2)).then((code) => {
+const argv = process.argv.slice(2);
+const bundle = loadBundle(mode('', argv));
+
+bundle.exports.main(argv).then((code) => {
   process.exitCode = code;
   bundle.saveCache();
 });

@@ -1,15 +1,22 @@
 // Loads the CLI's one-file bundle, dist/bundle/keyfence.cjs (built by scripts/bundle.js; its
 // format is described there), compiled with V8's code cache when there is one for this build.
 //
-// The code cache: dist/bundle/keyfence.cjs.cache, made after a run (so it holds the functions
-// that run compiled, not only the top level), then reused: compiling the bundle from it instead
-// of from source saves most of its compile time on every hook run. Its first line is the
-// bundle's first line (`// keyfence bundle <sha256>`): a cache made for another build is never
-// used (V8 itself checks only the source's length, and rejects a cache made by another Node or
-// with other flags: `cachedDataRejected`). It is written only there, in keyfence's own dist/,
-// atomically (a new file opened exclusively, so never through a symlink, then renamed over the
-// old one), and only when missing, for another build, or rejected. Writing is best effort: a
-// read-only install runs the same, compiling from source each time.
+// The code cache, dist/bundle/keyfence.cjs.cache, is made after a run, so it holds the
+// functions that run compiled, not only the top level; compiling the bundle from it instead of
+// from source saves most of the compile time of every later run. Format:
+//
+//   // keyfence bundle <sha256>      ← the bundle's first line: a cache for another build is not used
+//   <mode>,<mode>…                   ← the kinds of run whose functions it holds (see `mode` below)
+//   <V8's cached data>
+//
+// (V8 itself checks only the source's length, and rejects data made by another Node or with
+// other flags: `cachedDataRejected`.) A run of a kind the cache does not hold yet writes it
+// again, with that kind's functions added to what the cache gave (a first run of `keyfence
+// install` must not leave every commit's hook compiling its functions from source): each kind
+// costs one more write, once. It is written only there, in keyfence's own dist/, atomically (a
+// new file opened exclusively, so never through a symlink, then renamed over the old one), and
+// only when missing, for another build, rejected or missing this run's kind. Writing is best
+// effort: a read-only install runs the same, compiling from source each time.
 'use strict';
 const { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
@@ -20,11 +27,22 @@ const BUNDLE = path.join(__dirname, '..', 'dist', 'bundle', 'keyfence.cjs');
 const CACHE = `${BUNDLE}.cache`;
 
 /**
- * Compiles and runs the bundle. Returns its exports ({ main, gitSecretsMain }) and saveCache(),
- * to call once the command has run (it writes the code cache when there was none to use).
- * Exits 2 with one line on stderr when the bundle is missing (a checkout that was not built).
+ * The kind of run for the cache: the command and the scan's source flag (`scan --staged`,
+ * `scan --commit-msg`, `git-secrets --scan`…), made of letters and dashes only.
  */
-function loadBundle() {
+function mode(prefix, argv) {
+  const source = argv.find((a) => ['--staged', '--commit-msg', '--pre-push', '--history', '--no-git', '--scan', '--scan-history'].includes(a));
+  const name = `${prefix}${argv[0] ?? ''}${source ? ` ${source}` : ''}`;
+  return /^[a-z -]{0,40}$/.test(name) ? name : `${prefix}other`;
+}
+
+/**
+ * Compiles and runs the bundle for a run of kind `kind` (see mode()). Returns its exports
+ * ({ main, gitSecretsMain }) and saveCache(), to call once the command has run (it writes the
+ * code cache when there was none to use, or none holding this kind of run). Exits 2 with one
+ * line on stderr when the bundle is missing (a checkout that was not built).
+ */
+function loadBundle(kind) {
   let source;
   try {
     source = readFileSync(BUNDLE, 'latin1'); // ASCII: esbuild escapes the rest (charset: 'ascii')
@@ -32,11 +50,16 @@ function loadBundle() {
     process.stderr.write(`keyfence: cannot read ${BUNDLE} (${err.code ?? err.message}): run npm run build\n`);
     process.exit(2);
   }
-  const header = Buffer.from(source.slice(0, source.indexOf('\n') + 1), 'latin1');
+  const id = source.slice(0, source.indexOf('\n') + 1);
   let cachedData;
+  let kinds = [];
   try {
     const cache = readFileSync(CACHE);
-    if (cache.subarray(0, header.length).equals(header)) cachedData = cache.subarray(header.length);
+    const nl = cache.indexOf(10, id.length);
+    if (nl > 0 && cache.toString('latin1', 0, id.length) === id) {
+      kinds = cache.toString('latin1', id.length, nl).split(',');
+      cachedData = cache.subarray(nl + 1);
+    }
   } catch {
     // no cache yet (or unreadable): compile from source
   }
@@ -44,12 +67,14 @@ function loadBundle() {
   const module = { exports: {} };
   script.runInThisContext()(module.exports, require, module, pathToFileURL(BUNDLE).href, (specifier) => import(specifier));
   const saveCache = () => {
-    if (cachedData && !script.cachedDataRejected) return;
+    const used = cachedData && !script.cachedDataRejected;
+    if (used && kinds.includes(kind)) return;
+    const header = `${id}${[...(used ? kinds : []), kind].join(',')}\n`;
     const tmp = `${CACHE}.${process.pid}.tmp`;
     let fd;
     try {
       fd = openSync(tmp, 'wx', 0o644);
-      writeFileSync(fd, Buffer.concat([header, script.createCachedData()]));
+      writeFileSync(fd, Buffer.concat([Buffer.from(header, 'latin1'), script.createCachedData()]));
       closeSync(fd);
       fd = undefined;
       renameSync(tmp, CACHE);
@@ -65,4 +90,4 @@ function loadBundle() {
   return { exports: module.exports, saveCache };
 }
 
-module.exports = { loadBundle };
+module.exports = { loadBundle, mode };

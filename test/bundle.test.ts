@@ -111,33 +111,47 @@ describe("the bundle's code cache", () => {
     return { pkg, cache: `${bundle}.cache`, firstLine, scan };
   }
 
-  it('is made by the first run, named after the build, and used by the next', () => {
+  it('is made by the first run, named after the build and the kind of run, and used by the next', () => {
     const { cache, firstLine, scan } = setup();
     expect(existsSync(cache)).toBe(false);
     expect(scan()).toBe(1);
     const made = readFileSync(cache);
-    expect(made.toString('latin1').split('\n')[0]).toBe(firstLine);
+    expect(made.toString('latin1').split('\n').slice(0, 2)).toEqual([firstLine, 'scan --staged']);
     expect(made.length).toBeGreaterThan(firstLine.length + 1000);
     expect(scan()).toBe(1);
     // Used, so not rewritten: the same bytes.
     expect(readFileSync(cache).equals(made)).toBe(true);
   });
 
+  it('a run of a kind the cache does not hold (the first run was `keyfence install`, say) adds its own, once', () => {
+    const { pkg, cache, firstLine, scan } = setup();
+    expect(runBin(pkg, 'keyfence.js', ['--version'], tempDir()).status).toBe(0);
+    const first = readFileSync(cache);
+    expect(first.toString('latin1').split('\n')[1]).toBe('--version');
+    expect(scan()).toBe(1);
+    const grown = readFileSync(cache);
+    expect(grown.toString('latin1').split('\n').slice(0, 2)).toEqual([firstLine, '--version,scan --staged']);
+    expect(grown.length).toBeGreaterThan(first.length);
+    expect(scan()).toBe(1);
+    expect(readFileSync(cache).equals(grown)).toBe(true);
+  });
+
   it("another build's cache, or a damaged one, is not used: the scan behaves and the cache is made again", () => {
     const { cache, firstLine, scan } = setup();
     expect(scan()).toBe(1);
     const good = readFileSync(cache);
-    const body = good.subarray(firstLine.length + 1);
-    // Another build: same V8 data under another build's line.
-    writeFileSync(cache, Buffer.concat([Buffer.from(`// keyfence bundle ${'0'.repeat(64)}\n`), body]));
+    const rest = good.subarray(firstLine.length + 1); // the kinds line and V8's data
+    // Another build: the same data under another build's line.
+    writeFileSync(cache, Buffer.concat([Buffer.from(`// keyfence bundle ${'0'.repeat(64)}\n`), rest]));
     expect(scan()).toBe(1);
-    expect(readFileSync(cache).toString('latin1').split('\n')[0]).toBe(firstLine);
-    // This build's line over bytes V8 refuses.
-    writeFileSync(cache, Buffer.concat([Buffer.from(`${firstLine}\n`), Buffer.alloc(body.length, 0x5a)]));
+    expect(readFileSync(cache).toString('latin1').split('\n').slice(0, 2)).toEqual([firstLine, 'scan --staged']);
+    // This build's lines over bytes V8 refuses.
+    const data = rest.subarray(rest.indexOf(10) + 1);
+    writeFileSync(cache, Buffer.concat([Buffer.from(`${firstLine}\nscan --staged\n`), Buffer.alloc(data.length, 0x5a)]));
     expect(scan()).toBe(1);
     const remade = readFileSync(cache);
-    expect(remade.toString('latin1').split('\n')[0]).toBe(firstLine);
-    expect(remade.subarray(firstLine.length + 1).some((b) => b !== 0x5a)).toBe(true);
+    expect(remade.toString('latin1').split('\n').slice(0, 2)).toEqual([firstLine, 'scan --staged']);
+    expect(remade.subarray(firstLine.length + 'scan --staged'.length + 2).some((b) => b !== 0x5a)).toBe(true);
   });
 
   it('is never written through a symlink: a link at its place is replaced, its target untouched', () => {
