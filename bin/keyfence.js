@@ -6,10 +6,10 @@
 // this file only sets the exit code. CommonJS (bin/package.json): an ES module entry costs the
 // pre-commit hook a few milliseconds of Node's module loader for nothing.
 'use strict';
-const { loadBundle, mode } = require('./loadBundle.js');
+const { loadBundle } = require('./loadBundle.js');
 
 const argv = process.argv.slice(2);
-const bundle = loadBundle(mode('', argv));
+const bundle = loadBundle('keyfence', argv);
 
 bundle.exports.main(argv).then((code) => {
   process.exitCode = code;

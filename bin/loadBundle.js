@@ -6,16 +6,17 @@
 // from source saves most of the compile time of every later run. Format:
 //
 //   // keyfence bundle <sha256>      ← the bundle's first line: a cache for another build is not used
-//   <mode>,<mode>…                   ← the kinds of run whose functions it holds (see `mode` below)
+//   <kind>,<kind>…                   ← the kinds of hook run whose functions it holds (see hookKind)
 //   <V8's cached data>
 //
 // (V8 itself checks only the source's length, and rejects data made by another Node or with
-// other flags: `cachedDataRejected`.) A run of a kind the cache does not hold yet writes it
-// again, with that kind's functions added to what the cache gave (a first run of `keyfence
+// other flags: `cachedDataRejected`.) A hook's run of a kind the cache does not hold yet writes
+// it again, with that kind's functions added to what the cache gave (a first run of `keyfence
 // install` must not leave every commit's hook compiling its functions from source): each kind
-// costs one more write, once. It is written only there, in keyfence's own dist/, atomically (a
-// new file opened exclusively, so never through a symlink, then renamed over the old one), and
-// only when missing, for another build, rejected or missing this run's kind. Writing is best
+// costs one more write, once. Other runs add nothing (a cache holding every command would cost
+// the hooks more to load). It is written only there, in keyfence's own dist/, atomically (a new
+// file opened exclusively, so never through a symlink, then renamed over the old one), and only
+// when missing, for another build, rejected or missing a hook run's kind. Writing is best
 // effort: a read-only install runs the same, compiling from source each time.
 'use strict';
 const { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
@@ -26,23 +27,31 @@ const { Script } = require('node:vm');
 const BUNDLE = path.join(__dirname, '..', 'dist', 'bundle', 'keyfence.cjs');
 const CACHE = `${BUNDLE}.cache`;
 
+/** The hooks' invocations: the runs the code cache is kept holding (see hookKind). */
+const HOOK_FLAGS = {
+  keyfence: ['--staged', '--commit-msg', '--pre-push'],
+  'git-secrets': ['--pre_commit_hook', '--commit_msg_hook', '--prepare_commit_msg_hook'],
+};
+
 /**
- * The kind of run for the cache: the command and the scan's source flag (`scan --staged`,
- * `scan --commit-msg`, `git-secrets --scan`…), made of letters and dashes only.
+ * The kind of run, when it is one a git hook makes (`scan --staged`, `scan --commit-msg`,
+ * `git-secrets --pre_commit_hook`…); undefined for any other run.
  */
-function mode(prefix, argv) {
-  const source = argv.find((a) => ['--staged', '--commit-msg', '--pre-push', '--history', '--no-git', '--scan', '--scan-history'].includes(a));
-  const name = `${prefix}${argv[0] ?? ''}${source ? ` ${source}` : ''}`;
-  return /^[a-z -]{0,40}$/.test(name) ? name : `${prefix}other`;
+function hookKind(bin, argv) {
+  if (bin === 'keyfence' && argv[0] !== 'scan') return undefined;
+  const flag = HOOK_FLAGS[bin].find((f) => argv.includes(f));
+  return flag && `${bin === 'keyfence' ? 'scan' : bin} ${flag}`;
 }
 
 /**
- * Compiles and runs the bundle for a run of kind `kind` (see mode()). Returns its exports
- * ({ main, gitSecretsMain }) and saveCache(), to call once the command has run (it writes the
- * code cache when there was none to use, or none holding this kind of run). Exits 2 with one
- * line on stderr when the bundle is missing (a checkout that was not built).
+ * Compiles and runs the bundle for a run of `bin` ('keyfence' or 'git-secrets') with `argv`.
+ * Returns its exports ({ main, gitSecretsMain }) and saveCache(), to call once the command has
+ * run (it writes the code cache when there was none to use, or, for a hook's run, none holding
+ * this kind of hook run). Exits 2 with one line on stderr when the bundle is missing (a
+ * checkout that was not built).
  */
-function loadBundle(kind) {
+function loadBundle(bin, argv) {
+  const kind = hookKind(bin, argv);
   let source;
   try {
     source = readFileSync(BUNDLE, 'latin1'); // ASCII: esbuild escapes the rest (charset: 'ascii')
@@ -57,7 +66,7 @@ function loadBundle(kind) {
     const cache = readFileSync(CACHE);
     const nl = cache.indexOf(10, id.length);
     if (nl > 0 && cache.toString('latin1', 0, id.length) === id) {
-      kinds = cache.toString('latin1', id.length, nl).split(',');
+      kinds = cache.toString('latin1', id.length, nl).split(',').filter(Boolean);
       cachedData = cache.subarray(nl + 1);
     }
   } catch {
@@ -68,8 +77,8 @@ function loadBundle(kind) {
   script.runInThisContext()(module.exports, require, module, pathToFileURL(BUNDLE).href, (specifier) => import(specifier));
   const saveCache = () => {
     const used = cachedData && !script.cachedDataRejected;
-    if (used && kinds.includes(kind)) return;
-    const header = `${id}${[...(used ? kinds : []), kind].join(',')}\n`;
+    if (used && (kind === undefined || kinds.includes(kind))) return;
+    const header = `${id}${[...(used ? kinds : []), ...(kind ? [kind] : [])].join(',')}\n`;
     const tmp = `${CACHE}.${process.pid}.tmp`;
     let fd;
     try {
@@ -90,4 +99,4 @@ function loadBundle(kind) {
   return { exports: module.exports, saveCache };
 }
 
-module.exports = { loadBundle, mode };
+module.exports = { loadBundle };

@@ -123,16 +123,19 @@ describe("the bundle's code cache", () => {
     expect(readFileSync(cache).equals(made)).toBe(true);
   });
 
-  it('a run of a kind the cache does not hold (the first run was `keyfence install`, say) adds its own, once', () => {
+  it("a hook's run of a kind the cache does not hold (the first run was `keyfence --version`, say) adds its own, once; other runs add nothing", () => {
     const { pkg, cache, firstLine, scan } = setup();
-    expect(runBin(pkg, 'keyfence.js', ['--version'], tempDir()).status).toBe(0);
+    const dir = tempDir();
+    expect(runBin(pkg, 'keyfence.js', ['--version'], dir).status).toBe(0);
     const first = readFileSync(cache);
-    expect(first.toString('latin1').split('\n')[1]).toBe('--version');
+    expect(first.toString('latin1').split('\n').slice(0, 2)).toEqual([firstLine, '']);
     expect(scan()).toBe(1);
     const grown = readFileSync(cache);
-    expect(grown.toString('latin1').split('\n').slice(0, 2)).toEqual([firstLine, '--version,scan --staged']);
+    expect(grown.toString('latin1').split('\n').slice(0, 2)).toEqual([firstLine, 'scan --staged']);
     expect(grown.length).toBeGreaterThan(first.length);
     expect(scan()).toBe(1);
+    writeFileSync(path.join(dir, 'a.txt'), 'nothing\n');
+    expect(runBin(pkg, 'keyfence.js', ['scan', '--no-git', dir], dir).status).toBe(0);
     expect(readFileSync(cache).equals(grown)).toBe(true);
   });
 
