@@ -27,6 +27,7 @@ const UNIT = [
 const E2E = [
   'action',
   'baselineCommand',
+  'bundle',
   'cli',
   'configFiles',
   'configSchema',

@@ -3,7 +3,14 @@
 // `git-secrets` and `git secrets …` (and hooks installed by git-secrets) run keyfence.
 // Exit codes are git-secrets': 0 clean, 1 prohibited pattern found (or a refused option or
 // duplicate), 2 missing file (or a failure git-secrets has no answer for: one line
-// `keyfence: …`), 129 usage.
-import { gitSecretsMain } from '../dist/gitsecrets/main.js';
+// `keyfence: …`), 129 usage. Runs src/gitsecrets/main.ts from the bundle (see loadBundle.js).
+'use strict';
+const { loadBundle } = require('./loadBundle.js');
 
-process.exitCode = await gitSecretsMain(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const bundle = loadBundle('git-secrets', argv);
+
+bundle.exports.gitSecretsMain(argv).then((code) => {
+  process.exitCode = code;
+  bundle.saveCache();
+});

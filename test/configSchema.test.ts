@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { validate } from '../src/config/configValidator.generated.js';
@@ -53,8 +53,13 @@ describe('schema/config.schema.json and its precompiled validator', () => {
     for (const c of configs) expect(generated(c), JSON.stringify(c)).toBe(live(c));
   });
 
-  it('a scan without a config loads neither ajv nor the validator; with one, only the validator', () => {
-    // A module hook (Node's register()) logs every module the built CLI loads.
+  it('the built CLI carries the generated validator, never ajv: a scan with or without a config loads no ajv', () => {
+    // The CLI runs from one bundle (scripts/bundle.js): the validator is in it, ajv is not...
+    const bundle = readFileSync(`${root}dist/bundle/keyfence.cjs`, 'utf8');
+    expect(bundle).toContain('// dist/config/configValidator.generated.js');
+    expect(bundle).not.toMatch(/node_modules[\\/]ajv/);
+    // ...and at run time no ajv is imported either (a module hook, Node's register(), logs
+    // every package the built CLI imports), whether a config is validated or not.
     const dir = mkdtempSync(path.join(tmpdir(), 'keyfence-imports-'));
     try {
       const log = path.join(dir, 'loaded.log');
@@ -70,25 +75,29 @@ export async function resolve(specifier, context, next) {
       writeFileSync(path.join(dir, 'register.mjs'), `import { register } from 'node:module'; register(${JSON.stringify(`file://${dir}/hooks.mjs`)});`);
       writeFileSync(path.join(dir, 'a.txt'), 'nothing to see\n');
       const runCli = () => {
-        rmSync(log, { force: true });
+        writeFileSync(log, '');
         const r = spawnSync(process.execPath, ['--import', `file://${dir}/register.mjs`, `${root}bin/keyfence.js`, 'scan', '--no-git', dir], {
           encoding: 'utf8',
         });
-        // --no-git names the configuration it applied (if any); nothing else on stderr.
-        expect(r.stderr.replace(/^keyfence: configuration applied: .*\n/, '')).toBe('');
-        return readFileSync(log, 'utf8');
+        return { ...r, loaded: readFileSync(log, 'utf8') };
       };
       const without = runCli();
-      // The hook saw the run: the bin is the first module it logged. (Which internal modules
-      // ran is the code's business; only what must not load is asserted.)
-      expect(without.split('\n')[0]).toBe(pathToFileURL(`${root}bin/keyfence.js`).href);
-      expect(without).not.toContain('/node_modules/ajv/');
-      expect(without).not.toContain('configValidator');
-      expect(without).not.toContain('/node_modules/micromatch/');
+      // --no-git names the configuration it applied (if any); nothing else on stderr.
+      expect(without.stderr.replace(/^keyfence: configuration applied: .*\n/, '')).toBe('');
+      expect(without.status).toBe(0);
+      // The hook saw the run (the tree walk imports fast-glob).
+      expect(without.loaded).toContain('/node_modules/fast-glob/');
+      expect(without.loaded).not.toContain('/node_modules/ajv/');
       writeFileSync(path.join(dir, '.keyfence.json'), '{"allow": {"stopwords": ["dummy"]}}');
       const withConfig = runCli();
-      expect(withConfig).toContain('configValidator.generated.js');
-      expect(withConfig).not.toContain('/node_modules/ajv/');
+      expect(withConfig.status).toBe(0);
+      expect(withConfig.loaded).not.toContain('/node_modules/ajv/');
+      // The validator ran: a config it refuses is one line naming the field, exit 2.
+      writeFileSync(path.join(dir, '.keyfence.json'), '{"allow": {"stopwords": "dummy"}}');
+      const invalid = runCli();
+      expect(invalid.status).toBe(2);
+      expect(invalid.stderr).toMatch(/^keyfence: .*\.keyfence\.json.*stopwords.*\n$/);
+      expect(invalid.loaded).not.toContain('/node_modules/ajv/');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

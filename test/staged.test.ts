@@ -33,6 +33,48 @@ describe('keyfence scan --staged', () => {
     expect(findings.map((f) => `${f.path}:${f.line}`)).toEqual(['app.cfg:3', 'app.cfg:4']);
   });
 
+  it('sees each staged file byte for byte as a tree scan of it does (no final newline, CRLF, Latin-1, lines that look like diff syntax)', async () => {
+    const repo = tempRepo();
+    const [a, b, c, d, e] = [secretFile(), secretFile(), secretFile(), secretFile(), secretFile()];
+    const base: Record<string, Buffer> = {
+      'nonl.ini': Buffer.from(`[default]\naws_access_key_id = ${a.keyId}\nmiddle\n`),
+      'crlf.ini': Buffer.from(`[default]\r\naws_access_key_id = ${b.keyId}\r\n`),
+      'latin1.cfg': Buffer.from(`caf\xe9 = 1\naws_access_key_id = ${c.keyId}\n`, 'latin1'),
+      'diffish.txt': Buffer.from(`diff --git a/x b/x\n@@ -1 +1 @@\n\\ No newline at end of file\n+plus\n-minus\n\n aws_access_key_id = ${d.keyId}\n`),
+    };
+    for (const [name, bytes] of Object.entries(base)) write(repo, name, bytes);
+    git(repo, 'add', '.');
+    commit(repo, 'base');
+    const staged: Record<string, Buffer> = {
+      'nonl.ini': Buffer.concat([base['nonl.ini']!, Buffer.from(`aws_secret_access_key = ${a.secret}`)]),
+      'crlf.ini': Buffer.concat([base['crlf.ini']!, Buffer.from(`\r\naws_secret_access_key = ${b.secret}\r\n`)]),
+      'latin1.cfg': Buffer.concat([
+        Buffer.from(`caf\xe9 = 2\n`, 'latin1'),
+        base['latin1.cfg']!.subarray(9),
+        Buffer.from(`aws_secret_access_key = ${c.secret}\n`),
+      ]),
+      'diffish.txt': Buffer.concat([base['diffish.txt']!, Buffer.from(`+++ b/y\n\\ x\naws_secret_access_key = ${d.secret}\n`)]),
+      'new-utf8.txt': Buffer.from(`\u2713 \u00e9t\u00e9 aws_access_key_id = ${e.keyId}\n\n\u2713 aws_secret_access_key = ${e.secret}`),
+    };
+    for (const [name, bytes] of Object.entries(staged)) write(repo, name, bytes);
+    git(repo, 'add', '.');
+    const viaIndex = await scanJson(repo, '--staged');
+    expect(viaIndex.exitCode).toBe(1);
+    // The work tree holds the staged bytes: a tree scan reads them from disk.
+    const viaFiles = await scanJson(repo, '--no-git', ...Object.keys(staged));
+    const addedLines: Record<string, number[]> = {
+      'nonl.ini': [4],
+      'crlf.ini': [3, 4],
+      'latin1.cfg': [1, 3],
+      'diffish.txt': [8, 9, 10],
+      'new-utf8.txt': [1, 2, 3],
+    };
+    const onAdded = viaFiles.findings.filter((f) => addedLines[f.path]?.includes(f.line));
+    const shape = (fs: typeof onAdded) => fs.map((f) => JSON.stringify(f)).sort();
+    expect(onAdded.map((f) => f.secret).sort()).toEqual([a.secret, b.secret, c.secret, d.secret, e.keyId, e.secret].sort());
+    expect(shape(viaIndex.findings)).toEqual(shape(onAdded));
+  });
+
   it('reports line numbers of the staged file when several separate lines are added', async () => {
     const repo = tempRepo();
     write(repo, 'a.txt', Array.from({ length: 10 }, (_, i) => `line ${i + 1}`).join('\n') + '\n');

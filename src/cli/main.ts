@@ -7,15 +7,26 @@ import { readStdin } from './readStdin.js';
 export async function main(argv: string[]): Promise<number> {
   let bytes: Promise<Buffer> | undefined;
   const stdinBytes = () => (bytes ??= readStdin());
+  // The standard streams are made on first use (getters): a quiet, clean hook run writes
+  // nothing, and making process.stdout/stderr loads the stream, tty or net modules (~1 ms).
   const io: RunIO = {
     cwd: process.cwd(),
     env: process.env,
+    argv,
     stdin: async () => (await stdinBytes()).toString('utf8'),
     stdinBytes,
-    stdoutIsTTY: process.stdout.isTTY,
-    stderrIsTTY: process.stderr.isTTY,
-    stderrStream: process.stderr,
-    stdoutStream: process.stdout,
+    get stdoutIsTTY() {
+      return process.stdout.isTTY;
+    },
+    get stderrIsTTY() {
+      return process.stderr.isTTY;
+    },
+    get stderrStream() {
+      return process.stderr;
+    },
+    get stdoutStream() {
+      return process.stdout;
+    },
   };
   const result = await run(argv, io);
   if (result.stderr) process.stderr.write(result.stderr);

@@ -69,7 +69,8 @@ export function errorResult(err: unknown, io: RunIO): RunResult {
  * exit code. Nothing here writes to the process's streams; bin/keyfence.js does that.
  */
 export async function run(argv: string[], io: RunIO): Promise<RunResult> {
-  io = { ...io, argv: io.argv ?? argv };
+  // (Not spread when argv is there: main()'s io makes the standard streams on first use, in getters.)
+  if (!io.argv) io = { ...io, argv };
   try {
     // `keyfence git-secrets …` takes git-secrets' own options (git parse-options rules), not yargs'.
     if (argv[0] === 'git-secrets') return await (await import('../gitsecrets/command.js')).gitSecrets(argv.slice(1), io);

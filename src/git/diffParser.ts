@@ -69,7 +69,8 @@ export interface AddedLines {
   bytes?: number;
 }
 
-const HUNK = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+/** A hunk header: `@@ -oldStart[,oldCount] +newStart[,newCount] @@` (groups: oldCount, newStart, newCount). */
+export const HUNK = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 const COMBINED_HUNK = /^(@@@+) ((?:-\d+(?:,\d+)? )+)\+(\d+)(?:,(\d+))? @@@+/;
 
 const ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { GitError } from '../errors.js';
-import { runProcess, type Ran } from './runProcess.js';
+import { runProcess, runProcessSync, type Ran } from './runProcess.js';
 import { safeGitArgs, safeGitEnv, type SafeGitOptions } from './safeGitArgs.js';
 
 /**
- * The one module that runs git. Every git process keyfence starts goes through `git`,
- * `gitStream`, `gitLater`, `gitRaw` or `simpleGitAt` here, and so gets the arguments and environment of
+ * The one module that runs git. Every git process keyfence starts goes through `git`, `gitSync`,
+ * `gitStream`, `gitLater`, `gitRaw`, `gitRawSync` or `simpleGitAt` here, and so gets the arguments and environment of
  * src/git/safeGitArgs.ts: none of the scanned repository's config can run a program or change
  * the output keyfence parses.
  */
@@ -41,6 +41,19 @@ export async function git(args: string[], cwd: string, input?: Buffer | string):
   if (r.code === 0) return r.stdout;
   if (r.spawnError) throw gitSpawnError(r.spawnError, r.spawnError);
   throw gitExitError(args[0] ?? '', r.stderr.toString('utf8'), `exit code ${r.code}`);
+}
+
+/** `git`, blocking until git exits (the pre-commit hook's calls: see runProcessSync). Throws GitError as `git` rejects. */
+export function gitSync(args: string[], cwd: string, input?: Buffer | string): Buffer {
+  const r = runProcessSync('git', [...safeGitArgs(), ...args], cwd, input, gitEnv());
+  if (r.code === 0) return r.stdout;
+  if (r.spawnError) throw gitSpawnError(r.spawnError, r.spawnError);
+  throw gitExitError(args[0] ?? '', r.stderr.toString('utf8'), `exit code ${r.code}`);
+}
+
+/** `gitRaw`, blocking until git exits (see runProcessSync). */
+export function gitRawSync(args: string[], cwd: string, input?: Buffer | string, env?: NodeJS.ProcessEnv, opts?: SafeGitOptions): Ran {
+  return runProcessSync('git', [...safeGitArgs(opts), ...args], cwd, input, safeGitEnv(env ?? process.env));
 }
 
 /**

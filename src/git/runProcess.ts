@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 /** What a child process did: its exit code (127 when it could not start) and its output bytes. */
 export interface Ran {
@@ -35,4 +35,26 @@ export function runProcess(cmd: string, args: string[], cwd: string, input?: Buf
       child.stdin.end(input);
     }
   });
+}
+
+/**
+ * runProcess, blocking until the command exits: for the few git calls of the pre-commit hook,
+ * which has nothing to do meanwhile. spawnSync keeps the pipes in C++ (no stream, socket or
+ * promise per process), which costs each hook run a few milliseconds less. Output is kept whole
+ * (no cap), as runProcess keeps it.
+ */
+export function runProcessSync(cmd: string, args: string[], cwd: string, input?: Buffer | string, env?: NodeJS.ProcessEnv): Ran {
+  const r = spawnSync(cmd, args, {
+    cwd,
+    env: { ...(env ?? process.env), GIT_PAGER: 'cat', PAGER: 'cat', GIT_TERMINAL_PROMPT: '0' },
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    ...(input === undefined ? {} : { input }),
+    maxBuffer: Infinity,
+  });
+  if (r.error) {
+    const e = r.error as NodeJS.ErrnoException;
+    const msg = e.code === 'ENOENT' ? `${cmd}: command not found\n` : `${cmd}: ${e.message}\n`;
+    return { code: 127, stdout: Buffer.alloc(0), stderr: Buffer.from(msg), spawnError: e.code ?? 'ERROR' };
+  }
+  return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }

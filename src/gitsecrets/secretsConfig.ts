@@ -1,6 +1,6 @@
 // Kept free of the rest of the drop-in: `keyfence scan` reads this on every run (the pre-commit
 // path) and loads the drop-in's modules only when there is a setup to apply.
-import { gitRaw } from '../git/exec.js';
+import { gitRawSync } from '../git/exec.js';
 
 /** The git-secrets keys in one repository's view of git config (local, global and system). */
 export interface SecretsConfig {
@@ -17,9 +17,12 @@ export interface SecretsConfig {
  *
  * `git config -z --get-regexp` prints, per value: <key> LF <value> NUL (key lower-cased;
  * a key with no value prints <key> NUL).
+ *
+ * Blocking (gitRawSync): every scan in a repository, the pre-commit hook's included, reads this
+ * first, and a synchronous spawn costs less than a piped, evented one.
  */
 export async function readSecretsConfig(cwd: string, env?: NodeJS.ProcessEnv): Promise<SecretsConfig> {
-  const r = await gitRaw(['config', '-z', '--get-regexp', '^(secrets\\.(patterns|providers|allowed)|core\\.quotepath)$'], cwd, undefined, env, {
+  const r = gitRawSync(['config', '-z', '--get-regexp', '^(secrets\\.(patterns|providers|allowed)|core\\.quotepath)$'], cwd, undefined, env, {
     plainOutput: false,
   });
   const cfg: SecretsConfig = { patterns: [], providers: [], allowed: [], quotePath: true };

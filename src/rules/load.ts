@@ -14,23 +14,37 @@ export interface RuleFile {
 }
 
 /**
+ * The built-in rule files (rules/*.json, in file-name order) as the CLI bundle carries them: the
+ * JSON text of a RuleFile array, which scripts/bundle.js reads from rules/ at build time (so a
+ * hook run reads no rule file: ~1 ms). Not defined in tsc's build or from src/, which read rules/.
+ */
+declare const KEYFENCE_BUILTIN_RULES: string | undefined;
+
+/** A rule file's rules, each with the file's `provider` unless it names its own. */
+function fileRules(file: RuleFile): RuleSpec[] {
+  // Built-in rules are bounded by construction (test/linearity.test.ts): V8 runs them.
+  return file.rules.map((r) => ({ ...(r.provider || !file.provider ? r : { ...r, provider: file.provider }), engine: 'backtracking' as const }));
+}
+
+/**
  * The built-in rules, in file-name order, each with its file's `provider` (unless it names its
  * own). These files are validated against the schema by the test suite, not at run time, to
  * keep the pre-commit path fast.
  */
 export function loadBuiltinRules(dir = BUILTIN_RULES_DIR): RuleSpec[] {
+  if (dir === BUILTIN_RULES_DIR && typeof KEYFENCE_BUILTIN_RULES === 'string') return (JSON.parse(KEYFENCE_BUILTIN_RULES) as RuleFile[]).flatMap(fileRules);
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort();
   return files.flatMap((f) => {
     const text = readFileSync(dir + f, 'utf8');
+    let file: RuleFile;
     try {
-      // Built-in rules are bounded by construction (test/linearity.test.ts): V8 runs them.
-      const file = JSON.parse(text) as RuleFile;
-      return file.rules.map((r) => ({ ...(r.provider || !file.provider ? r : { ...r, provider: file.provider }), engine: 'backtracking' as const }));
+      file = JSON.parse(text) as RuleFile;
     } catch (err) {
       throw new RuleError(`${dir + f}: invalid JSON: ${(err as Error).message}`);
     }
+    return fileRules(file);
   });
 }
 

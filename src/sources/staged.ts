@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { git, GitError } from '../git/exec.js';
-import { DiffParser, fragmentOf, LineSplitter, type AddedLines } from '../git/diffParser.js';
+import { gitSync, GitError } from '../git/exec.js';
+import { DiffParser, fragmentOf, HUNK, LineSplitter, type AddedLines } from '../git/diffParser.js';
 import { locateRepo } from '../git/locateRepo.js';
-import { startReadObjects } from '../git/readObjects.js';
+import { readObjects, type ReadObject } from '../git/readObjects.js';
 import type { Fragment, ScanStats } from '../types.js';
 import { decodeBuffer } from './decode.js';
 
@@ -38,20 +38,111 @@ function parseDiff(out: Buffer, onBinary: (path: string, blob: string | undefine
 const LFS_POINTER = Buffer.from('version https://git-lfs.github.com/spec/v1\n');
 
 /**
+ * The context the staged diff is asked for: more lines than any file git diffs as text can have
+ * (core.bigFileThreshold=1g makes larger files binary; see safeGitArgs), so each file's one
+ * hunk holds its whole new version. Small enough that git's line arithmetic cannot overflow a
+ * 32-bit long.
+ */
+const WHOLE_FILE = 1_000_000_000;
+
+/** One staged diff with whole-file context: each file's added lines, and its staged content. */
+interface StagedDiff {
+  files: Map<string, AddedLines>;
+  /** The staged bytes of each file of `files` whose one hunk covers it whole (see parseStagedDiff). */
+  contents: Map<string, Buffer>;
+  /** Files git's diff calls binary (no hunk), with their blob ids. */
+  binary: Map<string, string | undefined>;
+}
+
+/**
+ * Parses `git diff --cached -U<WHOLE_FILE>`: with context wider than the file, a file's diff is
+ * one hunk starting at new line 1 whose context (" ") and added ("+") lines are the staged
+ * version, in order; "\ No newline at end of file" after one of them means the file does not
+ * end with a newline:
+ * ```
+ * @@ -1,3 +1,4 @@
+ *  unchanged
+ * -old line
+ * +new line
+ *  unchanged
+ * +last line
+ * \ No newline at end of file
+ * ```
+ * Lines are split as Latin-1 (one character per byte), so the content is the blob's bytes
+ * exactly (CR, invalid UTF-8 and all). A file whose diff is not that one whole hunk gets no
+ * content (the caller reads its blob instead).
+ */
+function parseStagedDiff(out: Buffer): StagedDiff {
+  const diff: StagedDiff = { files: new Map(), contents: new Map(), binary: new Map() };
+  /** The current file's new-version lines as [start, end) byte ranges of `out`. */
+  let ranges: number[] = [];
+  let hunks = 0;
+  let expected = -1;
+  let last = 0;
+  let noNewline = false;
+  const parser = new DiffParser(
+    (f) => {
+      diff.files.set(f.path, f);
+      if (hunks !== 1 || ranges.length / 2 !== expected) return;
+      let size = ranges.length / 2 - (noNewline ? 1 : 0);
+      for (let i = 0; i < ranges.length; i += 2) size += ranges[i + 1]! - ranges[i]!;
+      const bytes = Buffer.allocUnsafe(size);
+      let at = 0;
+      for (let i = 0; i < ranges.length; i += 2) {
+        at += out.copy(bytes, at, ranges[i]!, ranges[i + 1]!);
+        if (at < size) bytes[at++] = 10;
+      }
+      diff.contents.set(f.path, bytes);
+    },
+    (p, blob) => diff.binary.set(p, blob),
+  );
+  let pos = 0;
+  const feed = (l: string) => {
+    const inHunk = parser.inHunk;
+    parser.line(l);
+    const c = l.charCodeAt(0);
+    if (c === 92 /* \ */) {
+      if (last === 32 || last === 43) noNewline = true;
+    } else if (inHunk) {
+      if (c === 32 || c === 43) ranges.push(pos + 1, pos + l.length);
+      last = c;
+    } else if (c === 64 /* @ */) {
+      hunks++;
+      const m = HUNK.exec(l);
+      expected = m && m[2] === '1' ? (m[3] === undefined ? 1 : Number(m[3])) : -1;
+      if (expected >= WHOLE_FILE) expected = -1; // could be cut short: read the blob
+    } else if (l.startsWith('diff ')) {
+      ranges = [];
+      hunks = 0;
+      expected = -1;
+      last = 0;
+      noNewline = false;
+    }
+    pos += l.length + 1;
+  };
+  const split = new LineSplitter('latin1');
+  split.push(out, feed);
+  split.end(feed);
+  parser.end();
+  return diff;
+}
+
+/**
  * The fragments of `keyfence scan --staged`: the lines the next commit adds, read from the
  * index (never the working tree), paths relative to the repository root. Deleted files and
  * pure renames add nothing.
  *
- * Nothing the repository's attributes or config say hides a file: one `git diff --cached -U0`
- * (against the empty tree when there is no HEAD yet, as git itself does) finds the added lines;
- * the files git's diff calls binary (`binary` or `-diff` attributes, UTF-16, NUL bytes) are
- * diffed again with `--text` (a second git process only when there are such files). Then ONE
- * `git cat-file --batch` reads every staged blob with added lines: the content the commit
- * records (after clean filters), decoded as tree scans decode files (UTF-16, Latin-1; truly
- * binary blobs are counted in `stats.binarySkipped`). Each fragment is the whole staged file,
- * with `reportLines` the added lines: findings are reported on added lines only, but pair
- * with the file's unchanged lines (a secret added below a committed key ID). Git LFS pointers
- * and blobs over `maxFileSize` are skipped with a note.
+ * Nothing the repository's attributes or config say hides a file: ONE `git diff --cached` with
+ * whole-file context (against the empty tree when there is no HEAD yet, as git itself does)
+ * gives both the added lines and each file's staged content: the content the commit records
+ * (after clean filters), decoded as tree scans decode files (UTF-16, Latin-1; truly binary
+ * content is counted in `stats.binarySkipped`). The files git's diff calls binary (`binary` or
+ * `-diff` attributes, UTF-16, NUL bytes) are read with one `git cat-file --batch` and, when
+ * they read as text, diffed again with `--text` (more git processes only when there are such
+ * files). Each fragment is the whole staged file, with `reportLines` the added lines: findings
+ * are reported on added lines only, but pair with the file's unchanged lines (a secret added
+ * below a committed key ID). Git LFS pointers and files over `maxFileSize` are skipped with a
+ * note. Git runs synchronously (gitSync): the hook has nothing else to do meanwhile.
  *
  * While a merge is being concluded (MERGE_HEAD exists) only the lines that are new relative to
  * every parent count: what the merge itself adds, not what it brings in from a branch (that
@@ -70,22 +161,13 @@ export async function* stagedFragments(opts: StagedOptions, stats: ScanStats): A
         .map((l) => l.trim())
         .filter((l) => /^[0-9a-f]{40,64}$/.test(l))
     : [];
-  // cat-file starts beside the diff; it is given the blob ids the diff finds.
-  const readObjects = startReadObjects(opts.cwd);
-  let diffs: Buffer[];
-  try {
-    diffs = await Promise.all([git(args, opts.cwd), ...mergeHeads.map((sha) => git([...args, '--text', sha, '--'], opts.cwd))]);
-  } catch (err) {
-    void readObjects([]).catch(() => {}); // let cat-file end
-    throw err;
-  }
-  const [main, ...others] = diffs;
-  const binary = new Map<string, string | undefined>();
-  const files = parseDiff(main!, (p, blob) => {
-    binary.set(p, blob);
-  });
-  const wanted = [...files.values(), ...[...binary.values()].map((blob) => ({ blob }))].flatMap((f) => (f.blob ? [f.blob] : []));
-  const blobs = await readObjects(wanted, opts.maxFileSize);
+  const { files, contents, binary } = parseStagedDiff(gitSync([...args, `-U${WHOLE_FILE}`], opts.cwd));
+  const others = mergeHeads.map((sha) => gitSync([...args, '--text', sha, '--'], opts.cwd));
+  // Blobs to read: binary files', and any file the diff did not give whole.
+  const wanted = [...[...files.values()].filter((f) => !contents.has(f.path)), ...[...binary.values()].map((blob) => ({ blob }))].flatMap((f) =>
+    f.blob ? [f.blob] : [],
+  );
+  const blobs = wanted.length ? await readObjects(wanted, opts.cwd, opts.maxFileSize) : new Map<string, ReadObject>();
   // What git's diff calls binary but reads as text (UTF-16, `binary`/`-diff` attributes) is diffed again as text.
   const textual: string[] = [];
   for (const [p, blob] of binary) {
@@ -95,7 +177,7 @@ export async function* stagedFragments(opts: StagedOptions, stats: ScanStats): A
     else stats.binarySkipped++;
   }
   if (textual.length) {
-    const again = parseDiff(await git([...args, '--text', '--', ...textual.map((p) => `:(top,literal)${p}`)], opts.cwd), () => {});
+    const again = parseDiff(gitSync([...args, '--text', '--', ...textual.map((p) => `:(top,literal)${p}`)], opts.cwd), () => {});
     for (const [p, added] of again) files.set(p, added);
   }
   for (const out of others) {
@@ -107,8 +189,17 @@ export async function* stagedFragments(opts: StagedOptions, stats: ScanStats): A
       else files.set(p, { ...added, lines: keep.map((i) => added.lines[i]!), lineNumbers: keep.map((i) => added.lineNumbers[i]!) });
     }
   }
+  const maxSize = opts.maxFileSize ?? Infinity;
   for (const added of files.values()) {
-    const fragment = stagedFragment(added, added.blob ? blobs.get(added.blob) : undefined, stats);
+    const content = contents.get(added.path);
+    const blob = content
+      ? content.length > maxSize
+        ? { size: content.length }
+        : { size: content.length, bytes: content }
+      : added.blob
+        ? blobs.get(added.blob)
+        : undefined;
+    const fragment = stagedFragment(added, blob, stats);
     if (fragment) yield fragment;
   }
 }

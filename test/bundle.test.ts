@@ -1,0 +1,170 @@
+// The bins run the CLI from its one-file bundle (dist/bundle/keyfence.cjs, scripts/bundle.js),
+// compiled with V8's code cache (bin/loadBundle.js), and tree scans' worker threads from theirs
+// (dist/sources/treeWorker.js, bundled in place). Each test runs a copy of the package that
+// holds the bins, the two bundles, rules/, schema/ and package.json and NO other dist/ module:
+// a scan that works there ran from the bundles.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fakeKeyId } from '../src/rules/examples.js';
+import { PARALLEL_MIN_FILES, PARALLEL_START_BYTES } from '../src/sources/tree.js';
+import { cli, git, secretFile, tempDir, tempRepo, WORKTREE, write } from './gitRepo.js';
+
+/** A copy of the package with only the bundle in dist/ (node_modules linked to this checkout's). */
+function bundleOnlyPackage(): string {
+  const pkg = tempDir('keyfence-bundled-');
+  for (const p of ['bin', 'rules', 'schema', 'package.json', 'dist/bundle/keyfence.cjs', 'dist/sources/treeWorker.js'])
+    cpSync(path.join(WORKTREE, p), path.join(pkg, p), { recursive: true });
+  symlinkSync(path.join(WORKTREE, 'node_modules'), path.join(pkg, 'node_modules'));
+  return pkg;
+}
+
+const runBin = (pkg: string, name: string, args: string[], cwd: string) => {
+  const r = spawnSync(process.execPath, [path.join(pkg, 'bin', name), ...args], { cwd, encoding: 'utf8' });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+};
+
+describe('the bins run the bundle', () => {
+  it('keyfence from a package whose dist/ holds only the bundle: a staged key is exit 1, clean is 0, a bad option is 2 with one line', () => {
+    const pkg = bundleOnlyPackage();
+    expect(existsSync(path.join(pkg, 'dist', 'cli'))).toBe(false);
+    const repo = tempRepo();
+    write(repo, 'app.js', 'const x = 1;\n');
+    git(repo, 'add', 'app.js');
+    expect(runBin(pkg, 'keyfence.js', ['scan', '--staged', '--quiet'], repo)).toEqual({ status: 0, stdout: '', stderr: '' });
+    const { text, keyId } = secretFile();
+    write(repo, 'creds.ini', text);
+    git(repo, 'add', 'creds.ini');
+    const found = runBin(pkg, 'keyfence.js', ['scan', '--staged', '--quiet', '--no-redact'], repo);
+    expect(found.status).toBe(1);
+    expect(found.stdout).toContain(`creds.ini:2:`);
+    expect(found.stdout).toContain(keyId);
+    const msg = path.join(repo, 'MSG');
+    writeFileSync(msg, `Add the key ${keyId}\n`);
+    expect(runBin(pkg, 'keyfence.js', ['scan', '--commit-msg', msg, '--quiet'], repo).status).toBe(1);
+    // yargs (a package the bundle imports only for the full parser) loads from outside it.
+    const bad = runBin(pkg, 'keyfence.js', ['scan', '--bogus-option'], repo);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^keyfence: [^\n]*bogus-option[^\n]*\n$/);
+    expect(runBin(pkg, 'keyfence.js', ['--version'], repo).stdout.trim()).toBe(JSON.parse(readFileSync(path.join(pkg, 'package.json'), 'utf8')).version);
+  });
+
+  it('carries the built-in rules as rules/ holds them (read at build time): the same list as the sources read', async () => {
+    const pkg = bundleOnlyPackage();
+    const dir = tempDir();
+    const bundled = runBin(pkg, 'keyfence.js', ['rules', '--format', 'json'], dir);
+    expect(bundled.status).toBe(0);
+    const fromFiles = await cli(dir, 'rules', '--format', 'json');
+    expect(JSON.parse(bundled.stdout)).toEqual(JSON.parse(fromFiles.stdout));
+    expect(JSON.parse(bundled.stdout).length).toBeGreaterThan(20);
+  });
+
+  it('git-secrets runs from the same bundle, with its own exit codes', () => {
+    const pkg = bundleOnlyPackage();
+    const repo = tempRepo();
+    write(repo, 'creds.ini', secretFile().text);
+    expect(runBin(pkg, 'git-secrets.js', ['--scan', 'creds.ini'], repo).status).toBe(0); // nothing registered
+    expect(runBin(pkg, 'git-secrets.js', ['--register-aws'], repo).status).toBe(0);
+    expect(runBin(pkg, 'git-secrets.js', ['--scan', 'creds.ini'], repo).status).toBe(1);
+  });
+
+  it('a tree large enough for worker threads is scanned by workers started from their bundle', () => {
+    const pkg = bundleOnlyPackage();
+    const dir = tempDir('keyfence-big-tree-');
+    // Enough files and bytes that worker threads start (as in test/tree.test.ts).
+    const files = 2 * PARALLEL_MIN_FILES;
+    const body = 'line one\n'.repeat(Math.ceil((2 * PARALLEL_START_BYTES) / files / 9));
+    const planted: string[] = [];
+    for (let i = 0; i < files; i++) {
+      const id = i % 100 === 7 ? fakeKeyId() : undefined;
+      if (id) planted.push(`f${i}.txt:${id}`);
+      writeFileSync(path.join(dir, `f${i}.txt`), id ? `${body}key = ${id}\n` : body);
+    }
+    const r = runBin(pkg, 'keyfence.js', ['scan', '--no-git', '.', '--format', 'json', '--no-redact'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout) as { findings: { path: string; secret: string }[]; stats: { filesScanned: number } };
+    expect(report.stats.filesScanned).toBe(files);
+    expect(report.findings.map((f) => `${f.path}:${f.secret}`).sort()).toEqual(planted.sort());
+  });
+
+  it('without a bundle (a checkout that was not built) the bin says so in one line, exit 2', () => {
+    const pkg = bundleOnlyPackage();
+    rmSync(path.join(pkg, 'dist'), { recursive: true });
+    const r = runBin(pkg, 'keyfence.js', ['scan', '--staged'], tempRepo());
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^keyfence: cannot read .*keyfence\.cjs \(ENOENT\): run npm run build\n$/);
+  });
+});
+
+describe("the bundle's code cache", () => {
+  /** A package copy and a repository with a staged key (every run below must exit 1). */
+  function setup() {
+    const pkg = bundleOnlyPackage();
+    const repo = tempRepo();
+    write(repo, 'creds.ini', secretFile().text);
+    git(repo, 'add', 'creds.ini');
+    const bundle = path.join(pkg, 'dist', 'bundle', 'keyfence.cjs');
+    const firstLine = readFileSync(bundle, 'utf8').split('\n')[0]!;
+    const scan = () => runBin(pkg, 'keyfence.js', ['scan', '--staged', '--quiet'], repo).status;
+    return { pkg, cache: `${bundle}.cache`, firstLine, scan };
+  }
+
+  it('is made by the first run, named after the build and the kind of run, and used by the next', () => {
+    const { cache, firstLine, scan } = setup();
+    expect(existsSync(cache)).toBe(false);
+    expect(scan()).toBe(1);
+    const made = readFileSync(cache);
+    expect(made.toString('latin1').split('\n').slice(0, 2)).toEqual([firstLine, 'scan --staged']);
+    expect(made.length).toBeGreaterThan(firstLine.length + 1000);
+    expect(scan()).toBe(1);
+    // Used, so not rewritten: the same bytes.
+    expect(readFileSync(cache).equals(made)).toBe(true);
+  });
+
+  it("a hook's run of a kind the cache does not hold (the first run was `keyfence --version`, say) adds its own, once; other runs add nothing", () => {
+    const { pkg, cache, firstLine, scan } = setup();
+    const dir = tempDir();
+    expect(runBin(pkg, 'keyfence.js', ['--version'], dir).status).toBe(0);
+    const first = readFileSync(cache);
+    expect(first.toString('latin1').split('\n').slice(0, 2)).toEqual([firstLine, '']);
+    expect(scan()).toBe(1);
+    const grown = readFileSync(cache);
+    expect(grown.toString('latin1').split('\n').slice(0, 2)).toEqual([firstLine, 'scan --staged']);
+    expect(grown.length).toBeGreaterThan(first.length);
+    expect(scan()).toBe(1);
+    writeFileSync(path.join(dir, 'a.txt'), 'nothing\n');
+    expect(runBin(pkg, 'keyfence.js', ['scan', '--no-git', dir], dir).status).toBe(0);
+    expect(readFileSync(cache).equals(grown)).toBe(true);
+  });
+
+  it("another build's cache, or a damaged one, is not used: the scan behaves and the cache is made again", () => {
+    const { cache, firstLine, scan } = setup();
+    expect(scan()).toBe(1);
+    const good = readFileSync(cache);
+    const rest = good.subarray(firstLine.length + 1); // the kinds line and V8's data
+    // Another build: the same data under another build's line.
+    writeFileSync(cache, Buffer.concat([Buffer.from(`// keyfence bundle ${'0'.repeat(64)}\n`), rest]));
+    expect(scan()).toBe(1);
+    expect(readFileSync(cache).toString('latin1').split('\n').slice(0, 2)).toEqual([firstLine, 'scan --staged']);
+    // This build's lines over bytes V8 refuses.
+    const data = rest.subarray(rest.indexOf(10) + 1);
+    writeFileSync(cache, Buffer.concat([Buffer.from(`${firstLine}\nscan --staged\n`), Buffer.alloc(data.length, 0x5a)]));
+    expect(scan()).toBe(1);
+    const remade = readFileSync(cache);
+    expect(remade.toString('latin1').split('\n').slice(0, 2)).toEqual([firstLine, 'scan --staged']);
+    expect(remade.subarray(firstLine.length + 'scan --staged'.length + 2).some((b) => b !== 0x5a)).toBe(true);
+  });
+
+  it('is never written through a symlink: a link at its place is replaced, its target untouched', () => {
+    const { cache, scan } = setup();
+    const outside = path.join(tempDir('keyfence-outside-'), 'target');
+    writeFileSync(outside, 'not keyfence\n');
+    mkdirSync(path.dirname(cache), { recursive: true });
+    symlinkSync(outside, cache);
+    expect(scan()).toBe(1);
+    expect(readFileSync(outside, 'utf8')).toBe('not keyfence\n');
+    expect(lstatSync(cache).isFile()).toBe(true);
+  });
+});
