@@ -124,6 +124,13 @@ describe('.gitallowed and git-secrets patterns', () => {
     const a = bin(allowed, ['scan', '.']);
     expect(a.status).toBe(2);
     expect(a.stderr).toMatch(/^keyfence: git config secrets\.allowed pattern 1: Nested repetition[^\n]*\n$/);
+    // Allowed patterns are compiled only when a finding needs them, but checked at once: a bad
+    // one still stops a clean commit with one line.
+    git(allowed, 'config', '--unset-all', 'secrets.allowed');
+    git(allowed, 'config', '--add', 'secrets.allowed', 'AKIA[');
+    const u = bin(allowed, ['scan', '--staged']);
+    expect(u.status).toBe(2);
+    expect(u.stderr).toMatch(/^keyfence: git config secrets\.allowed pattern 1: Unmatched \[[^\n]*\n$/);
   });
 });
 

@@ -22,6 +22,20 @@ export function ereRegex(p: string, flags = ''): RegexLike {
   }
 }
 
+/**
+ * Throws EreError where ereRegex(p) would, without compiling anything: the translations are
+ * what can fail, and they need no regex engine (a caller that compiles on first use checks
+ * patterns early with this, so a bad one is still reported at once).
+ */
+export function ereCheck(p: string): void {
+  try {
+    ereToRe2(p);
+  } catch (err) {
+    if (!(err instanceof EreError && err.message === BACKREFERENCE)) throw err;
+    ereToJs(p);
+  }
+}
+
 /** Whether ereRegex runs `p` on the linear-time engine (it has no backreference). */
 export function ereIsLinear(p: string): boolean {
   try {
