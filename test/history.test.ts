@@ -37,6 +37,22 @@ describe('keyfence scan --history', () => {
     expect(result.stats.commitsScanned).toBe(5);
   });
 
+  // History fragments carry the reader's hint that nothing needs the terminal decoder: lines
+  // with colour codes or a no-break space around "=" must still be read as a reader sees them.
+  it('finds a secret key written with colour codes or a no-break space before its "="', async () => {
+    const repo = tempRepo();
+    const a = secretFile().secret;
+    const b = secretFile().secret;
+    write(repo, 'deploy.log', `aws_secret_access_key\x1b[0m=\x1b[32m${a}\naws_secret_access_key\u00a0= ${b}\n`);
+    git(repo, 'add', '.');
+    commit(repo, 'logs');
+    const { findings } = await scanJson(repo, '--history');
+    expect(findings.map((f) => [f.line, f.secret])).toEqual([
+      [1, a],
+      [2, b],
+    ]);
+  });
+
   it('scans commit messages too, and no report shows a secret from one in clear', async () => {
     const repo = tempRepo();
     const s = secretFile();

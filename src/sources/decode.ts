@@ -1,4 +1,5 @@
 import { isAscii, isUtf8 } from 'node:buffer';
+import { terminalInBytes } from '../detect/decoders.js';
 
 /** `ascii`: every character of `text` is below 0x80 (the detector skips searches for other characters). */
 export type Decoded = { kind: 'text'; text: string; encoding?: string; ascii?: true } | { kind: 'binary' };
@@ -66,4 +67,14 @@ export function decodeBuffer(buf: Buffer): Decoded {
   const bom = hasBom(buf) ? 3 : 0;
   if (isUtf8(buf)) return { kind: 'text', text: buf.toString('utf8', bom) };
   return { kind: 'text', text: buf.toString('latin1'), encoding: 'latin1' };
+}
+
+/**
+ * Whether the text decodeBuffer made of `buf` is known to hold no character the terminal
+ * decoder replaces (Fragment.noTerminal), from the bytes: UTF-16 text is not searched (false).
+ */
+export function noTerminal(buf: Buffer, decoded: Extract<Decoded, { kind: 'text' }>): boolean {
+  if (decoded.encoding?.startsWith('utf-16')) return false;
+  const encoding = decoded.ascii ? 'ascii' : decoded.encoding === 'latin1' ? 'latin1' : 'utf-8';
+  return !terminalInBytes(buf, encoding, hasBom(buf) ? 3 : 0);
 }

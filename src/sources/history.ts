@@ -1,7 +1,7 @@
 import { GitError, gitStream } from '../git/exec.js';
 import { DiffParser, fragmentOf, LineSplitter, type AddedLines } from '../git/diffParser.js';
 import type { CommitInfo, Finding, Fragment, ScanResult, ScanStats } from '../types.js';
-import { decodeBuffer } from './decode.js';
+import { decodeBuffer, noTerminal } from './decode.js';
 import { DIFF_ARGS } from './staged.js';
 
 export interface HistoryOptions {
@@ -160,13 +160,15 @@ function addedFragment(added: AddedLines, commit: CommitInfo | undefined, maxByt
     return undefined;
   }
   const raw = fragmentOf(added);
-  const decoded = decodeBuffer(Buffer.from(raw.text, 'latin1'));
+  const bytes = Buffer.from(raw.text, 'latin1');
+  const decoded = decodeBuffer(bytes);
   if (decoded.kind === 'binary') {
     stats.binarySkipped++;
     return undefined;
   }
   const fragment: Fragment = { ...raw, text: decoded.text };
   if (decoded.encoding) fragment.encoding = decoded.encoding;
+  if (noTerminal(bytes, decoded)) fragment.noTerminal = true;
   if (commit) fragment.commit = commit;
   stats.filesScanned++;
   stats.bytesScanned += raw.text.length;

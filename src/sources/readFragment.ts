@@ -1,8 +1,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Fragment, ScanStats } from '../types.js';
-import { terminalInBytes } from '../detect/decoders.js';
-import { decodeBuffer, hasBom, isBinaryHead, SNIFF } from './decode.js';
+import { decodeBuffer, isBinaryHead, noTerminal, SNIFF } from './decode.js';
 import type { Listed } from './tree.js';
 
 // Reading one listed file, apart from the listing (tree.ts): the tree workers load this and the
@@ -89,10 +88,6 @@ export function readFragment(f: Listed, maxFileSize: number, stats: ScanStats): 
   stats.bytesScanned += buf.length;
   const fragment: Fragment = { text: decoded.text, path: f.rel, startLine: 1 };
   if (decoded.encoding) fragment.encoding = decoded.encoding;
-  // UTF-16 text keeps no hint: its bytes are not searched.
-  if (!decoded.encoding?.startsWith('utf-16')) {
-    const encoding = decoded.ascii ? 'ascii' : decoded.encoding === 'latin1' ? 'latin1' : 'utf-8';
-    if (!terminalInBytes(buf, encoding, hasBom(buf) ? 3 : 0)) fragment.noTerminal = true;
-  }
+  if (noTerminal(buf, decoded)) fragment.noTerminal = true;
   return fragment;
 }
