@@ -1,23 +1,22 @@
 // Loads the CLI's one-file bundle, dist/bundle/keyfence.cjs (built by scripts/bundle.js; its
 // format is described there), compiled with V8's code cache when there is one for this build.
 //
-// The code cache, dist/bundle/keyfence.cjs.cache, is made after a run, so it holds the
-// functions that run compiled, not only the top level; compiling the bundle from it instead of
-// from source saves most of the compile time of every later run. Format:
+// The code cache, dist/bundle/keyfence.cjs.cache, is made by the build (scripts/code-cache.js
+// runs each kind of hook run once in a temporary repository), after the run, so it holds the
+// functions a hook's run compiles, not only the top level; compiling the bundle from it instead
+// of from source saves most of the compile time of every hook run. Format:
 //
 //   // keyfence bundle <sha256>      ← the bundle's first line: a cache for another build is not used
 //   <kind>,<kind>…                   ← the kinds of hook run whose functions it holds (see hookKind)
 //   <V8's cached data>
 //
 // (V8 itself checks only the source's length, and rejects data made by another Node or with
-// other flags: `cachedDataRejected`.) A hook's run of a kind the cache does not hold yet writes
-// it again, with that kind's functions added to what the cache gave (a first run of `keyfence
-// install` must not leave every commit's hook compiling its functions from source): each kind
-// costs one more write, once. Other runs add nothing (a cache holding every command would cost
-// the hooks more to load). It is written only there, in keyfence's own dist/, atomically (a new
-// file opened exclusively, so never through a symlink, then renamed over the old one), and only
-// when missing, for another build, rejected or missing a hook run's kind. Writing is best
-// effort: a read-only install runs the same, compiling from source each time.
+// other flags: `cachedDataRejected`; then the bundle is compiled from source.) A run writes the
+// cache only when KEYFENCE_WRITE_CODE_CACHE=1, which only the build sets: no keyfence run writes
+// anything outside the repository it scans or a path it was given. With it set, a run writes the
+// cache when there is none for this build, or, for a hook's run, none holding its kind (each kind
+// adds its functions to what the cache gave); atomically (a new file opened exclusively, so
+// never through a symlink, then renamed over the old one), best effort.
 'use strict';
 const { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
@@ -46,8 +45,8 @@ function hookKind(bin, argv) {
 /**
  * Compiles and runs the bundle for a run of `bin` ('keyfence' or 'git-secrets') with `argv`.
  * Returns its exports ({ main, gitSecretsMain }) and saveCache(), to call once the command has
- * run (it writes the code cache when there was none to use, or, for a hook's run, none holding
- * this kind of hook run). Exits 2 with one line on stderr when the bundle is missing (a
+ * run (in the build's cache step only, it writes the code cache when there was none to use, or,
+ * for a hook's run, none holding this kind of hook run). Exits 2 with one line on stderr when the bundle is missing (a
  * checkout that was not built).
  */
 function loadBundle(bin, argv) {
@@ -76,6 +75,7 @@ function loadBundle(bin, argv) {
   const module = { exports: {} };
   script.runInThisContext()(module.exports, require, module, pathToFileURL(BUNDLE).href, (specifier) => import(specifier));
   const saveCache = () => {
+    if (process.env.KEYFENCE_WRITE_CODE_CACHE !== '1') return;
     const used = cachedData && !script.cachedDataRejected;
     if (used && (kind === undefined || kinds.includes(kind))) return;
     const header = `${id}${[...(used ? kinds : []), ...(kind ? [kind] : [])].join(',')}\n`;

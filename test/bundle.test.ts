@@ -99,61 +99,74 @@ describe('the bins run the bundle', () => {
 });
 
 describe("the bundle's code cache", () => {
-  /** A package copy and a repository with a staged key (every run below must exit 1). */
+  /** A package copy (with the build's cache step) and a repository with a staged key (every scan below exits 1). */
   function setup() {
     const pkg = bundleOnlyPackage();
+    cpSync(path.join(WORKTREE, 'scripts', 'code-cache.js'), path.join(pkg, 'scripts', 'code-cache.js'));
     const repo = tempRepo();
     write(repo, 'creds.ini', secretFile().text);
     git(repo, 'add', 'creds.ini');
     const bundle = path.join(pkg, 'dist', 'bundle', 'keyfence.cjs');
     const firstLine = readFileSync(bundle, 'utf8').split('\n')[0]!;
-    const scan = () => runBin(pkg, 'keyfence.js', ['scan', '--staged', '--quiet'], repo).status;
+    const scan = (env: NodeJS.ProcessEnv = {}) =>
+      spawnSync(process.execPath, [path.join(pkg, 'bin', 'keyfence.js'), 'scan', '--staged', '--quiet'], { cwd: repo, env: { ...process.env, ...env } }).status;
     return { pkg, cache: `${bundle}.cache`, firstLine, scan };
   }
+  const WRITE = { KEYFENCE_WRITE_CODE_CACHE: '1' };
+  const header = (file: string) => readFileSync(file).toString('latin1').split('\n').slice(0, 2);
 
-  it('is made by the first run, named after the build and the kind of run, and used by the next', () => {
-    const { cache, firstLine, scan } = setup();
-    expect(existsSync(cache)).toBe(false);
+  it("is made by the build's step for every kind of hook run, named after the build; runs use it and never write it", () => {
+    const { pkg, cache, firstLine, scan } = setup();
     expect(scan()).toBe(1);
+    expect(existsSync(cache)).toBe(false); // a run writes nothing outside the repository it scans
+    expect(spawnSync(process.execPath, [path.join(pkg, 'scripts', 'code-cache.js')], { encoding: 'utf8' }).status).toBe(0);
     const made = readFileSync(cache);
-    expect(made.toString('latin1').split('\n').slice(0, 2)).toEqual([firstLine, 'scan --staged']);
+    expect(header(cache)).toEqual([
+      firstLine,
+      'scan --staged,scan --commit-msg,scan --pre-push,git-secrets --pre_commit_hook,git-secrets --commit_msg_hook,git-secrets --prepare_commit_msg_hook',
+    ]);
     expect(made.length).toBeGreaterThan(firstLine.length + 1000);
     expect(scan()).toBe(1);
-    // Used, so not rewritten: the same bytes.
     expect(readFileSync(cache).equals(made)).toBe(true);
   });
 
-  it("a hook's run of a kind the cache does not hold (the first run was `keyfence --version`, say) adds its own, once; other runs add nothing", () => {
+  it("with the build's variable, a hook's run of a kind the cache does not hold adds its own, once; other runs add nothing", () => {
     const { pkg, cache, firstLine, scan } = setup();
     const dir = tempDir();
-    expect(runBin(pkg, 'keyfence.js', ['--version'], dir).status).toBe(0);
+    expect(spawnSync(process.execPath, [path.join(pkg, 'bin', 'keyfence.js'), '--version'], { cwd: dir, env: { ...process.env, ...WRITE } }).status).toBe(0);
     const first = readFileSync(cache);
-    expect(first.toString('latin1').split('\n').slice(0, 2)).toEqual([firstLine, '']);
-    expect(scan()).toBe(1);
+    expect(header(cache)).toEqual([firstLine, '']);
+    expect(scan(WRITE)).toBe(1);
     const grown = readFileSync(cache);
-    expect(grown.toString('latin1').split('\n').slice(0, 2)).toEqual([firstLine, 'scan --staged']);
+    expect(header(cache)).toEqual([firstLine, 'scan --staged']);
     expect(grown.length).toBeGreaterThan(first.length);
-    expect(scan()).toBe(1);
+    expect(scan(WRITE)).toBe(1);
     writeFileSync(path.join(dir, 'a.txt'), 'nothing\n');
-    expect(runBin(pkg, 'keyfence.js', ['scan', '--no-git', dir], dir).status).toBe(0);
+    expect(
+      spawnSync(process.execPath, [path.join(pkg, 'bin', 'keyfence.js'), 'scan', '--no-git', dir], { cwd: dir, env: { ...process.env, ...WRITE } }).status,
+    ).toBe(0);
     expect(readFileSync(cache).equals(grown)).toBe(true);
   });
 
-  it("another build's cache, or a damaged one, is not used: the scan behaves and the cache is made again", () => {
+  it("another build's cache, or a damaged one, is not used: the scan behaves, and only the build's step makes it again", () => {
     const { cache, firstLine, scan } = setup();
-    expect(scan()).toBe(1);
+    expect(scan(WRITE)).toBe(1);
     const good = readFileSync(cache);
     const rest = good.subarray(firstLine.length + 1); // the kinds line and V8's data
     // Another build: the same data under another build's line.
-    writeFileSync(cache, Buffer.concat([Buffer.from(`// keyfence bundle ${'0'.repeat(64)}\n`), rest]));
+    const other = Buffer.concat([Buffer.from(`// keyfence bundle ${'0'.repeat(64)}\n`), rest]);
+    writeFileSync(cache, other);
     expect(scan()).toBe(1);
-    expect(readFileSync(cache).toString('latin1').split('\n').slice(0, 2)).toEqual([firstLine, 'scan --staged']);
+    expect(readFileSync(cache).equals(other)).toBe(true);
+    expect(scan(WRITE)).toBe(1);
+    expect(header(cache)).toEqual([firstLine, 'scan --staged']);
     // This build's lines over bytes V8 refuses.
     const data = rest.subarray(rest.indexOf(10) + 1);
     writeFileSync(cache, Buffer.concat([Buffer.from(`${firstLine}\nscan --staged\n`), Buffer.alloc(data.length, 0x5a)]));
     expect(scan()).toBe(1);
+    expect(scan(WRITE)).toBe(1);
     const remade = readFileSync(cache);
-    expect(remade.toString('latin1').split('\n').slice(0, 2)).toEqual([firstLine, 'scan --staged']);
+    expect(header(cache)).toEqual([firstLine, 'scan --staged']);
     expect(remade.subarray(firstLine.length + 'scan --staged'.length + 2).some((b) => b !== 0x5a)).toBe(true);
   });
 
@@ -163,7 +176,7 @@ describe("the bundle's code cache", () => {
     writeFileSync(outside, 'not keyfence\n');
     mkdirSync(path.dirname(cache), { recursive: true });
     symlinkSync(outside, cache);
-    expect(scan()).toBe(1);
+    expect(scan(WRITE)).toBe(1);
     expect(readFileSync(outside, 'utf8')).toBe('not keyfence\n');
     expect(lstatSync(cache).isFile()).toBe(true);
   });
