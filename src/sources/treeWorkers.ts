@@ -25,6 +25,12 @@ const IN_FLIGHT = 2;
 
 /** Files this thread reads between two turns of the event loop (which feed the workers). */
 const LOCAL_BATCH = 16;
+/**
+ * …or this many bytes, whichever comes first: a worker that answered meanwhile waits for its
+ * next batch only as long as this thread takes to scan them (with whole-file counts alone, a
+ * run of large bundles kept the worker idle a quarter of a 600 MB audit).
+ */
+const LOCAL_BYTES = 1 << 20;
 
 /**
  * Reads and scans `files`, yielding plain fragments for what this thread reads (the caller
@@ -144,9 +150,11 @@ export async function* scanInWorkers(
         continue;
       }
       if (next < listed.length) {
-        // This thread's share: a few files, then a turn of the event loop for worker replies.
+        // This thread's share: a few files (or one large one), then a turn of the event loop
+        // for worker replies.
         const end = Math.min(listed.length, next + LOCAL_BATCH);
-        while (next < end) {
+        const turnFrom = localBytes;
+        while (next < end && localBytes - turnFrom < LOCAL_BYTES) {
           const before = stats.bytesScanned;
           const fragment = readFragment(listed[next++]!, maxFileSize, stats);
           localBytes += stats.bytesScanned - before;
