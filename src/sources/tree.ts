@@ -179,13 +179,13 @@ export const PARALLEL_MIN_FILES = 400;
 
 /**
  * A tree scan starts a worker thread only once the main thread has read this many bytes and
- * files are still waiting: a worker costs ~100 ms of CPU to start (loading the detector and
- * compiling the rules), about what the main thread scans in 6 MB, and on a shared 2-core
- * machine a second thread seldom has a core of its own. Measured with `npm run bench -- repo`
- * (4k files, 31 MB, load ~5 on 2 cores): two workers from the start 726 ms CPU / 703 ms wall,
- * none 552 ms / 587 ms; the 600 MB tree audit still wants one (3.3 s wall with it, 5.3 s without).
+ * files are still waiting: a worker costs ~40 ms of CPU to start (its one-module bundle, the
+ * rules compiled), and on a shared 2-core machine a second thread seldom has a core of its own.
+ * Measured (2-core VM, quiet; three runs each): a 43 MB repository scan (`npm run bench -- repo`)
+ * takes 0.41 s wall / 0.63 s CPU with a worker from 16 MB, 0.39 s / 0.55 s from 32 MB, 0.38 s /
+ * 0.55 s with none; the 600 MB tree audit takes the same 2.5–2.6 s wall from 4, 16 or 32 MB.
  */
-export const PARALLEL_START_BYTES = 16 << 20;
+export const PARALLEL_START_BYTES = 32 << 20;
 
 /**
  * Fragments of a tree scan: one per text file, read here in listing order. With `rules` given,
