@@ -93,7 +93,7 @@ describe('.github/workflows/keyfence-audit.yml', () => {
     expect(start).toBeGreaterThan(0);
     const rows = lines
       .slice(start + 2)
-      .filter((l, i, a) => a.slice(0, i + 1).every((x) => x.startsWith('|')))
+      .filter((_l, i, a) => a.slice(0, i + 1).every((x) => x.startsWith('|')))
       .map((l) => l.split('|').map((c) => c.trim().replace(/`/g, '')));
     expect(rows.map((r) => r[1])).toEqual(Object.keys(inputs));
     for (const r of rows)

@@ -231,7 +231,7 @@ describe('scan --shard K/N then keyfence merge', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(re);
     };
-    const edit = (file: string, change: (d: Record<string, any>) => void) => {
+    const edit = (file: string, change: (d: { shard?: Record<string, unknown> }) => void) => {
       const d = JSON.parse(readFileSync(file, 'utf8'));
       change(d);
       const out = file.replace(/\.json$/, `-edited${seq++}.json`);
@@ -253,9 +253,9 @@ describe('scan --shard K/N then keyfence merge', () => {
     });
     it('different keyfence versions, rule sets, histories; a report made without --shard', async () => {
       const files = await shards(history, 2, '--history');
-      expectRefused(await merged([files[0]!, edit(files[1]!, (d) => (d.shard.keyfenceVersion = '9.9.9'))]), /edited\d+\.json: made by keyfence 9\.9\.9/);
-      expectRefused(await merged([files[0]!, edit(files[1]!, (d) => (d.shard.rulesHash = 'x'))]), /edited\d+\.json: scanned with a different rule set/);
-      expectRefused(await merged([files[0]!, edit(files[1]!, (d) => (d.shard.digest = 'x'))]), /edited\d+\.json: split different commits/);
+      expectRefused(await merged([files[0]!, edit(files[1]!, (d) => (d.shard!.keyfenceVersion = '9.9.9'))]), /edited\d+\.json: made by keyfence 9\.9\.9/);
+      expectRefused(await merged([files[0]!, edit(files[1]!, (d) => (d.shard!.rulesHash = 'x'))]), /edited\d+\.json: scanned with a different rule set/);
+      expectRefused(await merged([files[0]!, edit(files[1]!, (d) => (d.shard!.digest = 'x'))]), /edited\d+\.json: split different commits/);
       expectRefused(await merged([files[0]!, edit(files[1]!, (d) => delete d.shard)]), /edited\d+\.json: not a shard report/);
       expectRefused(await merged([files[0]!, path.join(reports, 'nope.json')]), /nope\.json: cannot read/);
     });

@@ -99,7 +99,7 @@ export async function* historyFragments(opts: HistoryOptions, stats: ScanStats, 
   const ready: Fragment[] = [];
   const parser = new DiffParser(
     (added: AddedLines) => {
-      const fragment = addedFragment(added, commit, maxBytes, stats);
+      const fragment = addedFragment(added, commit, stats);
       if (fragment) ready.push(fragment);
     },
     () => stats.binarySkipped++,
@@ -153,7 +153,7 @@ export async function* historyFragments(opts: HistoryOptions, stats: ScanStats, 
  * (the lines arrive as latin1 characters, one per byte); undefined (counted or noted in
  * `stats`) for binary content or more than `maxBytes`.
  */
-function addedFragment(added: AddedLines, commit: CommitInfo | undefined, maxBytes: number, stats: ScanStats): Fragment | undefined {
+function addedFragment(added: AddedLines, commit: CommitInfo | undefined, stats: ScanStats): Fragment | undefined {
   const where = commit ? ` in commit ${commit.commit.slice(0, 12)}` : '';
   if (added.oversized) {
     stats.skipped.push({ path: added.path, reason: `larger than --max-file-size (${added.bytes} bytes added${where})` });

@@ -24,6 +24,7 @@ export function alphabetRuns(
   to: number,
   table: Uint8Array,
   min: number,
+  // biome-ignore lint/suspicious/noConfusingVoidType: callers that never move the end return nothing
   each: (start: number, end: number) => number | undefined | void,
 ): void {
   const inside = (i: number): boolean => table[text.charCodeAt(i)] === 1;
