@@ -265,6 +265,7 @@ const B64_TABLE = alphabetTable('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu
  * keyword windows: no regex backtracks over identifiers.
  */
 export function decodeBase64(text: string, ranges: Ranges = undefined): Layer | undefined {
+  if (text.length < BASE64_MIN_RUN) return undefined;
   const b = new LayerBuilder(text);
   const isB64 = (i: number): boolean => B64_TABLE[text.charCodeAt(i)] === 1;
   // The runs come from a pass shared with the detector (./decoders/base64Runs.ts); each takes up

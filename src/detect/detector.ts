@@ -127,6 +127,7 @@ function keywordLines(text: string, rules: readonly CompiledRule[]): Map<number,
   const index = keywordIndex(rules);
   if (!index) return windows;
   const { re, rulesOf, gateRun, gateLines } = index;
+  if (text.length < gateRun) return windows; // no run that long fits (commit messages, short hunks)
   // Value first when every keyword rule needs a run: only the lines holding one (and the lines
   // above them a window reaches from) are searched for keywords, not the whole text.
   const searched = gateRun > 0 ? runLines(text, gateRun, gateLines) : [[0, text.length] as [number, number]];
@@ -341,7 +342,7 @@ function findHits(text: string, rules: readonly CompiledRule[], trace?: HitTrace
   rules.forEach((rule, i) => {
     if (rule.literals.length > 0) {
       present ??= literalsIn(text, rules);
-      if (!rule.literals.some((l) => present!.has(l))) return;
+      if (present.size === 0 || !rule.literals.some((l) => present!.has(l))) return;
     }
     if (rule.keywords.length === 0) runOver(rule, 0, text.length);
     // A multi-line match may start or end on a line without the keyword: the whole text,

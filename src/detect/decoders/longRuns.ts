@@ -42,6 +42,7 @@ let cache: { text: string; ranges: Ranges; runs: LongRun[] } | undefined;
  * same text and ranges once per decoder.
  */
 export function longRuns(text: string, ranges: Ranges): LongRun[] {
+  if (text.length < LONG_RUN) return [];
   if (cache && cache.text === text && cache.ranges === ranges) return cache.runs;
   const runs: LongRun[] = [];
   for (const [from, to] of ranges ?? [[0, text.length] as const]) {
