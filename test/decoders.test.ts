@@ -80,6 +80,15 @@ describe('decodePercent', () => {
   it('leaves "+", non-ASCII escapes and malformed escapes alone', () => {
     expect(decodePercent('a+b %C3%A9 %zz 100%')).toBeUndefined();
   });
+
+  it('decodes a text only when it holds a seed escape (%22 %2B %2F %3A %3D, either case), wherever it sits', () => {
+    for (const seed of ['%22', '%2B', '%2b', '%2F', '%2f', '%3A', '%3a', '%3D', '%3d']) {
+      const text = `width: 100%; a=%20b ${'x'.repeat(100)} k${seed}v%`;
+      expect(decodePercent(text)?.text, seed).toContain(`k${decodeURIComponent(seed)}v`);
+    }
+    for (const other of ['%20', '%2C', '%3B', '%3C', '%2', '%3', '%4A', '%'])
+      expect(decodePercent(`width: 100%; k${other}v ${'y'.repeat(50)}`), other).toBeUndefined();
+  });
 });
 
 describe('decodeJsonEscapes', () => {
