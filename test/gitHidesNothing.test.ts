@@ -93,6 +93,32 @@ describe('the hook (--staged) sees what a tree scan sees', () => {
     expect(r.status).toBe(0);
     expect(r.result.stats.skipped).toEqual([{ path: 'big.env', reason: expect.stringMatching(/larger than --max-file-size/) }]);
   });
+
+  // A staged file of hundreds of MB must not pass through keyfence's memory to be skipped (600 MB
+  // does not fit in a string: the hook failed with an internal error). A git on PATH that logs
+  // how much each call printed shows what keyfence asked for: nothing near the file's size,
+  // whether git's diff calls the file text or binary.
+  it('never has git print a staged file it skips for its size, text or binary', () => {
+    const repo = tempRepo();
+    const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    const wrapDir = path.join(repo, '.wrap');
+    const log = path.join(wrapDir, 'printed.log');
+    write(repo, '.wrap/git', `#!/bin/sh\nout=$(mktemp)\n"${real}" "$@" > "$out"\nrc=$?\nwc -c < "$out" >> "${log}"\ncat "$out"\nrm -f "$out"\nexit $rc\n`);
+    execFileSync('chmod', ['+x', path.join(wrapDir, 'git')]);
+    write(repo, '.gitignore', '.wrap/\n');
+    const line = 'const filler = "a line of a large generated file";\n';
+    write(repo, 'big.js', line.repeat(Math.ceil((4 << 20) / line.length)));
+    write(repo, 'big.bin', Buffer.concat([Buffer.alloc(8, 0), Buffer.alloc(4 << 20, 0x41)]));
+    write(repo, 'small.ini', secretFile().text);
+    git(repo, 'add', 'big.js', 'big.bin', 'small.ini', '.gitignore');
+    const r = bin(repo, ['scan', '--staged', '--max-file-size', String(1 << 20), '--format', 'json'], { PATH: `${wrapDir}:${process.env.PATH}` });
+    expect(r.status).toBe(1);
+    const result = JSON.parse(r.stdout) as ScanResult;
+    expect(result.findings.map((f) => f.path)).toEqual(['small.ini', 'small.ini']);
+    expect(result.stats.skipped.map((s) => s.path).sort()).toEqual(['big.bin', 'big.js']);
+    const printed = execFileSync('cat', [log], { encoding: 'utf8' }).trim().split('\n').map(Number);
+    expect(Math.max(...printed)).toBeLessThan(64 * 1024);
+  });
 });
 
 describe('--history sees what a tree scan sees', () => {

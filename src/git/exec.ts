@@ -6,7 +6,7 @@ import { safeGitArgs, safeGitEnv, type SafeGitOptions } from './safeGitArgs.js';
 
 /**
  * The one module that runs git. Every git process keyfence starts goes through `git`, `gitSync`,
- * `gitStream`, `gitLater`, `gitRaw`, `gitRawSync` or `simpleGitAt` here, and so gets the arguments and environment of
+ * `gitStream`, `gitRaw`, `gitRawSync` or `simpleGitAt` here, and so gets the arguments and environment of
  * src/git/safeGitArgs.ts: none of the scanned repository's config can run a program or change
  * the output keyfence parses.
  */
@@ -44,8 +44,8 @@ export async function git(args: string[], cwd: string, input?: Buffer | string):
 }
 
 /** `git`, blocking until git exits (the pre-commit hook's calls: see runProcessSync). Throws GitError as `git` rejects. */
-export function gitSync(args: string[], cwd: string, input?: Buffer | string): Buffer {
-  const r = runProcessSync('git', [...safeGitArgs(), ...args], cwd, input, gitEnv());
+export function gitSync(args: string[], cwd: string, input?: Buffer | string, opts?: SafeGitOptions): Buffer {
+  const r = runProcessSync('git', [...safeGitArgs(opts), ...args], cwd, input, gitEnv());
   if (r.code === 0) return r.stdout;
   if (r.spawnError) throw gitSpawnError(r.spawnError, r.spawnError);
   throw gitExitError(args[0] ?? '', r.stderr.toString('utf8'), `exit code ${r.code}`);
@@ -109,23 +109,6 @@ export function gitStream(args: string[], cwd: string, input?: string): GitStrea
       if (child.exitCode === null && child.signalCode === null) child.kill();
     },
     finish: exited,
-  };
-}
-
-/**
- * Starts `git args…` now and gives it its standard input later: the returned function ends
- * stdin with `input` and resolves with stdout (rejects with GitError as `git` does). For a
- * process whose input is not known yet (cat-file --batch waiting for the staged diff): its
- * start-up overlaps the work that produces the input. Call it exactly once.
- */
-export function gitLater(args: string[], cwd: string): (input: Buffer | string) => Promise<Buffer> {
-  const { child, exited } = startGit(args, cwd, 'pipe');
-  const out: Buffer[] = [];
-  child.stdout!.on('data', (d: Buffer) => out.push(d));
-  return async (input) => {
-    child.stdin!.end(input);
-    await exited();
-    return Buffer.concat(out);
   };
 }
 

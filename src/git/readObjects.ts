@@ -1,4 +1,4 @@
-import { gitLater } from './exec.js';
+import { git } from './exec.js';
 
 /** One object read by readObjects: its bytes, or only its size when it was over the cap. */
 export interface ReadObject {
@@ -9,8 +9,9 @@ export interface ReadObject {
 
 /**
  * Reads objects (ids or `rev:path` names) with ONE `git cat-file --batch` (never a process per
- * object). Missing objects are left out of the map; objects larger than `maxSize` bytes are
- * listed with their size only.
+ * object), after one `--batch-check` for their sizes when `maxSize` is finite. Missing objects
+ * are left out of the map; objects larger than `maxSize` bytes are listed with their size only
+ * and never read.
  *
  * Output format, per object:
  * ```
@@ -20,25 +21,26 @@ export interface ReadObject {
  * Keys of the map are the names as given (one line each: a name holding a newline cannot be asked).
  */
 export async function readObjects(names: readonly string[], cwd: string, maxSize = Infinity): Promise<Map<string, ReadObject>> {
-  return startReadObjects(cwd)(names, maxSize);
-}
-
-/**
- * readObjects in two steps: the `git cat-file --batch` process starts now, the names are given
- * later (the hook starts it beside the staged diff that yields the names, so its start-up costs
- * no time). Call the returned function exactly once.
- */
-export function startReadObjects(cwd: string): (names: readonly string[], maxSize?: number) => Promise<Map<string, ReadObject>> {
-  const run = gitLater(['cat-file', '--batch'], cwd);
-  return (names, maxSize = Infinity) => parseBatch(names, maxSize, run);
-}
-
-async function parseBatch(names: readonly string[], maxSize: number, run: (input: string) => Promise<Buffer>): Promise<Map<string, ReadObject>> {
-  const map = new Map<string, ReadObject>();
   const asked = names.filter((n) => !n.includes('\n'));
-  const buf = await run(asked.length ? `${asked.join('\n')}\n` : '');
+  const map = new Map<string, ReadObject>();
+  let small = asked;
+  if (Number.isFinite(maxSize) && asked.length) {
+    // Sizes first (`--batch-check`: "<oid> <type> <size>" or "<name> missing" per line), so an
+    // object over the cap is never read: a 600 MB blob would otherwise pass through memory.
+    const lines = (await git(['cat-file', '--batch-check'], cwd, `${asked.join('\n')}\n`)).toString('latin1').split('\n');
+    small = [];
+    asked.forEach((name, i) => {
+      const header = (lines[i] ?? '').split(' ');
+      if (header.length < 3 || header[header.length - 1] === 'missing' || header[1] === 'ambiguous') return;
+      const size = Number(header[2]);
+      if (size > maxSize) map.set(name, { size });
+      else small.push(name);
+    });
+  }
+  if (small.length === 0) return map;
+  const buf = await git(['cat-file', '--batch'], cwd, `${small.join('\n')}\n`);
   let pos = 0;
-  for (const name of asked) {
+  for (const name of small) {
     const nl = buf.indexOf(10, pos);
     if (nl < 0) break;
     const header = buf.toString('latin1', pos, nl).split(' ');

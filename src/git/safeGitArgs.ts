@@ -22,6 +22,8 @@ const NO_PROGRAMS: readonly (readonly [string, string])[] = [
   ['diff.submodule', 'short'], // no git run inside submodules (their config is not ours either)
 ];
 
+const GIB = 1 << 30;
+
 /** `-c` settings that keep git's output in the one shape keyfence parses. */
 const PLAIN_OUTPUT: readonly (readonly [string, string])[] = [
   ['color.ui', 'false'],
@@ -105,6 +107,13 @@ export interface SafeGitOptions {
    * byte for byte, which follows the repository's own output settings.
    */
   plainOutput?: boolean;
+  /**
+   * core.bigFileThreshold in bytes instead of 1 GiB (at most that): a file larger than this is
+   * "binary" to diff, so its content is not printed. The staged diff passes --max-file-size:
+   * a file keyfence will skip never passes through the diff's output (a 600 MB one would not
+   * fit in a string).
+   */
+  bigFileThreshold?: number;
 }
 
 /** The global options (before the git command) every git process keyfence starts is given. */
@@ -112,6 +121,8 @@ export function safeGitArgs(opts: SafeGitOptions = {}): string[] {
   const args = ['--no-pager'];
   const settings = opts.plainOutput === false ? NO_PROGRAMS : [...NO_PROGRAMS, ...PLAIN_OUTPUT];
   for (const [k, v] of settings) args.push('-c', `${k}=${v}`);
+  const threshold = opts.bigFileThreshold;
+  if (threshold !== undefined && threshold < GIB) args.push('-c', `core.bigFileThreshold=${Math.max(0, Math.floor(threshold))}`);
   return args;
 }
 

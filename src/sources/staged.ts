@@ -45,6 +45,9 @@ const LFS_POINTER = Buffer.from('version https://git-lfs.github.com/spec/v1\n');
  */
 const WHOLE_FILE = 1_000_000_000;
 
+/** Paths named on one git command line. */
+const PATHS_PER_DIFF = 500;
+
 /** One staged diff with whole-file context: each file's added lines, and its staged content. */
 interface StagedDiff {
   files: Map<string, AddedLines>;
@@ -161,8 +164,10 @@ export async function* stagedFragments(opts: StagedOptions, stats: ScanStats): A
         .map((l) => l.trim())
         .filter((l) => /^[0-9a-f]{40,64}$/.test(l))
     : [];
-  const { files, contents, binary } = parseStagedDiff(gitSync([...args, `-U${WHOLE_FILE}`], opts.cwd));
-  const others = mergeHeads.map((sha) => gitSync([...args, '--text', sha, '--'], opts.cwd));
+  // A file over --max-file-size is "binary" to these diffs: its content is never printed (it is
+  // skipped with a note by size, read from cat-file's header alone).
+  const big = opts.maxFileSize === undefined ? {} : { bigFileThreshold: opts.maxFileSize };
+  const { files, contents, binary } = parseStagedDiff(gitSync([...args, `-U${WHOLE_FILE}`], opts.cwd, undefined, big));
   // Blobs to read: binary files', and any file the diff did not give whole.
   const wanted = [...[...files.values()].filter((f) => !contents.has(f.path)), ...[...binary.values()].map((blob) => ({ blob }))].flatMap((f) =>
     f.blob ? [f.blob] : [],
@@ -176,10 +181,18 @@ export async function* stagedFragments(opts: StagedOptions, stats: ScanStats): A
     else if (o?.bytes && decodeBuffer(o.bytes.subarray(0, 8000)).kind === 'text') textual.push(p);
     else stats.binarySkipped++;
   }
-  if (textual.length) {
-    const again = parseDiff(gitSync([...args, '--text', '--', ...textual.map((p) => `:(top,literal)${p}`)], opts.cwd), () => {});
-    for (const [p, added] of again) files.set(p, added);
-  }
+  // `--text` would print a file over --max-file-size too (it overrides bigFileThreshold), so
+  // only these files are diffed with it, by name, in chunks that keep the command line short.
+  const textDiff = (rev: string[]): Buffer[] => {
+    const outs: Buffer[] = [];
+    for (let i = 0; i < textual.length; i += PATHS_PER_DIFF) {
+      const specs = textual.slice(i, i + PATHS_PER_DIFF).map((p) => `:(top,literal)${p}`);
+      outs.push(gitSync([...args, '--text', ...rev, '--', ...specs], opts.cwd, undefined, big));
+    }
+    return outs;
+  };
+  for (const out of textDiff([])) for (const [p, added] of parseDiff(out, () => {})) files.set(p, added);
+  const others = mergeHeads.map((sha) => Buffer.concat([gitSync([...args, sha, '--'], opts.cwd, undefined, big), ...textDiff([sha])]));
   for (const out of others) {
     const vsParent = parseDiff(out, () => {});
     for (const [p, added] of files) {
