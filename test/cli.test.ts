@@ -77,6 +77,7 @@ describe('keyfence scan (CLI)', () => {
   describe('bad input: one line, exit 2, no stack trace', () => {
     const cases: [string, string[], RegExp][] = [
       ['unknown flag', ['scan', '--bogus'], /^keyfence: Unknown argument: bogus\n$/],
+      ['unknown --no- flag', ['scan', '--no-such-option'], /^keyfence: unknown option --no-such-option\n$/],
       ['missing path', ['scan', 'no/such/dir'], /^keyfence: path not found: no\/such\/dir\n$/],
       ['bad format', ['scan', '-f', 'xml'], /^keyfence: Invalid values:.*format.*\n$/s],
       ['bad size', ['scan', '--max-file-size', '-3'], /^keyfence: --max-file-size must be a positive number of bytes\n$/],

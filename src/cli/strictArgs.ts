@@ -35,7 +35,8 @@ export function closest(word: string, candidates: Iterable<string>): string | un
  * - an option given twice with different values (`--format json --format sarif`; yargs makes
  *   an array, `--color --no-color`), unless it is `repeatable` (the same value twice is harmless);
  * - a number option with no value (`--exit-code` alone; yargs drops it);
- * - an unknown long option close to a known one: "did you mean --format?".
+ * - an unknown long option close to a known one: "did you mean --format?"; an unknown `--no-x`
+ *   by its own name (yargs would name `x` and `X`).
  *
  * Throws UsageError (one line, exit 2). Stops at `--` (what follows are paths). Short flags
  * bundled (`-qf`) are left to yargs.
@@ -73,6 +74,8 @@ export function checkArgs(argv: readonly string[], options: Record<string, Optio
         [...byName.keys()].filter((k) => k.length > 1),
       );
       if (guess) throw new UsageError(`unknown option --${flag}; did you mean --${guess}?`);
+      // yargs reads --no-x as x negated and names both spellings ("Unknown arguments: x, X").
+      if (flag.startsWith('no-')) throw new UsageError(`unknown option --${flag}`);
       continue; // yargs says "Unknown argument"
     }
     const [name, spec] = entry;
