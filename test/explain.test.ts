@@ -17,7 +17,7 @@ describe('keyfence explain PATH[:LINE]', () => {
       'conf/prod.env',
       [
         `AWS_ACCESS_KEY_ID=${id}`,
-        'aws_access_key_id = AKIADEADBEEFDEADBEEF',
+        `aws_access_key_id = AKIA${'DEADBEEF'.repeat(2)}`,
         'aws_access_key_id = AKIAIOSFODNN7EXAMPLE',
         `backup_key = ${allowedId} # keyfence:allow`,
         `ENV_FILE=${encoded}`,
