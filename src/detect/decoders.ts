@@ -294,6 +294,7 @@ export function decodeBase64(text: string, ranges: Ranges = undefined): Layer | 
  * names never need escaping; a text without one of these is not decoded at all.
  */
 const PCT_SEED = /%(?:2[2BbFf]|3[AaDd])/;
+const PCT_SEED_AT = new RegExp(PCT_SEED.source, 'y');
 const PCT = /%([2-7][0-9A-Fa-f])/g;
 
 /**
@@ -303,9 +304,8 @@ const PCT = /%([2-7][0-9A-Fa-f])/g;
  */
 function hasPercentSeed(text: string): boolean {
   for (let i = text.indexOf('%'); i !== -1; i = text.indexOf('%', i + 1)) {
-    const a = text.charCodeAt(i + 1);
-    const b = text.charCodeAt(i + 2) | 0x20; // ASCII lower case
-    if ((a === 0x32 && (b === 0x32 || b === 0x62 || b === 0x66)) || (a === 0x33 && (b === 0x61 || b === 0x64))) return true;
+    PCT_SEED_AT.lastIndex = i;
+    if (PCT_SEED_AT.test(text)) return true;
   }
   return false;
 }

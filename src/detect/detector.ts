@@ -8,8 +8,8 @@ import { GATES, type Gate } from './gates.js';
 import { lastAtOrBelow } from './lastAtOrBelow.js';
 import { linkPairs } from './linkPairs.js';
 import { literalsIn } from './literalIndex.js';
-import { alphabetRuns, alphabetTable, hasRun } from './decoders/alphabetRuns.js';
-import { SHORTEST, valueRuns } from './decoders/base64Runs.js';
+import { alphabetRuns, hasRun } from './decoders/alphabetRuns.js';
+import { SHORTEST, VALUE, valueRuns } from './decoders/base64Runs.js';
 
 /** Past this many keyword lines in one fragment, a rule's regex runs over the whole text. */
 const MAX_WINDOWS = 32;
@@ -79,9 +79,6 @@ interface KeywordIndex {
   /** The most lines below its keyword's line a match of those rules ends (RuleSpec.window). */
   gateLines: number;
 }
-
-/** The characters of a window's run (RuleSpec.window): base64, and `%` of percent escapes. */
-const VALUE = alphabetTable('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/%');
 
 const keywordIndexes = new WeakMap<readonly CompiledRule[], KeywordIndex | null>();
 

@@ -25,14 +25,13 @@ export async function readObjects(names: readonly string[], cwd: string, maxSize
   const map = new Map<string, ReadObject>();
   let small = asked;
   if (Number.isFinite(maxSize) && asked.length) {
-    // Sizes first (`--batch-check`: "<oid> <type> <size>" or "<name> missing" per line), so an
-    // object over the cap is never read: a 600 MB blob would otherwise pass through memory.
+    // Sizes first (`--batch-check`: the same header lines, no contents), so an object over the
+    // cap is never read: a 600 MB blob would otherwise pass through memory.
     const lines = (await git(['cat-file', '--batch-check'], cwd, `${asked.join('\n')}\n`)).toString('latin1').split('\n');
     small = [];
     asked.forEach((name, i) => {
-      const header = (lines[i] ?? '').split(' ');
-      if (header.length < 3 || header[header.length - 1] === 'missing' || header[1] === 'ambiguous') return;
-      const size = Number(header[2]);
+      const size = sizeIn(lines[i] ?? '');
+      if (size === undefined) return;
       if (size > maxSize) map.set(name, { size });
       else small.push(name);
     });
@@ -43,12 +42,18 @@ export async function readObjects(names: readonly string[], cwd: string, maxSize
   for (const name of small) {
     const nl = buf.indexOf(10, pos);
     if (nl < 0) break;
-    const header = buf.toString('latin1', pos, nl).split(' ');
+    const size = sizeIn(buf.toString('latin1', pos, nl));
     pos = nl + 1;
-    if (header.length < 3 || header[header.length - 1] === 'missing' || header[1] === 'ambiguous') continue;
-    const size = Number(header[2]);
-    map.set(name, size > maxSize ? { size } : { size, bytes: buf.subarray(pos, pos + size) });
+    if (size === undefined) continue;
+    map.set(name, { size, bytes: buf.subarray(pos, pos + size) });
     pos += size + 1;
   }
   return map;
+}
+
+/** The size in an object's header line ("<oid> <type> <size>"); undefined for a missing or ambiguous name. */
+function sizeIn(header: string): number | undefined {
+  const parts = header.split(' ');
+  if (parts.length < 3 || parts[parts.length - 1] === 'missing' || parts[1] === 'ambiguous') return undefined;
+  return Number(parts[2]);
 }

@@ -1,6 +1,6 @@
 import type { RegexLike } from '../rules/linearRegex.js';
 import { ereToJs } from './ere.js';
-import { ereCheck, ereRegex } from './ereRegex.js';
+import { compileEre, type EreTranslation, ereTranslate } from './ereRegex.js';
 import { requiredLiteralsOfAll } from './literals.js';
 
 /** One matching line: 1-based number and its text (bytes as latin1 characters, no "\n"). */
@@ -203,23 +203,25 @@ export class LineMatcher {
  * pattern matches somewhere in the line. An empty list allows nothing.
  */
 export class AllowMatcher {
+  private readonly translated: { p: string; t: EreTranslation }[];
   private res: RegexLike[] | undefined;
 
   /**
    * Each pattern on its own (backreferences keep their numbers), linear where it can be. A bad
-   * pattern throws EreError here; the patterns are compiled on first use, so a commit with
-   * nothing to allow never loads the linear-time engine (~10 ms of a pre-commit hook).
+   * pattern throws EreError here (translating needs no engine); the patterns are compiled on
+   * first use, so a commit with nothing to allow never loads the linear-time engine (~10 ms of a
+   * pre-commit hook).
    */
-  constructor(private readonly patterns: readonly string[]) {
-    for (const p of patterns) ereCheck(p);
+  constructor(patterns: readonly string[]) {
+    this.translated = patterns.map((p) => ({ p, t: ereTranslate(p) }));
   }
 
   get empty(): boolean {
-    return this.patterns.length === 0;
+    return this.translated.length === 0;
   }
 
   allows(line: string): boolean {
-    this.res ??= this.patterns.map((p) => ereRegex(p));
+    this.res ??= this.translated.map(({ p, t }) => compileEre(p, t));
     return this.res.some((re) => re.test(line));
   }
 }

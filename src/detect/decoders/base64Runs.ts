@@ -8,8 +8,8 @@ import { alphabetRuns, alphabetTable } from './alphabetRuns.js';
  * `%` is rare in code, so splitting costs next to nothing and one pass serves both.
  */
 
-/** Base64 and `%`. */
-const VALUE = alphabetTable('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/%');
+/** Base64 and `%`: the characters of a keyword window's run (RuleSpec.window) too. */
+export const VALUE = alphabetTable('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/%');
 /** The shortest run collected: base64 of a key ID (BASE64_MIN_RUN in ../decoders.ts). */
 export const SHORTEST = 27;
 const PCT = 0x25;
