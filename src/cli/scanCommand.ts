@@ -4,6 +4,8 @@ import { planScan as plan } from '../engine/plan.js';
 import type { CompiledRule } from '../rules/compile.js';
 import type { RuleSpec } from '../rules/spec.js';
 import { scan, type AllowStage, type Detected, type FragmentSource } from '../scan.js';
+import type { SecretsSetup } from '../gitsecrets/secretsConfig.js';
+import type { StagedOptions, StagedRead } from '../sources/staged.js';
 import type { Fragment, ScanResult, ScanStats } from '../types.js';
 import { escapeControl } from '../report/escapeControl.js';
 import { EXIT, UsageError, type RunIO, type RunResult } from './io.js';
@@ -146,7 +148,7 @@ export interface ScanPlan {
  * `useBaseline` false (`keyfence baseline`) leaves the baseline out, so recorded findings do not
  * hide themselves.
  */
-export async function planScan(args: ScanArgs, io: RunIO, useBaseline = true): Promise<ConfiguredPlan> {
+export async function planScan(args: ScanArgs, io: RunIO, useBaseline = true, secrets?: SecretsSetup): Promise<ConfiguredPlan> {
   // A range scan (--history A..B) is judged by the configuration as of its base, not the one it brings.
   const range = args.history !== undefined && args.git ? await (await import('../sources/configChanges.js')).rangeEnds(args.history, io.cwd) : undefined;
   return plan({
@@ -161,6 +163,7 @@ export async function planScan(args: ScanArgs, io: RunIO, useBaseline = true): P
     describeConfig: !args.git,
     only: onlyProviders(args.only),
     ...(range ? { revision: range.base } : {}),
+    secrets,
   });
 }
 
@@ -186,6 +189,12 @@ function frameworkOutsideCommit(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.PRE_COMMIT) && !env.GIT_INDEX_FILE;
 }
 
+/** The scan reads the index (--staged, alone: see chooseSource), so readStagedDiff can run before planning. */
+function readsIndex(args: ScanArgs, io: RunIO): boolean {
+  const other = args.history ?? args.commitMsg ?? args.prePush ?? args.shard ?? args.sinceState;
+  return args.staged === true && other === undefined && !(args.paths.length && frameworkOutsideCommit(io.env));
+}
+
 /** A test for repository-relative paths: at or under one of `paths` (relative to `cwd`). */
 async function underPaths(cwd: string, paths: string[]): Promise<(p: string) => boolean> {
   const { repoRoot } = await import('../git/locateRepo.js');
@@ -203,7 +212,7 @@ async function underPaths(cwd: string, paths: string[]): Promise<(p: string) => 
  * they are), history (--history, --pre-push), a commit message (--commit-msg), stdin for "-",
  * else the tree under the paths. Throws UsageError when sources are combined.
  */
-export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): FinishingSource {
+export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan, staged?: StagedRead): FinishingSource {
   const gitModes = [
     args.staged && '--staged',
     args.history !== undefined && '--history',
@@ -222,13 +231,13 @@ export function chooseSource(args: ScanArgs, io: RunIO, plan: ScanPlan): Finishi
     }
   }
   if (args.shard !== undefined || args.sinceState !== undefined) return shardedSource(args, io, plan);
-  if (args.staged && !(args.paths.length && frameworkOutsideCommit(io.env))) {
+  if (readsIndex(args, io)) {
     const only = args.paths.length ? args.paths : undefined;
     return lazy(
       () => import('../sources/staged.js'),
       async function* (m, stats) {
         const keep = only ? await underPaths(io.cwd, only) : undefined;
-        for await (const f of m.stagedFragments({ cwd: io.cwd, env: io.env, maxFileSize: args.maxFileSize }, stats)) if (!keep || keep(f.path)) yield f;
+        for await (const f of m.stagedFragments({ ...stagedOptions(args, io), ...(staged ? { read: staged } : {}) }, stats)) if (!keep || keep(f.path)) yield f;
       },
     );
   }
@@ -295,6 +304,10 @@ function shardedSource(args: ScanArgs, io: RunIO, plan: ScanPlan): FinishingSour
   return source;
 }
 
+function stagedOptions(args: ScanArgs, io: RunIO): StagedOptions {
+  return { cwd: io.cwd, env: io.env, maxFileSize: args.maxFileSize };
+}
+
 /** `keyfence scan`: plan, source, scan, report. */
 export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult> {
   const startedAt = new Date();
@@ -303,14 +316,16 @@ export async function scanCommand(args: ScanArgs, io: RunIO): Promise<RunResult>
     const [{ reportTargets }, { checkReportPath }] = await Promise.all([import('./reportTargets.js'), import('./reportFile.js')]);
     for (const t of reportTargets(args, io.cwd)) if (t.path !== undefined) await checkReportPath(path.resolve(io.cwd, t.path), t.path);
   }
-  const plan = await planScan(args, io);
+  // The hook's staged diff runs first: its git process also reads the git-secrets setup the plan needs.
+  const staged = readsIndex(args, io) ? (await import('../sources/staged.js')).readStagedDiff(stagedOptions(args, io)) : undefined;
+  const plan = await planScan(args, io, true, staged?.secrets);
   // Verification loads only when asked (a hook never pays for it); its environment is checked
   // before the scan, so a bad endpoint URL fails at once.
   const verifier = args.verify || args.onlyVerified ? await import('../verify/verifyResult.js') : undefined;
   verifier?.checkVerifyEnvironment(io.env);
   // Only a TTY's stderr gets a progress bar: hooks and CI never load it.
   const progress = !args.quiet && io.stderrIsTTY ? (await import('../progress.js')).startProgress(args, io) : undefined;
-  const source = chooseSource(args, io, plan);
+  const source = chooseSource(args, io, plan, staged);
   let result: ScanResult;
   try {
     result = await scan(source, plan.rules, plan.stages, progress?.update);

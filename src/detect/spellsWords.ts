@@ -1,4 +1,4 @@
-import { WORDS } from './words.generated.js';
+import { words as wordList } from './words.generated.js';
 
 /**
  * Abbreviations people spell fake key IDs with, on top of the word list (which holds words
@@ -16,7 +16,7 @@ const JUNK_COST = 6;
 
 function load(): NonNullable<typeof lexicon> {
   if (lexicon) return lexicon;
-  const words = new Set(WORDS.split(' '));
+  const words = new Set(wordList().split(' '));
   for (const a of ABBREVIATIONS) words.add(a);
   const count: number[] = [];
   for (const w of words) count[w.length] = (count[w.length] ?? 0) + 1;

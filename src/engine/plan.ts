@@ -1,4 +1,5 @@
 import type { ConfiguredPlan } from '../config/configuredPlan.js';
+import type { SecretsSetup } from '../gitsecrets/secretsConfig.js';
 
 /** What decides a scan's rules and allow stages (the CLI's flags, or a library caller's options). */
 export interface PlanOptions {
@@ -18,6 +19,8 @@ export interface PlanOptions {
   useBaseline?: boolean;
   /** false (--no-git): the repository's git-secrets setup is not read. Default true. */
   git?: boolean;
+  /** The git-secrets setup, when it was already read (the staged diff's git process reads it: see readStagedDiff). */
+  secrets?: SecretsSetup | undefined;
   /**
    * A revision (a range scan's base): the config, .gitallowed and the config's baseline are read
    * as of it, not from the work tree, so a range cannot switch its own scan off.
@@ -39,7 +42,10 @@ export interface PlanOptions {
 export async function planScan(opts: PlanOptions): Promise<ConfiguredPlan> {
   // The git-secrets setup's `git config` read runs while the config loads; the drop-in's
   // modules load only when there is something to apply.
-  const secrets = opts.git !== false ? import('../gitsecrets/secretsConfig.js').then((m) => m.readSecretsConfig(opts.cwd, opts.env ?? process.env)) : undefined;
+  const secrets =
+    opts.git === false
+      ? undefined
+      : (opts.secrets ?? import('../gitsecrets/secretsConfig.js').then((m) => m.readSecretsConfig(opts.cwd, opts.env ?? process.env)));
   const { configuredPlan } = await import('../config/configuredPlan.js');
   const plan = await configuredPlan({
     cwd: opts.cwd,

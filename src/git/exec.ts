@@ -51,6 +51,75 @@ export function gitSync(args: string[], cwd: string, input?: Buffer | string, op
   throw gitExitError(args[0] ?? '', r.stderr.toString('utf8'), `exit code ${r.code}`);
 }
 
+/** Config values as `git config --get-all` lists them: each key (lower-case) with its values, in git's order. */
+export type ConfigValues = Map<string, string[]>;
+
+/**
+ * `gitSync` whose git process also reports how it reads config `keys` (exact lower-case
+ * `section.name`s), in environment `base` (made safe; it decides the global and command-line
+ * config). Returns git's stdout and `config`, each key's values as `git config --get-all`
+ * would list them in the same repository and environment. `config` is
+ * undefined when this git did not report them; the caller then asks `git config`. This saves
+ * the pre-commit hook a second git process (about 2.5 ms).
+ *
+ * It uses git's trace2 (documented in git-config(1), `trace2.configParams`). GIT_TRACE2_CONFIG_PARAMS
+ * names the keys, and git lists each value as a `def_param` event in a JSON event stream.
+ * GIT_TRACE2_EVENT=3 sends that stream to a pipe on fd 3, apart from git's output and messages.
+ * protocol.allow, which safeGitArgs always sets on the command line, proves the listing ran: a
+ * git without trace2 (before 2.22) lists nothing. Git 2.39 crashes listing a key that has no
+ * value (`[secrets] patterns` alone). So when the traced run fails in any way, the command runs
+ * again untraced and `config` is undefined.
+ */
+export function gitSyncReadingConfig(
+  args: string[],
+  cwd: string,
+  keys: readonly string[],
+  base: NodeJS.ProcessEnv,
+  opts?: SafeGitOptions,
+): { stdout: Buffer; config?: ConfigValues } {
+  const env = gitEnv(base);
+  for (const k of Object.keys(env)) if (k.startsWith('GIT_TRACE2')) delete env[k];
+  env.GIT_TRACE2_EVENT = '3';
+  env.GIT_TRACE2_CONFIG_PARAMS = [...keys, PROOF_KEY].join(',');
+  const r = runProcessSync('git', [...safeGitArgs(opts), ...args], cwd, undefined, env, true);
+  const config = r.code === 0 && r.fd3 ? listedConfig(r.fd3, keys) : undefined;
+  return config ? { stdout: r.stdout, config } : { stdout: gitSync(args, cwd, undefined, opts) };
+}
+
+/** The key safeGitArgs always sets (`-c protocol.allow=never`): its def_param shows git listed config. */
+const PROOF_KEY = 'protocol.allow';
+
+/**
+ * The values of `keys` in a trace2 event stream: the def_param events of git's own process
+ * (a child git's session id holds a "/"), from its first run of them. Undefined when the
+ * stream does not parse or lacks the proof key.
+ */
+function listedConfig(events: Buffer, keys: readonly string[]): ConfigValues | undefined {
+  const config: ConfigValues = new Map(keys.map((k) => [k, []]));
+  let proven = false;
+  let listing = false;
+  // Latin-1: a value's bytes that are not UTF-8 stay one character each, as `git config` output is read.
+  for (const line of events.toString('latin1').split('\n')) {
+    if (!line) continue;
+    let e: { event?: unknown; sid?: unknown; param?: unknown; value?: unknown };
+    try {
+      e = JSON.parse(line);
+    } catch {
+      return undefined;
+    }
+    if (typeof e.sid !== 'string' || e.sid.includes('/')) continue;
+    if (e.event !== 'def_param') {
+      if (listing) break;
+      continue;
+    }
+    listing = true;
+    if (typeof e.param !== 'string' || typeof e.value !== 'string') return undefined;
+    if (e.param === PROOF_KEY) proven = true;
+    else config.get(e.param)?.push(e.value);
+  }
+  return proven ? config : undefined;
+}
+
 /** `gitRaw`, blocking until git exits (see runProcessSync). */
 export function gitRawSync(args: string[], cwd: string, input?: Buffer | string, env?: NodeJS.ProcessEnv, opts?: SafeGitOptions): Ran {
   return runProcessSync('git', [...safeGitArgs(opts), ...args], cwd, input, safeGitEnv(env ?? process.env));

@@ -6,6 +6,8 @@ export interface Ran {
   stdout: Buffer;
   stderr: Buffer;
   spawnError?: string;
+  /** What the command wrote to its file descriptor 3 (runProcessSync with `fd3`). */
+  fd3?: Buffer;
 }
 
 /**
@@ -41,13 +43,14 @@ export function runProcess(cmd: string, args: string[], cwd: string, input?: Buf
  * runProcess, blocking until the command exits: for the few git calls of the pre-commit hook,
  * which has nothing to do meanwhile. spawnSync keeps the pipes in C++ (no stream, socket or
  * promise per process), which costs each hook run a few milliseconds less. Output is kept whole
- * (no cap), as runProcess keeps it.
+ * (no cap), as runProcess keeps it. `fd3`: the command also gets a pipe as its file descriptor
+ * 3, and what it writes there is returned as `fd3`.
  */
-export function runProcessSync(cmd: string, args: string[], cwd: string, input?: Buffer | string, env?: NodeJS.ProcessEnv): Ran {
+export function runProcessSync(cmd: string, args: string[], cwd: string, input?: Buffer | string, env?: NodeJS.ProcessEnv, fd3 = false): Ran {
   const r = spawnSync(cmd, args, {
     cwd,
     env: { ...(env ?? process.env), GIT_PAGER: 'cat', PAGER: 'cat', GIT_TERMINAL_PROMPT: '0' },
-    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe', ...(fd3 ? (['pipe'] as const) : [])],
     ...(input === undefined ? {} : { input }),
     maxBuffer: Infinity,
   });
@@ -56,5 +59,8 @@ export function runProcessSync(cmd: string, args: string[], cwd: string, input?:
     const msg = e.code === 'ENOENT' ? `${cmd}: command not found\n` : `${cmd}: ${e.message}\n`;
     return { code: 127, stdout: Buffer.alloc(0), stderr: Buffer.from(msg), spawnError: e.code ?? 'ERROR' };
   }
-  return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+  const ran: Ran = { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+  const extra = r.output[3];
+  if (fd3 && extra) ran.fd3 = extra as Buffer;
+  return ran;
 }

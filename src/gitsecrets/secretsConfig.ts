@@ -11,6 +11,17 @@ export interface SecretsConfig {
   quotePath: boolean;
 }
 
+/** The keys of the git-secrets setup a scan applies (providers are the drop-in's), as git lists them. */
+export const SETUP_KEYS = ['secrets.patterns', 'secrets.allowed'] as const;
+
+/** The part of a SecretsConfig a scan applies (src/gitsecrets/setup.ts). */
+export type SecretsSetup = Pick<SecretsConfig, 'patterns' | 'allowed'>;
+
+/** The setup from SETUP_KEYS' values as gitSyncReadingConfig reports them. */
+export function setupFrom(config: ReadonlyMap<string, readonly string[]>): SecretsSetup {
+  return { patterns: [...(config.get('secrets.patterns') ?? [])], allowed: [...(config.get('secrets.allowed') ?? [])] };
+}
+
 /**
  * Reads secrets.patterns, secrets.providers, secrets.allowed (all values, in git's order, as
  * `git config --get-all` lists them) and core.quotePath with one `git config` call.
@@ -18,8 +29,9 @@ export interface SecretsConfig {
  * `git config -z --get-regexp` prints, per value: <key> LF <value> NUL (key lower-cased;
  * a key with no value prints <key> NUL).
  *
- * Blocking (gitRawSync): every scan in a repository, the pre-commit hook's included, reads this
- * first, and a synchronous spawn costs less than a piped, evented one.
+ * Blocking (gitRawSync): every scan in a repository reads this first (the pre-commit hook's
+ * staged diff reads it in its own git process instead: see gitSyncReadingConfig), and a
+ * synchronous spawn costs less than a piped, evented one.
  */
 export async function readSecretsConfig(cwd: string, env?: NodeJS.ProcessEnv): Promise<SecretsConfig> {
   const r = gitRawSync(['config', '-z', '--get-regexp', '^(secrets\\.(patterns|providers|allowed)|core\\.quotepath)$'], cwd, undefined, env, {

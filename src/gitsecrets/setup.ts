@@ -4,12 +4,12 @@ import type { RuleSpec } from '../rules/spec.js';
 import type { AllowStage } from '../scan.js';
 import type { Suppression } from '../types.js';
 import { fragmentLine } from '../allow/fragmentLine.js';
-import type { SecretsConfig } from './secretsConfig.js';
+import type { SecretsSetup } from './secretsConfig.js';
 import { EreError, ereToJs, ereToRe2 } from './ere.js';
 import { ereIsLinear } from './ereRegex.js';
 import { requiredLiteralsOfAll } from './literals.js';
 import { AllowMatcher } from './matcher.js';
-import { AWS_PATTERNS } from './usage.js';
+import { AWS_PATTERNS } from './awsSetup.js';
 
 /**
  * RuleSpecs for git-secrets patterns: ids `git-secrets-pattern-1`, … in config order; each
@@ -79,9 +79,10 @@ export function gitSecretsAllowStage(patterns: readonly string[], source: 'secre
  * others let through still sees the final answer). The patterns `--register-aws` adds are
  * skipped: keyfence's own AWS rules find the same keys with fewer false positives, and keeping
  * both would report every AWS key twice. `.gitallowed` is not added here: the configured plan
- * already honours it (src/allow/gitallowed.ts). `cfg` comes from readSecretsConfig.
+ * already honours it (src/allow/gitallowed.ts). `cfg` comes from readSecretsConfig (or, for
+ * the staged diff, from its own git process: setupFrom).
  */
-export function addGitSecretsSetup(plan: { rules: CompiledRule[]; stages: AllowStage[] }, cfg: Pick<SecretsConfig, 'patterns' | 'allowed'>): void {
+export function addGitSecretsSetup(plan: { rules: CompiledRule[]; stages: AllowStage[] }, cfg: SecretsSetup): void {
   const text = (s: string): string => Buffer.from(s, 'latin1').toString('utf8');
   const patterns = cfg.patterns.filter((p) => !AWS_PATTERNS.includes(p)).map(text);
   for (const spec of gitSecretsRuleSpecs(patterns)) plan.rules.push(compileRule(spec));

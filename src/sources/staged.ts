@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { gitSync, GitError } from '../git/exec.js';
+import { gitSync, gitSyncReadingConfig, GitError } from '../git/exec.js';
 import { DiffParser, fragmentOf, HUNK, LineSplitter, type AddedLines } from '../git/diffParser.js';
-import { locateRepo } from '../git/locateRepo.js';
+import { locateRepo, type RepoLocation } from '../git/locateRepo.js';
 import { readObjects, type ReadObject } from '../git/readObjects.js';
+import { SETUP_KEYS, setupFrom, type SecretsSetup } from '../gitsecrets/secretsConfig.js';
 import type { Fragment, ScanStats } from '../types.js';
 import { decodeBuffer } from './decode.js';
 
@@ -12,6 +13,16 @@ export interface StagedOptions {
   env: NodeJS.ProcessEnv;
   /** Staged files larger than this many bytes are skipped with a note (default: no cap). */
   maxFileSize?: number;
+  /** The staged diff, when readStagedDiff already ran it (with the same options). */
+  read?: StagedRead;
+}
+
+/** The staged diff run ahead of the scan (readStagedDiff): its output, or the error to throw when the scan reads it. */
+export interface StagedRead {
+  diff?: { repo: RepoLocation; out: Buffer };
+  error?: unknown;
+  /** The repository's git-secrets setup, as the diff's git process read it (undefined when it could not say). */
+  secrets?: SecretsSetup;
 }
 
 /**
@@ -21,6 +32,9 @@ export interface StagedOptions {
  * (Added, Copied, Modified, Renamed, Type-changed).
  */
 export const DIFF_ARGS = ['-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--no-relative', '-M', '--full-index', '--src-prefix=a/', '--dst-prefix=b/'];
+
+/** `git diff --cached` as every staged diff is run (rename detection, no deletions). */
+const STAGED_ARGS = ['diff', '--cached', ...DIFF_ARGS, '--diff-filter=ACMRT'];
 
 /** Parses one `git diff` output into each file's added lines, telling binary files to `onBinary`. */
 function parseDiff(out: Buffer, onBinary: (path: string, blob: string | undefined) => void): Map<string, AddedLines> {
@@ -130,6 +144,40 @@ function parseStagedDiff(out: Buffer): StagedDiff {
   return diff;
 }
 
+/** The diff of stagedFragments: the repository, and `git diff --cached` with whole-file context. */
+function runStagedDiff(opts: StagedOptions, readSetup: boolean): { repo: RepoLocation; out: Buffer; secrets?: SecretsSetup } {
+  const repo = locateRepo(opts.cwd, opts.env);
+  if (!repo) throw new GitError('not a git repository: --staged reads the index of the repository it runs in');
+  const args = [...STAGED_ARGS, `-U${WHOLE_FILE}`];
+  const big = bigFiles(opts);
+  if (!readSetup) return { repo, out: gitSync(args, opts.cwd, undefined, big) };
+  const { stdout, config } = gitSyncReadingConfig(args, opts.cwd, SETUP_KEYS, opts.env, big);
+  return { repo, out: stdout, ...(config ? { secrets: setupFrom(config) } : {}) };
+}
+
+/**
+ * Runs the staged diff before the scan is planned, so that its git process also reads the
+ * repository's git-secrets setup, which the plan needs (see gitSyncReadingConfig): a commit
+ * costs the hook one git process, not two. Never throws: a failure is kept in `error` and
+ * thrown when stagedFragments reads it (after the plan's own errors, as before).
+ */
+export function readStagedDiff(opts: StagedOptions): StagedRead {
+  try {
+    const { secrets, ...diff } = runStagedDiff(opts, true);
+    return { diff, ...(secrets ? { secrets } : {}) };
+  } catch (error) {
+    return { error };
+  }
+}
+
+/**
+ * A file over --max-file-size is "binary" to the staged diffs: its content is never printed
+ * (it is skipped with a note by size, read from cat-file's header alone).
+ */
+function bigFiles(opts: StagedOptions): { bigFileThreshold?: number } {
+  return opts.maxFileSize === undefined ? {} : { bigFileThreshold: opts.maxFileSize };
+}
+
 /**
  * The fragments of `keyfence scan --staged`: the lines the next commit adds, read from the
  * index (never the working tree), paths relative to the repository root. Deleted files and
@@ -154,9 +202,8 @@ function parseStagedDiff(out: Buffer): StagedDiff {
  * Throws GitError outside a repository or when git fails or is missing.
  */
 export async function* stagedFragments(opts: StagedOptions, stats: ScanStats): AsyncGenerator<Fragment> {
-  const repo = locateRepo(opts.cwd, opts.env);
-  if (!repo) throw new GitError('not a git repository: --staged reads the index of the repository it runs in');
-  const args = ['diff', '--cached', ...DIFF_ARGS, '--diff-filter=ACMRT'];
+  if (opts.read?.error) throw opts.read.error;
+  const { repo, out } = opts.read?.diff ?? runStagedDiff(opts, false);
   const mergeFile = path.join(repo.gitDir, 'MERGE_HEAD');
   const mergeHeads = existsSync(mergeFile)
     ? readFileSync(mergeFile, 'utf8')
@@ -164,10 +211,8 @@ export async function* stagedFragments(opts: StagedOptions, stats: ScanStats): A
         .map((l) => l.trim())
         .filter((l) => /^[0-9a-f]{40,64}$/.test(l))
     : [];
-  // A file over --max-file-size is "binary" to these diffs: its content is never printed (it is
-  // skipped with a note by size, read from cat-file's header alone).
-  const big = opts.maxFileSize === undefined ? {} : { bigFileThreshold: opts.maxFileSize };
-  const { files, contents, binary } = parseStagedDiff(gitSync([...args, `-U${WHOLE_FILE}`], opts.cwd, undefined, big));
+  const big = bigFiles(opts);
+  const { files, contents, binary } = parseStagedDiff(out);
   // Blobs to read: binary files', and any file the diff did not give whole.
   const wanted = [...[...files.values()].filter((f) => !contents.has(f.path)), ...[...binary.values()].map((blob) => ({ blob }))].flatMap((f) =>
     f.blob ? [f.blob] : [],
@@ -187,12 +232,12 @@ export async function* stagedFragments(opts: StagedOptions, stats: ScanStats): A
     const outs: Buffer[] = [];
     for (let i = 0; i < textual.length; i += PATHS_PER_DIFF) {
       const specs = textual.slice(i, i + PATHS_PER_DIFF).map((p) => `:(top,literal)${p}`);
-      outs.push(gitSync([...args, '--text', ...rev, '--', ...specs], opts.cwd, undefined, big));
+      outs.push(gitSync([...STAGED_ARGS, '--text', ...rev, '--', ...specs], opts.cwd, undefined, big));
     }
     return outs;
   };
   for (const out of textDiff([])) for (const [p, added] of parseDiff(out, () => {})) files.set(p, added);
-  const others = mergeHeads.map((sha) => Buffer.concat([gitSync([...args, sha, '--'], opts.cwd, undefined, big), ...textDiff([sha])]));
+  const others = mergeHeads.map((sha) => Buffer.concat([gitSync([...STAGED_ARGS, sha, '--'], opts.cwd, undefined, big), ...textDiff([sha])]));
   for (const out of others) {
     const vsParent = parseDiff(out, () => {});
     for (const [p, added] of files) {
