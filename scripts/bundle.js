@@ -106,6 +106,9 @@ const result = await esbuild.build({
   platform: 'node',
   target: 'node20',
   charset: 'ascii',
+  // Whitespace only (names stay, so stack traces still name functions): a quarter less text to
+  // read, and ~1 ms off every hook run.
+  minifyWhitespace: true,
   external: LAZY_PACKAGES,
   // The built-in rules travel in the bundle (src/rules/load.ts): rebuild after editing rules/.
   define: { KEYFENCE_BUILTIN_RULES: JSON.stringify(builtinRules()) },

@@ -1,23 +1,23 @@
 #!/usr/bin/env node
-// `npm run build`'s last step (after scripts/bundle.js): makes the bundle's V8 code cache,
-// dist/bundle/keyfence.cjs.cache (format and use: bin/loadBundle.js), by running each kind of
-// hook run once, in a temporary repository with one staged file, with
+// `npm run build`'s last step (after scripts/bundle.js): makes the bundle's V8 code caches,
+// dist/bundle/keyfence.cjs.<kind>.cache (format and use: bin/loadBundle.js), by running each kind
+// of hook run once, and one other scan, in a temporary repository with one staged file, with
 // KEYFENCE_WRITE_CODE_CACHE=1. That variable is the only way the cache is written: a keyfence
 // run never writes outside the repository it scans, so the cache is the build's, made here.
 // Without git (a build on a machine without it) there is no cache, and a note says so: the CLI
 // runs the same, compiling from source.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cache = path.join(root, 'dist', 'bundle', 'keyfence.cjs.cache');
+const bundleDir = path.join(root, 'dist', 'bundle');
 const keyfence = path.join(root, 'bin', 'keyfence.js');
 const gitSecrets = path.join(root, 'bin', 'git-secrets.js');
 
-rmSync(cache, { force: true });
+for (const f of readdirSync(bundleDir)) if (f.endsWith('.cache')) rmSync(path.join(bundleDir, f), { force: true });
 const dir = mkdtempSync(path.join(tmpdir(), 'keyfence-code-cache-'));
 try {
   // A repository no user config reaches (its git-secrets patterns would change nothing here,
@@ -39,6 +39,7 @@ try {
     [gitSecrets, '--pre_commit_hook'],
     [gitSecrets, '--commit_msg_hook', msg],
     [gitSecrets, '--prepare_commit_msg_hook', msg],
+    [keyfence, 'scan', '--quiet'], // every other run
   ];
   for (const args of runs) {
     const r = spawnSync(process.execPath, args, { cwd: dir, env: { ...env, KEYFENCE_WRITE_CODE_CACHE: '1' }, input: '', encoding: 'utf8' });

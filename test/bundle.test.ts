@@ -4,7 +4,7 @@
 // holds the bins, the two bundles, rules/, schema/ and package.json and NO other dist/ module:
 // a scan that works there ran from the bundles.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeKeyId } from '../src/rules/examples.js';
@@ -98,7 +98,7 @@ describe('the bins run the bundle', () => {
   });
 });
 
-describe("the bundle's code cache", () => {
+describe("the bundle's code caches", () => {
   /** A package copy (with the build's cache step) and a repository with a staged key (every scan below exits 1). */
   function setup() {
     const pkg = bundleOnlyPackage();
@@ -110,64 +110,71 @@ describe("the bundle's code cache", () => {
     const firstLine = readFileSync(bundle, 'utf8').split('\n')[0]!;
     const scan = (env: NodeJS.ProcessEnv = {}) =>
       spawnSync(process.execPath, [path.join(pkg, 'bin', 'keyfence.js'), 'scan', '--staged', '--quiet'], { cwd: repo, env: { ...process.env, ...env } }).status;
-    return { pkg, cache: `${bundle}.cache`, firstLine, scan };
+    const caches = () => readdirSync(path.dirname(bundle)).filter((f) => f.endsWith('.cache'));
+    return { pkg, cache: `${bundle}.scan-staged.cache`, firstLine, scan, caches };
   }
   const WRITE = { KEYFENCE_WRITE_CODE_CACHE: '1' };
-  const header = (file: string) => readFileSync(file).toString('latin1').split('\n').slice(0, 2);
+  const header = (file: string) => readFileSync(file).toString('latin1').split('\n')[0];
 
-  it("is made by the build's step for every kind of hook run, named after the build; runs use it and never write it", () => {
-    const { pkg, cache, firstLine, scan } = setup();
+  it("are made by the build's step, one for each kind of hook run and one for other runs, named after the build; runs use them and never write them", () => {
+    const { pkg, cache, firstLine, scan, caches } = setup();
     expect(scan()).toBe(1);
-    expect(existsSync(cache)).toBe(false); // a run writes nothing outside the repository it scans
+    expect(caches()).toEqual([]); // a run writes nothing outside the repository it scans
     expect(spawnSync(process.execPath, [path.join(pkg, 'scripts', 'code-cache.js')], { encoding: 'utf8' }).status).toBe(0);
+    expect(caches().sort()).toEqual(
+      [
+        'git-secrets-commit_msg_hook',
+        'git-secrets-pre_commit_hook',
+        'git-secrets-prepare_commit_msg_hook',
+        'other',
+        'scan-commit-msg',
+        'scan-pre-push',
+        'scan-staged',
+      ].map((k) => `keyfence.cjs.${k}.cache`),
+    );
     const made = readFileSync(cache);
-    expect(header(cache)).toEqual([
-      firstLine,
-      'scan --staged,scan --commit-msg,scan --pre-push,git-secrets --pre_commit_hook,git-secrets --commit_msg_hook,git-secrets --prepare_commit_msg_hook',
-    ]);
+    expect(header(cache)).toBe(firstLine);
     expect(made.length).toBeGreaterThan(firstLine.length + 1000);
     expect(scan()).toBe(1);
     expect(readFileSync(cache).equals(made)).toBe(true);
   });
 
-  it("with the build's variable, a hook's run of a kind the cache does not hold adds its own, once; other runs add nothing", () => {
-    const { pkg, cache, firstLine, scan } = setup();
+  it("with the build's variable, a run whose kind has no cache writes it, once; it is no other kind's", () => {
+    const { pkg, cache, firstLine, scan, caches } = setup();
     const dir = tempDir();
     expect(spawnSync(process.execPath, [path.join(pkg, 'bin', 'keyfence.js'), '--version'], { cwd: dir, env: { ...process.env, ...WRITE } }).status).toBe(0);
-    const first = readFileSync(cache);
-    expect(header(cache)).toEqual([firstLine, '']);
+    expect(caches()).toEqual(['keyfence.cjs.other.cache']);
     expect(scan(WRITE)).toBe(1);
-    const grown = readFileSync(cache);
-    expect(header(cache)).toEqual([firstLine, 'scan --staged']);
-    expect(grown.length).toBeGreaterThan(first.length);
+    const staged = readFileSync(cache);
+    expect(header(cache)).toBe(firstLine);
+    expect(caches().sort()).toEqual(['keyfence.cjs.other.cache', 'keyfence.cjs.scan-staged.cache']);
     expect(scan(WRITE)).toBe(1);
     writeFileSync(path.join(dir, 'a.txt'), 'nothing\n');
     expect(
       spawnSync(process.execPath, [path.join(pkg, 'bin', 'keyfence.js'), 'scan', '--no-git', dir], { cwd: dir, env: { ...process.env, ...WRITE } }).status,
     ).toBe(0);
-    expect(readFileSync(cache).equals(grown)).toBe(true);
+    expect(readFileSync(cache).equals(staged)).toBe(true);
   });
 
   it("another build's cache, or a damaged one, is not used: the scan behaves, and only the build's step makes it again", () => {
     const { cache, firstLine, scan } = setup();
     expect(scan(WRITE)).toBe(1);
     const good = readFileSync(cache);
-    const rest = good.subarray(firstLine.length + 1); // the kinds line and V8's data
+    const data = good.subarray(firstLine.length + 1); // V8's data
     // Another build: the same data under another build's line.
-    const other = Buffer.concat([Buffer.from(`// keyfence bundle ${'0'.repeat(64)}\n`), rest]);
+    const other = Buffer.concat([Buffer.from(`// keyfence bundle ${'0'.repeat(64)}\n`), data]);
     writeFileSync(cache, other);
     expect(scan()).toBe(1);
     expect(readFileSync(cache).equals(other)).toBe(true);
     expect(scan(WRITE)).toBe(1);
-    expect(header(cache)).toEqual([firstLine, 'scan --staged']);
-    // This build's lines over bytes V8 refuses.
-    const data = rest.subarray(rest.indexOf(10) + 1);
-    writeFileSync(cache, Buffer.concat([Buffer.from(`${firstLine}\nscan --staged\n`), Buffer.alloc(data.length, 0x5a)]));
+    expect(header(cache)).toBe(firstLine);
+    // This build's line over bytes V8 refuses.
+    writeFileSync(cache, Buffer.concat([Buffer.from(`${firstLine}\n`), Buffer.alloc(data.length, 0x5a)]));
     expect(scan()).toBe(1);
     expect(scan(WRITE)).toBe(1);
     const remade = readFileSync(cache);
-    expect(header(cache)).toEqual([firstLine, 'scan --staged']);
-    expect(remade.subarray(firstLine.length + 'scan --staged'.length + 2).some((b) => b !== 0x5a)).toBe(true);
+    expect(header(cache)).toBe(firstLine);
+    expect(remade.subarray(firstLine.length + 1).some((b) => b !== 0x5a)).toBe(true);
   });
 
   it('is never written through a symlink: a link at its place is replaced, its target untouched', () => {
