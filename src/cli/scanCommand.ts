@@ -191,8 +191,8 @@ function frameworkOutsideCommit(env: NodeJS.ProcessEnv): boolean {
 
 /** The scan reads the index (--staged, alone: see chooseSource), so readStagedDiff can run before planning. */
 function readsIndex(args: ScanArgs, io: RunIO): boolean {
-  const other = args.history ?? args.commitMsg ?? args.prePush ?? args.shard ?? args.sinceState;
-  return args.staged === true && other === undefined && !(args.paths.length && frameworkOutsideCommit(io.env));
+  const alone = [args.history, args.commitMsg, args.prePush, args.shard, args.sinceState].every((v) => v === undefined);
+  return args.staged && alone && !(args.paths.length && frameworkOutsideCommit(io.env));
 }
 
 /** A test for repository-relative paths: at or under one of `paths` (relative to `cwd`). */
