@@ -60,6 +60,30 @@ describe("the staged diff's git process reads the git-secrets setup", () => {
     expect({ patterns: viaDiff.config!.get('secrets.patterns'), allowed: viaDiff.config!.get('secrets.allowed') }).toEqual(expected);
   });
 
+  // trace2 lists the config git reads before it sets the repository up, which leaves these two
+  // out: the diff's git reports nothing then, and git config is asked.
+  it("says nothing where its early view of config misses some: a worktree's own config, onbranch includes", async () => {
+    const repo = tempRepo();
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'first');
+    git(repo, 'config', 'secrets.patterns', 'hunter[0-9]+');
+    const worktree = path.join(tempDir(), 'wt');
+    git(repo, 'worktree', 'add', '-q', worktree);
+    git(repo, 'config', 'extensions.worktreeConfig', 'true');
+    git(worktree, 'config', '--worktree', 'secrets.allowed', 'from-worktree');
+    const inWorktree = await bothReads(worktree);
+    expect(inWorktree.expected).toEqual({ patterns: ['hunter[0-9]+'], allowed: ['from-worktree'] });
+    expect(inWorktree.viaDiff.config).toBeUndefined();
+
+    const other = tempRepo();
+    git(other, 'commit', '-q', '--allow-empty', '-m', 'first');
+    const branch = git(other, 'branch', '--show-current').trim();
+    write(other, '.git/branch.cfg', '[secrets]\n\tallowed = from-onbranch\n');
+    git(other, 'config', `includeIf.onbranch:${branch}.path`, 'branch.cfg');
+    const onBranch = await bothReads(other);
+    expect(onBranch.expected.allowed).toEqual(['from-onbranch']);
+    expect(onBranch.viaDiff.config).toBeUndefined();
+  });
+
   it('reports an empty setup as empty, not as unknown', async () => {
     const { expected, viaDiff } = await bothReads(tempRepo());
     expect(expected).toEqual({ patterns: [], allowed: [] });
@@ -120,6 +144,21 @@ describe('the pre-commit hook applies the setup its diff read', () => {
     expect(findings.map((f) => `${f.ruleId}@${f.line}`)).toContain('git-secrets-pattern-1@1');
     expect(findings.filter((f) => f.line === 2)).toEqual([]);
     expect(calls().some((c) => / config -z --get-regexp /.test(c))).toBe(true);
+  });
+
+  it("applies a worktree's own secrets.allowed (git config is asked there)", () => {
+    const { repo, env } = hookRepo();
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'first');
+    const worktree = path.join(tempDir(), 'wt');
+    git(repo, 'worktree', 'add', '-q', worktree);
+    git(repo, 'config', 'extensions.worktreeConfig', 'true');
+    git(worktree, 'config', '--worktree', 'secrets.allowed', 'hunter7');
+    write(worktree, 'app.env', 'a = hunter7\nb = hunter8\n');
+    git(worktree, 'add', 'app.env');
+    const r = bin(worktree, ['scan', '--staged', '--format', 'json'], env);
+    const result = JSON.parse(r.stdout) as { findings: { line: number }[]; suppressed: { line: number }[] };
+    expect(result.findings.map((f) => f.line)).toEqual([2]);
+    expect(result.suppressed.map((f) => f.line)).toEqual([1]);
   });
 
   it('a clean commit is 0, still with one git process', () => {

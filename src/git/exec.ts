@@ -69,6 +69,13 @@ export type ConfigValues = Map<string, string[]>;
  * git without trace2 (before 2.22) lists nothing. Git 2.39 crashes listing a key that has no
  * value (`[secrets] patterns` alone). So when the traced run fails in any way, the command runs
  * again untraced and `config` is undefined.
+ *
+ * trace2 lists the config git reads before it sets the repository up (its "early config"), and
+ * that view leaves out two sources `git config` reads: the worktree's own config
+ * (`extensions.worktreeConfig`) and `includeIf "onbranch:…"` includes. Both are listed too (EARLY_GAPS),
+ * and when either is in use `config` is undefined. test/stagedSetup.test.ts holds the two views
+ * equal for every other source: system, global, local, includes, `gitdir:` and `hasconfig:`
+ * includes, the environment and the command line.
  */
 export function gitSyncReadingConfig(
   args: string[],
@@ -80,7 +87,7 @@ export function gitSyncReadingConfig(
   const env = gitEnv(base);
   for (const k of Object.keys(env)) if (k.startsWith('GIT_TRACE2')) delete env[k];
   env.GIT_TRACE2_EVENT = '3';
-  env.GIT_TRACE2_CONFIG_PARAMS = [...keys, PROOF_KEY].join(',');
+  env.GIT_TRACE2_CONFIG_PARAMS = [...keys, PROOF_KEY, ...EARLY_GAPS].join(',');
   const r = runProcessSync('git', [...safeGitArgs(opts), ...args], cwd, undefined, env, true);
   const config = r.code === 0 && r.fd3 ? listedConfig(r.fd3, keys) : undefined;
   return config ? { stdout: r.stdout, config } : { stdout: gitSync(args, cwd, undefined, opts) };
@@ -89,10 +96,13 @@ export function gitSyncReadingConfig(
 /** The key safeGitArgs always sets (`-c protocol.allow=never`): its def_param shows git listed config. */
 const PROOF_KEY = 'protocol.allow';
 
+/** Keys (trace2's wildmatch patterns) whose presence means trace2's early view misses config (see gitSyncReadingConfig). */
+const EARLY_GAPS = ['extensions.worktreeconfig', 'includeif.onbranch:*'];
+
 /**
  * The values of `keys` in a trace2 event stream: the def_param events of git's own process
  * (a child git's session id holds a "/"), from its first run of them. Undefined when the
- * stream does not parse or lacks the proof key.
+ * stream does not parse, lacks the proof key, or shows an early-config gap.
  */
 function listedConfig(events: Buffer, keys: readonly string[]): ConfigValues | undefined {
   const config: ConfigValues = new Map(keys.map((k) => [k, []]));
@@ -115,6 +125,7 @@ function listedConfig(events: Buffer, keys: readonly string[]): ConfigValues | u
     listing = true;
     if (typeof e.param !== 'string' || typeof e.value !== 'string') return undefined;
     if (e.param === PROOF_KEY) proven = true;
+    else if (e.param === 'extensions.worktreeconfig' ? /^(true|yes|on|1|)$/i.test(e.value) : e.param.startsWith('includeif.onbranch:')) return undefined;
     else config.get(e.param)?.push(e.value);
   }
   return proven ? config : undefined;
