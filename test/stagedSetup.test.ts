@@ -146,8 +146,8 @@ describe('the pre-commit hook applies the setup its diff read', () => {
     expect(calls().some((c) => / config -z --get-regexp /.test(c))).toBe(true);
   });
 
-  it("applies a worktree's own secrets.allowed (git config is asked there)", () => {
-    const { repo, env } = hookRepo();
+  it("applies a worktree's own secrets.allowed (git config is asked there, the diff is not run again)", () => {
+    const { repo, env, calls } = hookRepo();
     git(repo, 'commit', '-q', '--allow-empty', '-m', 'first');
     const worktree = path.join(tempDir(), 'wt');
     git(repo, 'worktree', 'add', '-q', worktree);
@@ -159,6 +159,7 @@ describe('the pre-commit hook applies the setup its diff read', () => {
     const result = JSON.parse(r.stdout) as { findings: { line: number }[]; suppressed: { line: number }[] };
     expect(result.findings.map((f) => f.line)).toEqual([2]);
     expect(result.suppressed.map((f) => f.line)).toEqual([1]);
+    expect(calls().map((c) => (/ diff --cached /.test(c) ? 'diff' : / config /.test(c) ? 'config' : c))).toEqual(['diff', 'config']);
   });
 
   it('a clean commit is 0, still with one git process', () => {

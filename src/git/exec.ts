@@ -68,7 +68,8 @@ export type ConfigValues = Map<string, string[]>;
  * protocol.allow, which safeGitArgs always sets on the command line, proves the listing ran: a
  * git without trace2 (before 2.22) lists nothing. Git 2.39 crashes listing a key that has no
  * value (`[secrets] patterns` alone). So when the traced run fails in any way, the command runs
- * again untraced and `config` is undefined.
+ * again untraced (gitSync: its GitError, if it fails again, is the caller's) and `config` is
+ * undefined.
  *
  * trace2 lists the config git reads before it sets the repository up (its "early config"), and
  * that view leaves out two sources `git config` reads: the worktree's own config
@@ -89,8 +90,9 @@ export function gitSyncReadingConfig(
   env.GIT_TRACE2_EVENT = '3';
   env.GIT_TRACE2_CONFIG_PARAMS = [...keys, PROOF_KEY, ...EARLY_GAPS].join(',');
   const r = runProcessSync('git', [...safeGitArgs(opts), ...args], cwd, undefined, env, true);
-  const config = r.code === 0 && r.fd3 ? listedConfig(r.fd3, keys) : undefined;
-  return config ? { stdout: r.stdout, config } : { stdout: gitSync(args, cwd, undefined, opts) };
+  if (r.code !== 0) return { stdout: gitSync(args, cwd, undefined, opts) };
+  const config = r.fd3 ? listedConfig(r.fd3, keys) : undefined;
+  return config ? { stdout: r.stdout, config } : { stdout: r.stdout };
 }
 
 /** The key safeGitArgs always sets (`-c protocol.allow=never`): its def_param shows git listed config. */
