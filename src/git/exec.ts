@@ -91,8 +91,8 @@ export function gitSyncReadingConfig(
   env.GIT_TRACE2_CONFIG_PARAMS = [...keys, PROOF_KEY, ...EARLY_GAPS].join(',');
   const r = runProcessSync('git', [...safeGitArgs(opts), ...args], cwd, undefined, env, true);
   if (r.code !== 0) return { stdout: gitSync(args, cwd, undefined, opts) };
-  const config = r.fd3 ? listedConfig(r.fd3, keys) : undefined;
-  return config ? { stdout: r.stdout, config } : { stdout: r.stdout };
+  const config = r.fd3 && listedConfig(r.fd3, keys);
+  return { stdout: r.stdout, ...(config ? { config } : {}) };
 }
 
 /** The key safeGitArgs always sets (`-c protocol.allow=never`): its def_param shows git listed config. */
@@ -100,6 +100,12 @@ const PROOF_KEY = 'protocol.allow';
 
 /** Keys (trace2's wildmatch patterns) whose presence means trace2's early view misses config (see gitSyncReadingConfig). */
 const EARLY_GAPS = ['extensions.worktreeconfig', 'includeif.onbranch:*'];
+
+/** Whether a listed EARLY_GAPS key is in use: worktree config switched on, or an onbranch include. */
+function earlyGap(param: string, value: string): boolean {
+  if (param === 'extensions.worktreeconfig') return /^(true|yes|on|1|)$/i.test(value);
+  return param.startsWith('includeif.onbranch:');
+}
 
 /**
  * The values of `keys` in a trace2 event stream: the def_param events of git's own process
@@ -127,7 +133,7 @@ function listedConfig(events: Buffer, keys: readonly string[]): ConfigValues | u
     listing = true;
     if (typeof e.param !== 'string' || typeof e.value !== 'string') return undefined;
     if (e.param === PROOF_KEY) proven = true;
-    else if (e.param === 'extensions.worktreeconfig' ? /^(true|yes|on|1|)$/i.test(e.value) : e.param.startsWith('includeif.onbranch:')) return undefined;
+    else if (earlyGap(e.param, e.value)) return undefined;
     else config.get(e.param)?.push(e.value);
   }
   return proven ? config : undefined;
