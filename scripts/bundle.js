@@ -76,6 +76,34 @@ const lazyCrypto = {
   },
 };
 
+/**
+ * The key ID word gate's 20,000 words (src/detect/words.generated.ts) travel beside the bundles
+ * as dist/bundle/words.txt, read on first use, instead of as a 170 KB literal in the code every
+ * run reads and compiles (~1 ms of each hook run, which never needs them on a clean commit).
+ * `url` is the expression the bundle finds the file by.
+ */
+const WORDS_FILE = path.join(outDir, 'words.txt');
+const wordsFile = (url) => ({
+  name: 'words-file',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]dist[\\/]detect[\\/]words\.generated\.js$/ }, () => ({
+      contents: [
+        "import { readFileSync } from 'node:fs';",
+        'let text;',
+        'export function words() {',
+        `  const file = ${url};`,
+        '  try {',
+        "    return (text ??= readFileSync(file, 'latin1'));",
+        '  } catch (err) {',
+        "    throw new Error(`cannot read ${file.pathname} (${err.code ?? err.message}): run npm run build`);",
+        '  }',
+        '}',
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+});
+
 /** rules/*.json in file-name order, as the JSON text of a RuleFile array (src/rules/load.ts). */
 function builtinRules() {
   const dir = path.join(root, 'rules');
@@ -89,6 +117,7 @@ function builtinRules() {
 
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
+writeFileSync(WORDS_FILE, (await import(new URL('../dist/detect/words.generated.js', import.meta.url).href)).words());
 const result = await esbuild.build({
   stdin: {
     // The drop-in's modules are initialised only when it runs (esbuild keeps an inlined import() lazy).
@@ -112,7 +141,7 @@ const result = await esbuild.build({
   external: LAZY_PACKAGES,
   // The built-in rules travel in the bundle (src/rules/load.ts): rebuild after editing rules/.
   define: { KEYFENCE_BUILTIN_RULES: JSON.stringify(builtinRules()) },
-  plugins: [metaUrl(outDir, '__kfUrl'), lazyCrypto],
+  plugins: [wordsFile("new URL('./words.txt', __kfUrl)"), metaUrl(outDir, '__kfUrl'), lazyCrypto],
   logLevel: 'warning',
   outfile: outFile,
 });
@@ -144,7 +173,7 @@ const workerResult = await esbuild.build({
   target: 'node20',
   charset: 'ascii',
   external: LAZY_PACKAGES,
-  plugins: [metaUrl(path.dirname(worker), 'import.meta.url')],
+  plugins: [wordsFile("new URL('../bundle/words.txt', import.meta.url)"), metaUrl(path.dirname(worker), 'import.meta.url')],
   logLevel: 'warning',
   outfile: worker,
   allowOverwrite: true,

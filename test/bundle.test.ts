@@ -1,8 +1,8 @@
 // The bins run the CLI from its one-file bundle (dist/bundle/keyfence.cjs, scripts/bundle.js),
 // compiled with V8's code cache (bin/loadBundle.js), and tree scans' worker threads from theirs
 // (dist/sources/treeWorker.js, bundled in place). Each test runs a copy of the package that
-// holds the bins, the two bundles, rules/, schema/ and package.json and NO other dist/ module:
-// a scan that works there ran from the bundles.
+// holds the bins, the two bundles, the word list beside them (dist/bundle/words.txt), rules/,
+// schema/ and package.json and NO other dist/ module: a scan that works there ran from the bundles.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +14,7 @@ import { cli, git, secretFile, tempDir, tempRepo, WORKTREE, write } from './gitR
 /** A copy of the package with only the bundle in dist/ (node_modules linked to this checkout's). */
 function bundleOnlyPackage(): string {
   const pkg = tempDir('keyfence-bundled-');
-  for (const p of ['bin', 'rules', 'schema', 'package.json', 'dist/bundle/keyfence.cjs', 'dist/sources/treeWorker.js'])
+  for (const p of ['bin', 'rules', 'schema', 'package.json', 'dist/bundle/keyfence.cjs', 'dist/bundle/words.txt', 'dist/sources/treeWorker.js'])
     cpSync(path.join(WORKTREE, p), path.join(pkg, p), { recursive: true });
   symlinkSync(path.join(WORKTREE, 'node_modules'), path.join(pkg, 'node_modules'));
   return pkg;
@@ -48,6 +48,20 @@ describe('the bins run the bundle', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^keyfence: [^\n]*bogus-option[^\n]*\n$/);
     expect(runBin(pkg, 'keyfence.js', ['--version'], repo).stdout.trim()).toBe(JSON.parse(readFileSync(path.join(pkg, 'package.json'), 'utf8')).version);
+  });
+
+  it("reads the word gate's list from the file beside the bundle when a key ID candidate needs it; without the file, one line and exit 2", () => {
+    const pkg = bundleOnlyPackage();
+    const dir = tempDir();
+    // A key ID look-alike whose body is spelled of words (built here: no such literal is committed).
+    write(dir, 'words.env', `key = ${'ASIA'}${'PACIFIC'}${'SOUTHEAST'}\n`);
+    write(dir, 'random.env', `key = ${fakeKeyId()}\n`);
+    expect(runBin(pkg, 'keyfence.js', ['scan', '--no-git', '--quiet', 'words.env'], dir)).toEqual({ status: 0, stdout: '', stderr: '' });
+    expect(runBin(pkg, 'keyfence.js', ['scan', '--no-git', '--quiet', 'random.env'], dir).status).toBe(1);
+    rmSync(path.join(pkg, 'dist', 'bundle', 'words.txt'));
+    const broken = runBin(pkg, 'keyfence.js', ['scan', '--no-git', '--quiet', 'words.env'], dir);
+    expect(broken.status).toBe(2);
+    expect(broken.stderr).toMatch(/^keyfence: [^\n]*cannot read [^\n]*words\.txt \(ENOENT\): run npm run build\n$/);
   });
 
   it('carries the built-in rules as rules/ holds them (read at build time): the same list as the sources read', async () => {
