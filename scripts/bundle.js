@@ -95,7 +95,7 @@ const wordsFile = (url) => ({
         '  try {',
         "    return (text ??= readFileSync(file, 'latin1'));",
         '  } catch (err) {',
-        "    throw new Error(`cannot read ${file.pathname} (${err.code ?? err.message}): run npm run build`);",
+        '    throw new Error(`cannot read ${file.pathname} (${err.code ?? err.message}): run npm run build`);',
         '  }',
         '}',
       ].join('\n'),
