@@ -49,8 +49,8 @@ export const GATES: Record<string, Gate> = {
   example: ({ secret }) => (/example/i.test(secret) || DOCUMENTED.test(secret) ? 'documented example value' : null),
 
   /**
-   * A key ID whose body is spelled of English words or hex-speak (AKIADEADBEEFDEADBEEF,
-   * ASIAPACIFICSOUTHEAST): real bodies are random base32. See ./spellsWords.ts for the measure.
+   * A key ID whose body is spelled of English words or hex-speak (AKIA + DEADBEEFDEADBEEF,
+   * ASIA + PACIFICSOUTHEAST): real bodies are random base32. See ./spellsWords.ts for the measure.
    */
   words: ({ secret }) => (KEY_ID.test(secret) && spellsWords(secret.slice(4)) ? 'spelled of words, not random base32' : null),
 

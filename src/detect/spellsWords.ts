@@ -2,7 +2,7 @@ import { words as wordList } from './words.generated.js';
 
 /**
  * Abbreviations people spell fake key IDs with, on top of the word list (which holds words
- * only): AKIAHARDCODEDACCKEY7 reads HARD CODED ACC KEY 7.
+ * only): AKIA + HARDCODEDACCKEY7 reads HARD CODED ACC KEY 7.
  */
 const ABBREVIATIONS = ['ACC', 'ACCT', 'AWS', 'IAM', 'KEY', 'KEYS', 'API', 'SDK', 'DEV', 'PROD'];
 
@@ -31,7 +31,7 @@ function load(): NonNullable<typeof lexicon> {
  * in bits: the best split into dictionary words and leftover characters, each word scoring the
  * bits a random string of its length would take minus log2 of how many words have that length
  * (minus WORD_COST), each leftover character costing JUNK_COST; digits at the end are free
- * (AKIAHARDCODEDACCKEY7). Dynamic programming over positions: O(length × longest word).
+ * (AKIA + HARDCODEDACCKEY7). Dynamic programming over positions: O(length × longest word).
  *
  * Measured on 1,000,000 random 16-character base32 bodies: the highest score was 10.3; AWS
  * key-ID look-alikes score DEADBEEFDEADBEEF 29, PACIFICSOUTHEAST 53, HARDCODEDACCKEY7 26.
