@@ -37,15 +37,16 @@ export function gitExitError(command: string, stderr: string, fallback: string):
  * is not installed or exits non-zero (the message is git's first stderr line).
  */
 export async function git(args: string[], cwd: string, input?: Buffer | string): Promise<Buffer> {
-  const r = await runProcess('git', [...safeGitArgs(), ...args], cwd, input, gitEnv());
-  if (r.code === 0) return r.stdout;
-  if (r.spawnError) throw gitSpawnError(r.spawnError, r.spawnError);
-  throw gitExitError(args[0] ?? '', r.stderr.toString('utf8'), `exit code ${r.code}`);
+  return stdoutOf(await runProcess('git', [...safeGitArgs(), ...args], cwd, input, gitEnv()), args);
 }
 
 /** `git`, blocking until git exits (the pre-commit hook's calls: see runProcessSync). Throws GitError as `git` rejects. */
 export function gitSync(args: string[], cwd: string, input?: Buffer | string, opts?: SafeGitOptions): Buffer {
-  const r = runProcessSync('git', [...safeGitArgs(opts), ...args], cwd, input, gitEnv());
+  return stdoutOf(runProcessSync('git', [...safeGitArgs(opts), ...args], cwd, input, gitEnv()), args);
+}
+
+/** What `git args…` printed, or the GitError for its not starting or exiting non-zero. */
+function stdoutOf(r: Ran, args: string[]): Buffer {
   if (r.code === 0) return r.stdout;
   if (r.spawnError) throw gitSpawnError(r.spawnError, r.spawnError);
   throw gitExitError(args[0] ?? '', r.stderr.toString('utf8'), `exit code ${r.code}`);
