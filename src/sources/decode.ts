@@ -1,5 +1,6 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { terminalInBytes } from '../detect/decoders.js';
+import type { Fragment } from '../types.js';
 
 /** `ascii`: every character of `text` is below 0x80 (the detector skips searches for other characters). */
 export type Decoded = { kind: 'text'; text: string; encoding?: string; ascii?: true } | { kind: 'binary' };
@@ -70,10 +71,22 @@ export function decodeBuffer(buf: Buffer): Decoded {
 }
 
 /**
+ * A fragment's text fields from what decodeBuffer made of `buf`: the text, its `encoding` when
+ * it was decoded from another one, and the `noTerminal` hint when the bytes show it (the three
+ * readers, tree, staged and history, build their fragments on these).
+ */
+export function textFields(buf: Buffer, decoded: Extract<Decoded, { kind: 'text' }>): Pick<Fragment, 'text' | 'encoding' | 'noTerminal'> {
+  const fields: Pick<Fragment, 'text' | 'encoding' | 'noTerminal'> = { text: decoded.text };
+  if (decoded.encoding) fields.encoding = decoded.encoding;
+  if (noTerminal(buf, decoded)) fields.noTerminal = true;
+  return fields;
+}
+
+/**
  * Whether the text decodeBuffer made of `buf` is known to hold no character the terminal
  * decoder replaces (Fragment.noTerminal), from the bytes: UTF-16 text is not searched (false).
  */
-export function noTerminal(buf: Buffer, decoded: Extract<Decoded, { kind: 'text' }>): boolean {
+function noTerminal(buf: Buffer, decoded: Extract<Decoded, { kind: 'text' }>): boolean {
   if (decoded.encoding?.startsWith('utf-16')) return false;
   const encoding = decoded.ascii ? 'ascii' : decoded.encoding === 'latin1' ? 'latin1' : 'utf-8';
   return !terminalInBytes(buf, encoding, hasBom(buf) ? 3 : 0);

@@ -1,7 +1,7 @@
 import { GitError, gitStream } from '../git/exec.js';
 import { DiffParser, fragmentOf, LineSplitter, type AddedLines } from '../git/diffParser.js';
 import type { CommitInfo, Finding, Fragment, ScanResult, ScanStats } from '../types.js';
-import { decodeBuffer, noTerminal } from './decode.js';
+import { decodeBuffer, textFields } from './decode.js';
 import { DIFF_ARGS } from './staged.js';
 
 export interface HistoryOptions {
@@ -166,9 +166,7 @@ function addedFragment(added: AddedLines, commit: CommitInfo | undefined, stats:
     stats.binarySkipped++;
     return undefined;
   }
-  const fragment: Fragment = { ...raw, text: decoded.text };
-  if (decoded.encoding) fragment.encoding = decoded.encoding;
-  if (noTerminal(bytes, decoded)) fragment.noTerminal = true;
+  const fragment: Fragment = { ...raw, ...textFields(bytes, decoded) };
   if (commit) fragment.commit = commit;
   stats.filesScanned++;
   stats.bytesScanned += raw.text.length;

@@ -1,7 +1,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Fragment, ScanStats } from '../types.js';
-import { decodeBuffer, isBinaryHead, noTerminal, SNIFF } from './decode.js';
+import { decodeBuffer, isBinaryHead, SNIFF, textFields } from './decode.js';
 import type { Listed } from './tree.js';
 
 // Reading one listed file, apart from the listing (tree.ts): the tree workers load this and the
@@ -86,8 +86,5 @@ export function readFragment(f: Listed, maxFileSize: number, stats: ScanStats): 
   }
   stats.filesScanned++;
   stats.bytesScanned += buf.length;
-  const fragment: Fragment = { text: decoded.text, path: f.rel, startLine: 1 };
-  if (decoded.encoding) fragment.encoding = decoded.encoding;
-  if (noTerminal(buf, decoded)) fragment.noTerminal = true;
-  return fragment;
+  return { ...textFields(buf, decoded), path: f.rel, startLine: 1 };
 }

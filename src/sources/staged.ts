@@ -6,7 +6,7 @@ import { locateRepo, type RepoLocation } from '../git/locateRepo.js';
 import { readObjects, type ReadObject } from '../git/readObjects.js';
 import { SETUP_KEYS, setupFrom, type SecretsSetup } from '../gitsecrets/secretsConfig.js';
 import type { Fragment, ScanStats } from '../types.js';
-import { decodeBuffer } from './decode.js';
+import { decodeBuffer, textFields } from './decode.js';
 
 export interface StagedOptions {
   cwd: string;
@@ -286,7 +286,5 @@ function stagedFragment(added: AddedLines, blob: { size: number; bytes?: Buffer 
   }
   stats.filesScanned++;
   stats.bytesScanned += blob.size;
-  const fragment: Fragment = { text: decoded.text, path: added.path, startLine: 1, reportLines: added.lineNumbers };
-  if (decoded.encoding) fragment.encoding = decoded.encoding;
-  return fragment;
+  return { ...textFields(blob.bytes, decoded), path: added.path, startLine: 1, reportLines: added.lineNumbers };
 }
