@@ -5,12 +5,4 @@
 // duplicate), 2 missing file (or a failure git-secrets has no answer for: one line
 // `keyfence: …`), 129 usage. Runs src/gitsecrets/main.ts from the bundle (see loadBundle.js).
 'use strict';
-const { loadBundle } = require('./loadBundle.js');
-
-const argv = process.argv.slice(2);
-const bundle = loadBundle('git-secrets', argv);
-
-bundle.exports.gitSecretsMain(argv).then((code) => {
-  process.exitCode = code;
-  bundle.saveCache();
-});
+require('./loadBundle.js').runBundle('git-secrets', 'gitSecretsMain');

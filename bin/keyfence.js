@@ -3,15 +3,8 @@
 // Exit codes: 0 clean, 1 findings, 2 usage, configuration or runtime error.
 // All the work happens in main() (src/cli/main.ts, run from the one-file bundle: see
 // loadBundle.js), which runs the CLI (run(), which returns what to print) and writes its output;
-// this file only sets the exit code. CommonJS (bin/package.json): an ES module entry costs the
-// pre-commit hook a few milliseconds of Node's module loader for nothing.
+// this file only starts it (runBundle sets the exit code it returns). CommonJS
+// (bin/package.json): an ES module entry costs the pre-commit hook a few milliseconds of Node's
+// module loader for nothing.
 'use strict';
-const { loadBundle } = require('./loadBundle.js');
-
-const argv = process.argv.slice(2);
-const bundle = loadBundle('keyfence', argv);
-
-bundle.exports.main(argv).then((code) => {
-  process.exitCode = code;
-  bundle.saveCache();
-});
+require('./loadBundle.js').runBundle('keyfence', 'main');

@@ -91,4 +91,18 @@ function loadBundle(bin, argv) {
   return { exports: module.exports, saveCache };
 }
 
-module.exports = { loadBundle };
+/**
+ * What each bin does: runs `entry` of the bundle (`main` or `gitSecretsMain`) for a run of
+ * `bin` with this process's arguments, sets the exit code it resolves with, then lets the
+ * build's cache step save the code cache (see saveCache).
+ */
+function runBundle(bin, entry) {
+  const argv = process.argv.slice(2);
+  const bundle = loadBundle(bin, argv);
+  bundle.exports[entry](argv).then((code) => {
+    process.exitCode = code;
+    bundle.saveCache();
+  });
+}
+
+module.exports = { runBundle };
