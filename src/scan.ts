@@ -1,4 +1,4 @@
-import { detect } from './detect/detector.js';
+import { detectFragment } from './detect/detector.js';
 import type { CompiledRule } from './rules/compile.js';
 import type { Finding, Fragment, ScanResult, ScanStats, SuppressedFinding, Suppression } from './types.js';
 
@@ -69,9 +69,10 @@ export async function scan(
   const suppressed: SuppressedFinding[] = [];
   onProgress?.(stats);
   for await (const item of source(stats)) {
-    const fragment = 'findings' in item ? item.fragment : item;
+    // The fragment the findings belong to: a stand-in view's findings are its exact text's.
+    const { fragment, findings: found } = 'findings' in item ? item : detectFragment(item, rules);
     const only = fragment.reportLines && new Set(fragment.reportLines);
-    for (const finding of 'findings' in item ? item.findings : detect(item, rules)) {
+    for (const finding of found) {
       if (only && !only.has(finding.line)) continue;
       let by: Suppression | null = null;
       for (const stage of stages) if ((by = stage(finding, fragment))) break;

@@ -48,6 +48,13 @@ export interface Fragment {
    * is always safe.
    */
   noTerminal?: boolean;
+  /**
+   * Set when `text` is a one-byte stand-in view of the file, not its exact text (see
+   * src/detect/standIn.ts; only tree scans make them): gives the exact fragment, read again, or
+   * undefined when the file can no longer be read. The detector (detectFragment) turns to it
+   * whenever the view gives a finding, so findings and allow stages see the exact text.
+   */
+  exact?: () => Fragment | undefined;
 }
 
 export type Severity = 'error' | 'warning' | 'note';

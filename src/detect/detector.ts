@@ -10,6 +10,7 @@ import { linkPairs } from './linkPairs.js';
 import { literalsIn } from './literalIndex.js';
 import { alphabetRuns, hasRun } from './decoders/alphabetRuns.js';
 import { SHORTEST, VALUE, valueRuns } from './decoders/base64Runs.js';
+import { STAND_IN_CHAR, standInSafe } from './standIn.js';
 
 /** Past this many keyword lines in one fragment, a rule's regex runs over the whole text. */
 const MAX_WINDOWS = 32;
@@ -281,6 +282,9 @@ function findHits(text: string, rules: readonly CompiledRule[], trace?: HitTrace
   ): void => {
     const { value: secret, index: rel } = secretOf(m);
     if (secret.length === 0) return;
+    // In a stand-in view, a secret holding a stand-in may meet its gates otherwise than the
+    // exact one: the exact text decides (detectFragment).
+    if (secret.includes(STAND_IN_CHAR)) standInSecret = true;
     const offset = base + rel;
     const key = `${rule.id}:${offset}`;
     if (found.has(key)) return;
@@ -469,9 +473,38 @@ interface Placed {
  * plain secret's); its `lineText` is the decoded line, so redacting the secret hides it.
  * A decoded hit that lies inside a plain finding (the session token inside a Bedrock API key)
  * is part of that finding and not reported again. Findings that belong together (a key ID, its
- * secret key and session token) list each other in `related` (see ./linkPairs.ts).
+ * secret key and session token) list each other in `related` (see ./linkPairs.ts). A stand-in
+ * view (Fragment.exact) gives its exact text's findings (see detectFragment).
  */
 export function detect(fragment: Fragment, rules: readonly CompiledRule[], trace?: Trace): Finding[] {
+  return detectFragment(fragment, rules, trace).findings;
+}
+
+/** A candidate's secret held STAND_IN since the flag was last cleared (see findHits' accept). */
+let standInSecret = false;
+
+const standInRules = new WeakMap<readonly CompiledRule[], boolean>();
+
+/**
+ * detect, also saying which fragment the findings belong to: `fragment`, or its exact text when
+ * it is a stand-in view (Fragment.exact, ./standIn.ts) that gave a finding, or a candidate
+ * whose secret holds a stand-in, or a rule that needs the exact text, or a trace is kept. What
+ * reads the lines around the findings (allow stages, worker context) reads that fragment's.
+ */
+export function detectFragment(fragment: Fragment, rules: readonly CompiledRule[], trace?: Trace): { fragment: Fragment; findings: Finding[] } {
+  if (!fragment.exact) return { fragment, findings: detectIn(fragment, rules, trace) };
+  let safe = standInRules.get(rules);
+  if (safe === undefined) standInRules.set(rules, (safe = rules.every((r) => standInSafe(r.spec))));
+  if (safe && !trace) {
+    standInSecret = false;
+    const findings = detectIn(fragment, rules);
+    if (findings.length === 0 && !standInSecret) return { fragment, findings };
+  }
+  const exact = fragment.exact();
+  return exact ? { fragment: exact, findings: detectIn(exact, rules, trace) } : { fragment, findings: detectIn(fragment, rules, trace) };
+}
+
+function detectIn(fragment: Fragment, rules: readonly CompiledRule[], trace?: Trace): Finding[] {
   const { text } = fragment;
   if (text.length === 0) return [];
   const placed = new Map<string, Placed>();

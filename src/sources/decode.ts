@@ -1,9 +1,14 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { terminalInBytes } from '../detect/decoders.js';
+import { STAND_IN } from '../detect/standIn.js';
 import type { Fragment } from '../types.js';
 
-/** `ascii`: every character of `text` is below 0x80 (the detector skips searches for other characters). */
-export type Decoded = { kind: 'text'; text: string; encoding?: string; ascii?: true } | { kind: 'binary' };
+/**
+ * `ascii`: every character of `text` is below 0x80 (the detector skips searches for other
+ * characters). `standIns`: `text` is a one-byte stand-in view of UTF-8 (../detect/standIn.ts),
+ * which decodeBuffer makes only when asked.
+ */
+export type Decoded = { kind: 'text'; text: string; encoding?: string; ascii?: true; standIns?: true } | { kind: 'binary' };
 
 /** How much of the start of a file is looked at to tell text from binary (as git does). */
 export const SNIFF = 8000;
@@ -46,15 +51,67 @@ export function hasBom(buf: Buffer): boolean {
   return buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
 }
 
+/** U+2028 and U+2029 in UTF-8: line terminators to a regex, which a stand-in view must not hide. */
+const SEPARATORS = [Buffer.from([0xe2, 0x80, 0xa8]), Buffer.from([0xe2, 0x80, 0xa9])];
+
+/** Bytes of a run looked at whole for non-ASCII (native, vectorised) before byte by byte. */
+const VIEW_CHUNK = 2048;
+let viewBuf = Buffer.alloc(0);
+
+/**
+ * The one-byte stand-in view (../detect/standIn.ts) of valid UTF-8 `buf` from `from` (past a
+ * BOM): the UTF-16 text with every unit above U+00FF as STAND_IN, and whether it has any (when
+ * not, it is the text itself). Runs of ASCII are copied whole; a run holding other bytes is
+ * walked sequence by sequence (a sequence may end past the run).
+ */
+function standInView(buf: Buffer, from: number): { text: string; stood: boolean } {
+  if (viewBuf.length < buf.length) viewBuf = Buffer.allocUnsafeSlow(Math.max(buf.length, 2 * viewBuf.length, 1 << 16));
+  const out = viewBuf;
+  let o = 0;
+  let i = from;
+  let stood = false;
+  while (i < buf.length) {
+    const end = Math.min(buf.length, i + VIEW_CHUNK);
+    if (isAscii(buf.subarray(i, end))) {
+      o += buf.copy(out, o, i, end);
+      i = end;
+      continue;
+    }
+    while (i < end) {
+      const b = buf[i]!;
+      if (b < 0x80) {
+        out[o++] = b;
+        i++;
+      } else if (b < 0xe0) {
+        // Two bytes: U+0080–U+07FF; up to U+00FF (lead C2 or C3) a one-byte character as it is.
+        const cp = ((b & 0x1f) << 6) | (buf[i + 1]! & 0x3f);
+        out[o++] = cp <= 0xff ? cp : STAND_IN;
+        stood ||= cp > 0xff;
+        i += 2;
+      } else {
+        // Three bytes: one UTF-16 unit; four: a surrogate pair, two units.
+        out[o++] = STAND_IN;
+        if (b >= 0xf0) out[o++] = STAND_IN;
+        stood = true;
+        i += b < 0xf0 ? 3 : 4;
+      }
+    }
+  }
+  return { text: out.toString('latin1', 0, o), stood };
+}
+
 /**
  * Turns file bytes into text to scan, or says the file is binary.
  * - Pure ASCII → text, flagged `ascii` (read as latin1: the same string, faster).
  * - UTF-8 (with or without BOM) → text; invalid UTF-8 (Latin-1 and friends) → decoded as
  *   Latin-1 so every byte is one character and columns stay right.
+ * - With `standIns`, UTF-8 holding characters above U+00FF but no line separator and nothing the
+ *   terminal decoder replaces → its one-byte stand-in view, flagged `standIns` (the detector
+ *   turns to the exact text when it finds anything: see ../detect/standIn.ts).
  * - UTF-16 LE/BE with a BOM, or without one when the NUL pattern shows it → decoded text.
  * - A NUL byte in the first 8000 bytes otherwise → binary.
  */
-export function decodeBuffer(buf: Buffer): Decoded {
+export function decodeBuffer(buf: Buffer, standIns = false): Decoded {
   if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { kind: 'text', text: decodeUtf16(buf, 'utf-16le', 2), encoding: 'utf-16le' };
   if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return { kind: 'text', text: decodeUtf16(buf, 'utf-16be', 2), encoding: 'utf-16be' };
   const head = buf.subarray(0, SNIFF);
@@ -66,7 +123,13 @@ export function decodeBuffer(buf: Buffer): Decoded {
   // Pure ASCII (most source files): a latin1 copy is the same string, made without UTF-8 decoding.
   if (isAscii(buf)) return { kind: 'text', text: buf.toString('latin1'), ascii: true };
   const bom = hasBom(buf) ? 3 : 0;
-  if (isUtf8(buf)) return { kind: 'text', text: buf.toString('utf8', bom) };
+  if (isUtf8(buf)) {
+    if (standIns && !terminalInBytes(buf, 'utf-8', bom) && SEPARATORS.every((s) => buf.indexOf(s, bom) === -1)) {
+      const { text, stood } = standInView(buf, bom);
+      return stood ? { kind: 'text', text, standIns: true } : { kind: 'text', text };
+    }
+    return { kind: 'text', text: buf.toString('utf8', bom) };
+  }
   return { kind: 'text', text: buf.toString('latin1'), encoding: 'latin1' };
 }
 
@@ -87,6 +150,7 @@ export function textFields(buf: Buffer, decoded: Extract<Decoded, { kind: 'text'
  * decoder replaces (Fragment.noTerminal), from the bytes: UTF-16 text is not searched (false).
  */
 function noTerminal(buf: Buffer, decoded: Extract<Decoded, { kind: 'text' }>): boolean {
+  if (decoded.standIns) return true; // made only of text without any
   if (decoded.encoding?.startsWith('utf-16')) return false;
   const encoding = decoded.ascii ? 'ascii' : decoded.encoding === 'latin1' ? 'latin1' : 'utf-8';
   return !terminalInBytes(buf, encoding, hasBom(buf) ? 3 : 0);

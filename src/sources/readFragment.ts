@@ -1,5 +1,6 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { emptyStats } from '../scan.js';
 import type { Fragment, ScanStats } from '../types.js';
 import { decodeBuffer, isBinaryHead, SNIFF, textFields } from './decode.js';
 import type { Listed } from './tree.js';
@@ -34,9 +35,11 @@ function scratch(size: number): Buffer {
  * Reads one listed file as a fragment. Binary, oversized, unreadable and non-regular files are
  * counted or noted in `stats` and give undefined; nothing larger than maxFileSize is read.
  * Synchronous on purpose: it runs in worker threads (and, for small scans, on the main thread),
- * where a blocking read of a cached file is cheaper than a promise per system call.
+ * where a blocking read of a cached file is cheaper than a promise per system call. With
+ * `standIns` (rules that allow it: ../detect/standIn.ts), UTF-8 text with characters above
+ * U+00FF may come as a one-byte stand-in view, whose `exact` reads the file again.
  */
-export function readFragment(f: Listed, maxFileSize: number, stats: ScanStats): Fragment | undefined {
+export function readFragment(f: Listed, maxFileSize: number, stats: ScanStats, standIns = false): Fragment | undefined {
   let buf: Buffer;
   let fd: number | undefined;
   try {
@@ -79,12 +82,15 @@ export function readFragment(f: Listed, maxFileSize: number, stats: ScanStats): 
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-  const decoded = decodeBuffer(buf);
+  const decoded = decodeBuffer(buf, standIns);
   if (decoded.kind === 'binary') {
     stats.binarySkipped++;
     return undefined;
   }
   stats.filesScanned++;
   stats.bytesScanned += buf.length;
-  return { ...textFields(buf, decoded), path: f.rel, startLine: 1 };
+  const fragment: Fragment = { ...textFields(buf, decoded), path: f.rel, startLine: 1 };
+  // Read again, counted nowhere: the file was counted above.
+  if (decoded.standIns) fragment.exact = () => readFragment(f, maxFileSize, emptyStats());
+  return fragment;
 }

@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { git, GitError } from '../git/exec.js';
 import { locateRepo } from '../git/locateRepo.js';
+import { standInSafe } from '../detect/standIn.js';
 import type { RuleSpec } from '../rules/spec.js';
 import type { Detected } from '../scan.js';
 import type { Fragment, ScanStats } from '../types.js';
@@ -211,8 +212,10 @@ export async function* treeFragments(opts: TreeOptions, stats: ScanStats, rules?
     return;
   }
   stats.filesTotal = head.length;
+  // Stand-in views only for a scan whose rules allow them (../detect/standIn.ts).
+  const standIns = rules !== undefined && rules.every(standInSafe);
   for (const f of head) {
-    const fragment = readFragment(f, opts.maxFileSize, stats);
+    const fragment = readFragment(f, opts.maxFileSize, stats, standIns);
     if (fragment) yield fragment;
   }
 }

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { detect } from '../detect/detector.js';
+import { detectFragment } from '../detect/detector.js';
+import { standInSafe } from '../detect/standIn.js';
 import { compileRule } from '../rules/compile.js';
 import type { RuleSpec } from '../rules/spec.js';
 import type { Detected } from '../scan.js';
@@ -41,7 +42,9 @@ function contextOf(fragment: Fragment, findings: readonly Finding[]): Fragment {
 
 if (parentPort) {
   const port = parentPort;
-  const rules = (workerData as { rules: RuleSpec[] }).rules.map(compileRule);
+  const specs = (workerData as { rules: RuleSpec[] }).rules;
+  const rules = specs.map(compileRule);
+  const standIns = specs.every(standInSafe);
   // Ready: the pool feeds this worker its first batch on this (empty) reply.
   const { durationMs: _d, ...none } = emptyStats();
   port.postMessage({ detected: [], stats: none } satisfies WorkerReply);
@@ -49,9 +52,9 @@ if (parentPort) {
     const stats = emptyStats();
     const detected: Detected[] = [];
     for (const f of task.files) {
-      const fragment = readFragment(f, task.maxFileSize, stats);
-      if (!fragment) continue;
-      const findings = detect(fragment, rules);
+      const read = readFragment(f, task.maxFileSize, stats, standIns);
+      if (!read) continue;
+      const { fragment, findings } = detectFragment(read, rules);
       if (findings.length) detected.push({ fragment: contextOf(fragment, findings), findings });
     }
     const { durationMs: _, ...rest } = stats;

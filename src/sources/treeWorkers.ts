@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { standInSafe } from '../detect/standIn.js';
 import type { RuleSpec } from '../rules/spec.js';
 import type { Detected } from '../scan.js';
 import type { Fragment, ScanStats } from '../types.js';
@@ -51,6 +52,7 @@ export async function* scanInWorkers(
   startBytes = 0,
 ): AsyncGenerator<Fragment | Detected> {
   const count = Math.max(1, Math.min(3, availableParallelism() - 1));
+  const standIns = rules.every(standInSafe);
   const queue: Detected[] = [];
   let wake: (() => void) | undefined;
   let failure: Error | undefined;
@@ -156,7 +158,7 @@ export async function* scanInWorkers(
         const turnFrom = localBytes;
         while (next < end && localBytes - turnFrom < LOCAL_BYTES) {
           const before = stats.bytesScanned;
-          const fragment = readFragment(listed[next++]!, maxFileSize, stats);
+          const fragment = readFragment(listed[next++]!, maxFileSize, stats, standIns);
           localBytes += stats.bytesScanned - before;
           if (fragment) yield fragment;
         }
