@@ -12,11 +12,15 @@ import type { Listed } from './tree.js';
 export interface WorkerTask {
   files: Listed[];
   maxFileSize: number;
+  /** Text to read of this batch before giving the rest back (BATCH_BYTES). */
+  batchBytes: number;
 }
 
 export interface WorkerReply {
   detected: Detected[];
   stats: Omit<ScanStats, 'durationMs'>;
+  /** The batch's files left unread: it had read `batchBytes` already (the pool hands them out again). */
+  returned?: Listed[];
 }
 
 /**
@@ -51,13 +55,18 @@ if (parentPort) {
   port.on('message', (task: WorkerTask) => {
     const stats = emptyStats();
     const detected: Detected[] = [];
+    let done = 0;
     for (const f of task.files) {
+      if (stats.bytesScanned >= task.batchBytes) break;
+      done++;
       const read = readFragment(f, task.maxFileSize, stats, standIns);
       if (!read) continue;
       const { fragment, findings } = detectFragment(read, rules);
       if (findings.length) detected.push({ fragment: contextOf(fragment, findings), findings });
     }
     const { durationMs: _, ...rest } = stats;
-    port.postMessage({ detected, stats: rest } satisfies WorkerReply);
+    const reply: WorkerReply = { detected, stats: rest };
+    if (done < task.files.length) reply.returned = task.files.slice(done);
+    port.postMessage(reply);
   });
 }

@@ -21,8 +21,23 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const WORKER = fileURLToPath(new URL(FROM_SOURCE ? './tsWorker.mjs' : './treeWorker.js', import.meta.url));
 const SOURCE_DATA = FROM_SOURCE ? { tsModule: new URL('./treeWorker.ts', import.meta.url).href } : {};
 
+/**
+ * Text a worker reads of one batch before it gives the rest back: a batch is a number of files
+ * (sizes are not known when listing), and 64 of the largest (a package's bundles) held 79 MB,
+ * which one worker scanned alone for the last third of a 600 MB audit.
+ */
+export const BATCH_BYTES = 4 << 20;
+
 /** Batches a worker holds at once: it starts the next while this thread handles its reply. */
 const IN_FLIGHT = 2;
+
+/**
+ * Listed files that must wait, not handed out, before this thread reads any while workers run:
+ * two batches per worker's worth. Below it, the listing (which this thread runs) is what keeps
+ * the workers busy, and reading here would starve them (a quarter of a worker's time in a
+ * 600 MB audit, while this thread alternated reading and listing).
+ */
+const MAIN_BACKLOG = 4 * BATCH;
 
 /** Files this thread reads between two turns of the event loop (which feed the workers). */
 const LOCAL_BATCH = 16;
@@ -38,10 +53,12 @@ const LOCAL_BYTES = 1 << 20;
  * detects in them) and findings already detected for what worker threads read. This thread
  * reads files in listing order until it has read `startBytes` with files still waiting; then
  * worker threads start (one per core beyond this one, at most 3) and, as each becomes ready,
- * take batches of BATCH files, while this thread keeps reading LOCAL_BATCH files at a time
- * between their replies, so no start-up time is lost waiting. Bytes in flight stay bounded: a
- * worker holds IN_FLIGHT batches, reads one file at a time and sends back only findings with their
- * context lines. `stats.filesTotal` is set when the listing ends. A worker that dies, or the
+ * take batches of BATCH files (smaller once the listing has ended; a worker gives back what it
+ * did not read of a batch past `batchBytes`, to be handed out first), while this thread keeps
+ * reading LOCAL_BATCH files at a time between their replies while files wait beyond
+ * MAIN_BACKLOG, so no start-up time is lost waiting and the listing keeps ahead of the workers.
+ * Bytes in flight stay bounded: a worker holds IN_FLIGHT batches, reads one file at a time and
+ * sends back only findings with their context lines. `stats.filesTotal` is set when the listing ends. A worker that dies, or the
  * listing failing, fails the scan with its error rather than silently dropping files.
  */
 export async function* scanInWorkers(
@@ -50,6 +67,7 @@ export async function* scanInWorkers(
   maxFileSize: number,
   stats: ScanStats,
   startBytes = 0,
+  batchBytes = BATCH_BYTES,
 ): AsyncGenerator<Fragment | Detected> {
   const count = Math.max(1, Math.min(3, availableParallelism() - 1));
   const standIns = rules.every(standInSafe);
@@ -92,8 +110,11 @@ export async function* scanInWorkers(
         if (!idle.includes(w)) idle.push(w);
         return;
       }
-      const task: WorkerTask = { files: listed.slice(next, next + BATCH), maxFileSize };
-      next += BATCH;
+      // Once the listing has ended, batches shrink with what is left, so the threads finish
+      // together instead of one working through its last two full batches alone.
+      const size = listingDone ? Math.min(BATCH, Math.ceil((listed.length - next) / (2 * IN_FLIGHT * (workers.length + 1)))) : BATCH;
+      const task: WorkerTask = { files: listed.slice(next, next + size), maxFileSize, batchBytes };
+      next += size;
       inFlight.set(w, sent + 1);
       w.postMessage(task);
     }
@@ -117,6 +138,8 @@ export async function* scanInWorkers(
         stats.binarySkipped += reply.stats.binarySkipped;
         stats.skipped.push(...reply.stats.skipped);
         queue.push(...reply.detected);
+        // Files of a batch past its bytes come back to be handed out first (BATCH_BYTES).
+        if (reply.returned) listed.splice(next, 0, ...reply.returned);
         notify();
         feed(w);
       });
@@ -127,17 +150,20 @@ export async function* scanInWorkers(
     }
   };
 
+  let total = 0;
   const listing = (async () => {
     try {
       for await (const f of files) {
+        total++;
         listed.push(f);
-        if (idle.length && listed.length - next >= BATCH) feedIdle();
-        else if (listed.length - next === 1) notify();
+        const waiting = listed.length - next;
+        if (idle.length && waiting >= BATCH) feedIdle();
+        else if (waiting === 1 || waiting === MAIN_BACKLOG + 1) notify();
       }
     } catch (err) {
       failure = err as Error;
     }
-    stats.filesTotal = listed.length;
+    stats.filesTotal = total;
     listingDone = true;
     feedIdle();
     notify();
@@ -151,7 +177,11 @@ export async function* scanInWorkers(
         yield queue.shift()!;
         continue;
       }
-      if (next < listed.length) {
+      // This thread reads only while no worker is ready, or files wait beyond what the workers
+      // are about to take, or the listing has ended: when the listing (which this thread runs)
+      // is what holds the workers back, it runs instead.
+      const waiting = listed.length - next;
+      if (waiting > 0 && (listingDone || waiting > MAIN_BACKLOG || starting.size === workers.length)) {
         // This thread's share: a few files (or one large one), then a turn of the event loop
         // for worker replies.
         const end = Math.min(listed.length, next + LOCAL_BATCH);
