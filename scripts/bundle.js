@@ -17,7 +17,7 @@
 // - `import.meta.url` of each module is the URL its tsc file has (`new URL('../version.js',
 //   __kfUrl)`), so every path computed from it (rules/, schema/, package.json, the tree worker)
 //   is the same as from dist/;
-// - the packages (yargs, simple-git, fast-glob…) stay outside, loaded with `import()` when a
+// - the packages (yargs, simple-git, re2js…) stay outside, loaded with `import()` when a
 //   command needs them; a vm.Script cannot run `import()` without an experimental flag, so each
 //   becomes `__kfImport("…")`, an `import()` the loader passes in. micromatch and aws4, which
 //   modules import statically, are bundled: an external static import would load them on every
@@ -33,7 +33,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = path.join(root, 'dist', 'bundle');
 const outFile = path.join(outDir, 'keyfence.cjs');
 /** Packages only ever loaded with `import()` (or createRequire): left out of the bundle. */
-const LAZY_PACKAGES = ['yargs', 'simple-git', 'fast-glob', 'picocolors', 'cli-progress', 'https-proxy-agent', 're2js'];
+const LAZY_PACKAGES = ['yargs', 'simple-git', 'picocolors', 'cli-progress', 'https-proxy-agent', 're2js'];
 
 /**
  * Each dist module's `import.meta.url` as the URL of its own file (see above), from `base`, the

@@ -1,7 +1,7 @@
 // Tree scans under faults: names git lists as bytes, sparse checkouts, files too large for one
 // string, Ctrl-C while the progress bar shows (under a pseudo-terminal). Real git, the real binary.
 import { spawn } from 'node:child_process';
-import { closeSync, ftruncateSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, bin, binScan, commit, git, secretFile, tempDir, tempRepo, write } from './gitRepo.js';
@@ -18,6 +18,20 @@ describe('tree scan faults', () => {
     expect([...new Set(r.result.findings.map((f) => f.path))]).toEqual(['caf\\xe9.env']);
     const text = bin(repo, ['scan', '.']);
     expect(text.stdout).toContain('caf\\xe9.env');
+  });
+
+  it('--no-git: scans files whose name, or whose directory name, is not UTF-8 (the walk reads names as bytes)', () => {
+    const dir = tempDir();
+    const [a, b, c] = [secretFile(), secretFile(), secretFile()];
+    writeFileSync(Buffer.from(`${dir}/caf\xe9.env`, 'latin1'), a.text);
+    mkdirSync(Buffer.from(`${dir}/d\xe9p\xf4t`, 'latin1'));
+    writeFileSync(Buffer.from(`${dir}/d\xe9p\xf4t/plain.env`, 'latin1'), b.text);
+    // A name that is valid UTF-8 and holds U+FFFD itself is read as it is.
+    write(dir, 'r\ufffdsum\u00e9.env', c.text);
+    const r = binScan(dir, '.', '--no-git');
+    expect(r.status).toBe(1);
+    expect([...new Set(r.result.findings.map((f) => f.path))].sort()).toEqual(['caf\\xe9.env', 'd\\xe9p\\xf4t/plain.env', 'r\ufffdsum\u00e9.env']);
+    expect(r.result.stats.filesScanned).toBe(3);
   });
 
   it('says how many files a sparse checkout left out of the work tree', () => {

@@ -173,7 +173,7 @@ export async function planScan(args: ScanArgs, io: RunIO, useBaseline = true, se
  */
 export type FinishingSource = FragmentSource & { delivered?: () => void };
 
-/** Sources are loaded on demand so the pre-commit path never loads the tree walker (fast-glob). */
+/** Sources are loaded on demand so the pre-commit path never loads the tree walker. */
 function lazy<M>(load: () => Promise<M>, fragments: (m: M, stats: ScanStats) => AsyncIterable<Fragment | Detected>): FragmentSource {
   return async function* (stats) {
     yield* fragments(await load(), stats);
