@@ -6,9 +6,10 @@ import type { Fragment } from '../types.js';
 /**
  * `ascii`: every character of `text` is below 0x80 (the detector skips searches for other
  * characters). `standIns`: `text` is a one-byte stand-in view of UTF-8 (../detect/standIn.ts),
- * which decodeBuffer makes only when asked.
+ * which decodeBuffer makes only when asked (over the bytes it was given). `noTerminal`: the
+ * bytes were found to hold nothing the terminal decoder replaces (Fragment.noTerminal).
  */
-export type Decoded = { kind: 'text'; text: string; encoding?: string; ascii?: true; standIns?: true } | { kind: 'binary' };
+export type Decoded = { kind: 'text'; text: string; encoding?: string; ascii?: true; standIns?: true; noTerminal?: true } | { kind: 'binary' };
 
 /** How much of the start of a file is looked at to tell text from binary (as git does). */
 export const SNIFF = 8000;
@@ -56,24 +57,25 @@ const SEPARATORS = [Buffer.from([0xe2, 0x80, 0xa8]), Buffer.from([0xe2, 0x80, 0x
 
 /** Bytes of a run looked at whole for non-ASCII (native, vectorised) before byte by byte. */
 const VIEW_CHUNK = 2048;
-let viewBuf = Buffer.alloc(0);
 
 /**
  * The one-byte stand-in view (../detect/standIn.ts) of valid UTF-8 `buf` from `from` (past a
  * BOM): the UTF-16 text with every unit above U+00FF as STAND_IN, and whether it has any (when
- * not, it is the text itself). Runs of ASCII are copied whole; a run holding other bytes is
- * walked sequence by sequence (a sequence may end past the run).
+ * not, it is the text itself). Written over `buf` as it goes (a sequence of n bytes gives at
+ * most n units, so the view never overtakes what is still to read): no second buffer as large
+ * as the file. Runs of ASCII are moved whole; a run holding other bytes is walked sequence by
+ * sequence (a sequence may end past the run).
  */
 function standInView(buf: Buffer, from: number): { text: string; stood: boolean } {
-  if (viewBuf.length < buf.length) viewBuf = Buffer.allocUnsafeSlow(Math.max(buf.length, 2 * viewBuf.length, 1 << 16));
-  const out = viewBuf;
+  const out = buf;
   let o = 0;
   let i = from;
   let stood = false;
   while (i < buf.length) {
     const end = Math.min(buf.length, i + VIEW_CHUNK);
     if (isAscii(buf.subarray(i, end))) {
-      o += buf.copy(out, o, i, end);
+      if (o !== i) out.copyWithin(o, i, end);
+      o += end - i;
       i = end;
       continue;
     }
@@ -107,7 +109,8 @@ function standInView(buf: Buffer, from: number): { text: string; stood: boolean 
  *   Latin-1 so every byte is one character and columns stay right.
  * - With `standIns`, UTF-8 holding characters above U+00FF but no line separator and nothing the
  *   terminal decoder replaces → its one-byte stand-in view, flagged `standIns` (the detector
- *   turns to the exact text when it finds anything: see ../detect/standIn.ts).
+ *   turns to the exact text when it finds anything: see ../detect/standIn.ts). The view is
+ *   written over `buf`: a caller that asks for one must not read the bytes afterwards.
  * - UTF-16 LE/BE with a BOM, or without one when the NUL pattern shows it → decoded text.
  * - A NUL byte in the first 8000 bytes otherwise → binary.
  */
@@ -126,7 +129,7 @@ export function decodeBuffer(buf: Buffer, standIns = false): Decoded {
   if (isUtf8(buf)) {
     if (standIns && !terminalInBytes(buf, 'utf-8', bom) && SEPARATORS.every((s) => buf.indexOf(s, bom) === -1)) {
       const { text, stood } = standInView(buf, bom);
-      return stood ? { kind: 'text', text, standIns: true } : { kind: 'text', text };
+      return stood ? { kind: 'text', text, standIns: true, noTerminal: true } : { kind: 'text', text, noTerminal: true };
     }
     return { kind: 'text', text: buf.toString('utf8', bom) };
   }
@@ -150,7 +153,7 @@ export function textFields(buf: Buffer, decoded: Extract<Decoded, { kind: 'text'
  * decoder replaces (Fragment.noTerminal), from the bytes: UTF-16 text is not searched (false).
  */
 function noTerminal(buf: Buffer, decoded: Extract<Decoded, { kind: 'text' }>): boolean {
-  if (decoded.standIns) return true; // made only of text without any
+  if (decoded.noTerminal) return true; // known already (and a stand-in view was written over the bytes)
   if (decoded.encoding?.startsWith('utf-16')) return false;
   const encoding = decoded.ascii ? 'ascii' : decoded.encoding === 'latin1' ? 'latin1' : 'utf-8';
   return !terminalInBytes(buf, encoding, hasBom(buf) ? 3 : 0);
