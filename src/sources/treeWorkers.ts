@@ -28,6 +28,15 @@ const SOURCE_DATA = FROM_SOURCE ? { tsModule: new URL('./treeWorker.ts', import.
  */
 export const BATCH_BYTES = 4 << 20;
 
+/**
+ * A worker's young generation (V8's default is 48 MB: two 16 MB semi-spaces and room for large
+ * objects): as `node --max-semi-space-size=4` would make it. A worker's garbage is a file's
+ * text and the pieces scanned out of it; with a smaller young generation it is collected
+ * sooner. Measured on the 600 MB audit (2-core VM, 5 runs each): peak RSS 248 → 221 MB
+ * (median), the same wall and CPU time. (The main thread's cannot be set once Node runs.)
+ */
+const WORKER_YOUNG_MB = 12;
+
 /** Batches a worker holds at once: it starts the next while this thread handles its reply. */
 const IN_FLIGHT = 2;
 
@@ -124,7 +133,7 @@ export async function* scanInWorkers(
   };
   const start = () => {
     for (let i = 0; i < count; i++) {
-      const w = new Worker(WORKER, { workerData: { rules, ...SOURCE_DATA } });
+      const w = new Worker(WORKER, { workerData: { rules, ...SOURCE_DATA }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
       workers.push(w);
       starting.add(w);
       running++;
