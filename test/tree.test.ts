@@ -149,10 +149,13 @@ describe('large trees are scanned in worker threads', () => {
     const dir = tempDir();
     const files: Record<string, string> = {};
     const planted: string[] = [];
-    // Enough bytes that worker threads start (PARALLEL_START_BYTES read with files still waiting).
-    const lines = Math.ceil((2 * PARALLEL_START_BYTES) / 600 / 'line one of 600\n'.length);
+    // Enough bytes that worker threads start (PARALLEL_START_BYTES read with files still
+    // waiting), of lines slow enough to scan (JSON escapes, a base64 run) that the main thread
+    // is still reading when a worker is ready: plain lines are scanned before one starts.
+    const line = (i: number) => `const v${i} = "a\\u0041b\\/c\\\\\\""; // token QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\n`;
+    const lines = Math.ceil((2 * PARALLEL_START_BYTES) / 600 / line(600).length);
     for (let i = 0; i < 600; i++) {
-      const body = `line one of ${i}\n`.repeat(lines);
+      const body = line(i).repeat(lines);
       if (i % 100 === 7) {
         const id = fakeKeyId();
         planted.push(`d${i % 10}/f${i}.txt:${lines + 1}:${id}`);
