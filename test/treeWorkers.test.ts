@@ -53,4 +53,45 @@ describe('the tree scan worker pool', () => {
     expect(stats.filesTotal).toBe(N);
     expect(readHere).toBeLessThan(N); // workers read some
   });
+
+  it("gives a worker's findings the whole lines around them as context (for the allow stages)", { timeout: 60_000 }, async () => {
+    const dir = tempDir('keyfence-pool-');
+    const N = 400;
+    const files: Record<string, string> = {};
+    for (let i = 0; i < N; i++) files[`f${i}.js`] = `export const value${i} = ${i};\n`.repeat(100);
+    // Listed as soon as a worker has answered, so it falls in the worker's next batch: a key in
+    // the middle of a 200 KB line, an inline marker at its far end, and the line before it (a
+    // .gitallowed anchor may sit there).
+    const pad = 'x'.repeat(100_000);
+    const id = fakeKeyId();
+    files['long.min.js'] = `/*! vendored */\nvar a="${pad}",k="${id}",b="${pad}";// keyfence:allow\n`;
+    writeTree(dir, files);
+    const specs = loadBuiltinRules().filter((s) => s.enabled !== false);
+    const rules = specs.map(compileRule);
+    const stats = emptyStats();
+    let readHere = 0;
+    async function* listing(): AsyncGenerator<Listed> {
+      let long = false;
+      for (let i = 0; i < N; i++) {
+        if (stats.filesScanned <= readHere) await sleep(10);
+        else if (!long) {
+          long = true;
+          yield { abs: path.join(dir, 'long.min.js'), rel: 'long.min.js' };
+        }
+        yield { abs: path.join(dir, `f${i}.js`), rel: `f${i}.js` };
+      }
+    }
+    const contexts: string[] = [];
+    for await (const item of scanInWorkers(listing(), specs, 1 << 30, stats, 0)) {
+      if (!('findings' in item)) {
+        readHere++;
+        expect(detect(item, rules)).toEqual([]); // the key is read by a worker, not here
+      } else contexts.push(item.fragment.text);
+    }
+    expect(contexts).toHaveLength(1);
+    const [context] = contexts;
+    expect(context).toContain(id);
+    expect(context!.startsWith('/*! vendored */\n')).toBe(true);
+    expect(context!.endsWith('// keyfence:allow')).toBe(true);
+  });
 });

@@ -4,10 +4,11 @@ import { fakeKeyId } from '../src/rules/examples.js';
 import { PARALLEL_MIN_FILES } from '../src/sources/tree.js';
 import { bin, git, tempRepo, write } from './gitRepo.js';
 
-// A large tree is scanned by worker threads; the allow stages must still see each finding's
-// whole line (they saw a 64 KB slice of a long line, so a suppressed finding was reported).
+// The allow stages must see each finding's whole line (they once saw a 64 KB slice of a long
+// line, so a suppressed finding was reported). This tree is too small for a worker thread to
+// start (PARALLEL_START_BYTES): test/treeWorkers.test.ts checks the context a worker sends back.
 
-describe('allow stages in a large (worker-thread) scan', () => {
+describe('allow stages on long lines in a tree scan of many files', () => {
   it('sees an inline marker and a .gitallowed anchor far from the key on a long line', { timeout: 60_000 }, () => {
     expect(availableParallelism()).toBeGreaterThan(1); // else this would not exercise the workers
     const repo = tempRepo();
