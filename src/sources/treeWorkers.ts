@@ -67,8 +67,9 @@ const LOCAL_BYTES = 1 << 20;
  * reading LOCAL_BATCH files at a time between their replies while files wait beyond
  * MAIN_BACKLOG, so no start-up time is lost waiting and the listing keeps ahead of the workers.
  * Bytes in flight stay bounded: a worker holds IN_FLIGHT batches, reads one file at a time and
- * sends back only findings with their context lines. `stats.filesTotal` is set when the listing ends. A worker that dies, or the
- * listing failing, fails the scan with its error rather than silently dropping files.
+ * sends back only findings with their context lines. `stats.filesTotal` is set when the
+ * listing ends. A worker that dies, or the listing failing, fails the scan with its error
+ * rather than silently dropping files.
  */
 export async function* scanInWorkers(
   files: AsyncIterable<Listed>,
