@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detect, detectFragment } from '../src/detect/detector.js';
+import { detect, detectFragment, treeFragments } from '../src/index.js';
 import { STAND_IN_CHAR, standInSafe } from '../src/detect/standIn.js';
 import { compileRule } from '../src/rules/compile.js';
 import { expandExample, fakeKeyId, fakeSecretKey } from '../src/rules/examples.js';
@@ -144,6 +144,28 @@ describe('scanning a stand-in view finds exactly what the exact text gives', () 
     expect(view.exact).toBeDefined();
     expect(detect({ ...view, exact: undefined }, [rule])).toEqual([]); // the view alone misses it
     expect(detect(view, [rule]).map((f) => f.secret)).toEqual(['aЖbЗcИdЙ']);
+  });
+});
+
+describe('library: treeFragments given rules', () => {
+  it("yields a stand-in view whose exact fragment and findings are the file's", async () => {
+    const dir = tempDir('keyfence-standin-lib-');
+    const id = fakeKeyId();
+    const text = `// déjà vu 🚀\nkey = "${id}" // →\n`;
+    writeTree(dir, { 'a.js': text });
+    const stats = emptyStats();
+    const specs = loadBuiltinRules().filter((s) => s.enabled !== false);
+    const got: Fragment[] = [];
+    for await (const item of treeFragments({ paths: ['.'], cwd: dir, noGit: true, maxFileSize: 1 << 20 }, stats, specs)) {
+      if (!('findings' in item)) got.push(item);
+    }
+    expect(got).toHaveLength(1);
+    const [view] = got;
+    expect(view!.text).not.toBe(text);
+    expect(view!.exact?.()?.text).toBe(text);
+    const rules = specs.map(compileRule);
+    expect(detect(view!, rules).map((f) => [f.secret, f.line, f.column])).toEqual([[id, 2, 8]]);
+    expect(detectFragment(view!, rules).fragment.text).toBe(text);
   });
 });
 
