@@ -158,3 +158,16 @@ describe('layers keep only what is near decoded content', () => {
     expect(decodePercent('printf("%20s|%41", name); width: 100%25')).toBeUndefined();
   });
 });
+
+describe('the terminal decoder inside decoded content', () => {
+  it('reads colour codes that only a base64 run holds, looking for them only in what was decoded', async () => {
+    const { decodeTerminal } = await import('../src/detect/decoders.js');
+    const text = `ci log: ${b64('step 3 of the deploy: aws_region\x1b[0m=\x1b[32meu-west-1 and more words here')}\n`;
+    const stacked = decodedLayers(text).find((l) => l.kind === 'base64+terminal');
+    expect(stacked?.text).toBe('ci log: step 3 of the deploy: aws_region = eu-west-1 and more words here\n');
+    // Ranges without a seed character: nothing to decode, however many seeds lie outside them.
+    const plain = 'a\x1b[0m = 1; b = 2';
+    expect(decodeTerminal(plain, [[8, plain.length]])).toBeUndefined();
+    expect(decodeTerminal(plain, [[0, 6]])?.text).toBe('a  = 1; b = 2');
+  });
+});

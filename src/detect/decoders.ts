@@ -401,7 +401,9 @@ const TERMINAL =
 const TERMINAL_SEED = /[\x1b\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]/;
 
 export function decodeTerminal(text: string, ranges: Ranges = undefined, noTerminal = false): Layer | undefined {
-  if (noTerminal || !TERMINAL_SEED.test(text)) return undefined;
+  // Every match holds a seed character and lies within a range: look for one only there (a
+  // decoded layer's text is the whole file, its ranges what the outer decoding produced).
+  if (noTerminal || !(ranges ? ranges.some(([a, b]) => TERMINAL_SEED.test(text.slice(a, b))) : TERMINAL_SEED.test(text))) return undefined;
   const b = new LayerBuilder(text);
   eachMatch(text, ranges, TERMINAL, 1, (m, _part, offset) => b.decoded(offset + m.index, offset + m.index + m[0].length, ' ', UNIT));
   return b.finish('terminal');
