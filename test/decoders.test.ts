@@ -171,3 +171,26 @@ describe('the terminal decoder inside decoded content', () => {
     expect(decodeTerminal(plain, [[0, 6]])?.text).toBe('a  = 1; b = 2');
   });
 });
+
+describe('Unicode spaces in decoded bytes', () => {
+  it('reads the UTF-8 of a no-break space (or a U+2000 space) in base64 or hex as a space, so a name and its value still pair', async () => {
+    const { detect } = await import('../src/detect/detector.js');
+    const { fakeSecretKey } = await import('../src/rules/examples.js');
+    const { loadBuiltinRules, selectRules } = await import('../src/rules/load.js');
+    const rules = selectRules(loadBuiltinRules());
+    for (const space of ['\u00a0', '\u2002', '\u3000']) {
+      const secret = fakeSecretKey();
+      const plain = `[default]\naws_secret_access_key${space}=${space}${secret}\n`;
+      for (const [name, encoded] of [
+        ['base64', Buffer.from(plain).toString('base64')],
+        ['hex', Buffer.from(plain).toString('hex')],
+      ] as const) {
+        const found = detect({ text: `blob: ${encoded}\n`, path: 'f', startLine: 1 }, rules);
+        expect(
+          found.map((f) => [f.secret, f.decodedFrom]),
+          `${name} ${space.codePointAt(0)!.toString(16)}`,
+        ).toEqual([[secret, name]]);
+      }
+    }
+  });
+});

@@ -8,6 +8,7 @@
  * layer keeps only the source near what it decoded.
  */
 
+import { isAscii } from 'node:buffer';
 import { alphabetTable } from './decoders/alphabetRuns.js';
 import { base64Runs } from './decoders/base64Runs.js';
 import { MORE_DECODERS } from './decoders/index.js';
@@ -236,7 +237,7 @@ for (const c of 'CDIJKLMNOPQRSTUVWXYZabcdef') TEXT_LEAD[c.charCodeAt(0)] = 1;
 
 /**
  * Decodes the base64 run `text[start, end)` (padding included) to text, one character per
- * byte, or gives undefined when it is not text: too short or too long, an impossible length,
+ * byte (bytesText), or gives undefined when it is not text: too short or too long, an impossible length,
  * or less than PRINTABLE_SHARE of its bytes printable.
  */
 export function base64Text(text: string, start = 0, end = text.length): string | undefined {
@@ -250,7 +251,7 @@ export function base64Text(text: string, start = 0, end = text.length): string |
   if (printableShare(Buffer.from(text.slice(start, start + 24), 'base64')) < PRINTABLE_SHARE) return undefined;
   const bytes = Buffer.from(text.slice(start, end), 'base64');
   if (printableShare(bytes) < PRINTABLE_SHARE) return undefined;
-  return bytes.toString('latin1');
+  return bytesText(bytes);
 }
 
 /** 1 for the characters of a base64 run (standard alphabet), by char code (any UTF-16 unit). */
@@ -437,6 +438,34 @@ const UTF8_SPACES = [
   [0xef, 0xbb, 0xbf],
 ].map((b) => Buffer.from(b));
 const E2_80 = Buffer.from([0xe2, 0x80]);
+
+/** How many bytes the UTF-8 of a Unicode space decodeTerminal replaces takes at `i` of `bytes` (0: none). */
+function utf8SpaceAt(bytes: Uint8Array, i: number): number {
+  for (const seq of UTF8_SPACES) if (seq.every((b, k) => bytes[i + k] === b)) return seq.length;
+  // U+2000–U+200B and U+202F: E2 80 then 80–8B or AF.
+  const third = bytes[i + 2] ?? 0;
+  return bytes[i] === 0xe2 && bytes[i + 1] === 0x80 && ((third >= 0x80 && third <= 0x8b) || third === 0xaf) ? 3 : 0;
+}
+
+/**
+ * Decoded bytes as text, one character per byte (the base64, wrapped base64 and hex layers map
+ * their spans back byte by byte), except that the UTF-8 of each Unicode space decodeTerminal
+ * replaces is written as as many ASCII spaces: read as Latin-1, a no-break space (C2 A0) is `Â`
+ * and a no-break space, and a letter between a name and its `=` would hide the pair.
+ */
+export function bytesText(bytes: Buffer): string {
+  if (isAscii(bytes)) return bytes.toString('latin1');
+  let spaced: Buffer | undefined;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i]! < 0xc2) continue; // the lowest lead byte of one
+    const n = utf8SpaceAt(bytes, i);
+    if (n === 0) continue;
+    spaced ??= Buffer.from(bytes);
+    spaced.fill(0x20, i, i + n);
+    i += n - 1;
+  }
+  return (spaced ?? bytes).toString('latin1');
+}
 
 /** `noTerminal`: the text is known to hold no character decodeTerminal replaces (a hint; false is always safe). */
 export type Decoder = (text: string, ranges?: Ranges, noTerminal?: boolean) => Layer | undefined;

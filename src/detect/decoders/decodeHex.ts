@@ -1,4 +1,4 @@
-import { BASE64_MAX_RUN, HEX as HEX_PIECE, LayerBuilder, type Layer, type Ranges } from '../decoders.js';
+import { BASE64_MAX_RUN, bytesText, HEX as HEX_PIECE, LayerBuilder, type Layer, type Ranges } from '../decoders.js';
 import { alphabetTable } from './alphabetRuns.js';
 import { longRuns, NOT_HEX, type LongRun } from './longRuns.js';
 import { wrappedBlocks, type BlockLine } from './wrappedBlocks.js';
@@ -38,7 +38,7 @@ function looksLikeText(text: string, start: number, end: number): boolean {
 
 /** Decodes hex digits [start, end) as one piece (byte i maps to digits 2i, 2i + 1) reaching `until`. */
 function pushBytes(b: LayerBuilder, text: string, start: number, end: number, until = end): void {
-  b.decoded(start, until, Buffer.from(text.slice(start, end), 'hex').toString('latin1'), HEX_PIECE);
+  b.decoded(start, until, bytesText(Buffer.from(text.slice(start, end), 'hex')), HEX_PIECE);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { BASE64, BASE64_MAX_RUN, base64Text, LayerBuilder, type Layer, type Ranges } from '../decoders.js';
+import { BASE64, BASE64_MAX_RUN, base64Text, bytesText, LayerBuilder, type Layer, type Ranges } from '../decoders.js';
 import { alphabetTable } from './alphabetRuns.js';
 import { longRuns, URL_ONLY } from './longRuns.js';
 import { wrappedBlocks } from './wrappedBlocks.js';
@@ -25,7 +25,7 @@ export function decodeWrappedBase64(text: string, ranges: Ranges = undefined): L
     if (base64Text(joined) === undefined) return;
     lines.forEach((l, i) => {
       const last = i === lines.length - 1;
-      b.decoded(l.start, last ? l.end : lines[i + 1]!.start, Buffer.from(text.slice(l.start, l.end), 'base64').toString('latin1'), BASE64);
+      b.decoded(l.start, last ? l.end : lines[i + 1]!.start, bytesText(Buffer.from(text.slice(l.start, l.end), 'base64')), BASE64);
     });
   });
   return b.finish('base64-wrapped');
