@@ -422,11 +422,8 @@ export function terminalInBytes(bytes: Buffer, encoding: 'ascii' | 'utf-8' | 'la
   if (encoding === 'ascii') return false;
   if (encoding === 'latin1') return bytes.indexOf(0xa0, from) !== -1;
   for (const seq of UTF8_SPACES) if (bytes.indexOf(seq, from) !== -1) return true;
-  // U+2000–U+200B and U+202F: E2 80 then 80–8B or AF (E2 80 also starts quotes and dashes).
-  for (let i = bytes.indexOf(E2_80, from); i !== -1; i = bytes.indexOf(E2_80, i + 2)) {
-    const third = bytes[i + 2] ?? 0;
-    if ((third >= 0x80 && third <= 0x8b) || third === 0xaf) return true;
-  }
+  // E2 80 also starts quotes and dashes: each is looked at.
+  for (let i = bytes.indexOf(E2_80, from); i !== -1; i = bytes.indexOf(E2_80, i + 2)) if (spaceAfterE280(bytes[i + 2])) return true;
   return false;
 }
 /** U+00A0, U+1680, U+205F, U+3000 and U+FEFF in UTF-8. */
@@ -438,13 +435,13 @@ const UTF8_SPACES = [
   [0xef, 0xbb, 0xbf],
 ].map((b) => Buffer.from(b));
 const E2_80 = Buffer.from([0xe2, 0x80]);
+/** U+2000–U+200B and U+202F in UTF-8: E2 80, then this byte from 80 to 8B, or AF. */
+const spaceAfterE280 = (third = 0): boolean => (third >= 0x80 && third <= 0x8b) || third === 0xaf;
 
 /** How many bytes the UTF-8 of a Unicode space decodeTerminal replaces takes at `i` of `bytes` (0: none). */
 function utf8SpaceAt(bytes: Uint8Array, i: number): number {
   for (const seq of UTF8_SPACES) if (seq.every((b, k) => bytes[i + k] === b)) return seq.length;
-  // U+2000–U+200B and U+202F: E2 80 then 80–8B or AF.
-  const third = bytes[i + 2] ?? 0;
-  return bytes[i] === 0xe2 && bytes[i + 1] === 0x80 && ((third >= 0x80 && third <= 0x8b) || third === 0xaf) ? 3 : 0;
+  return bytes[i] === 0xe2 && bytes[i + 1] === 0x80 && spaceAfterE280(bytes[i + 2]) ? 3 : 0;
 }
 
 /**
