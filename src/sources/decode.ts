@@ -6,10 +6,11 @@ import type { Fragment } from '../types.js';
 /**
  * `ascii`: every character of `text` is below 0x80 (the detector skips searches for other
  * characters). `standIns`: `text` is a one-byte stand-in view of UTF-8 (../detect/standIn.ts),
- * which decodeBuffer makes only when asked (over the bytes it was given). `noTerminal`: the
- * bytes were found to hold nothing the terminal decoder replaces (Fragment.noTerminal).
+ * which decodeBuffer makes only when asked (over the bytes it was given). `noTerminal`: whether
+ * the bytes hold nothing the terminal decoder replaces, when decodeBuffer already searched them
+ * (Fragment.noTerminal).
  */
-export type Decoded = { kind: 'text'; text: string; encoding?: string; ascii?: true; standIns?: true; noTerminal?: true } | { kind: 'binary' };
+export type Decoded = { kind: 'text'; text: string; encoding?: string; ascii?: true; standIns?: true; noTerminal?: boolean } | { kind: 'binary' };
 
 /** How much of the start of a file is looked at to tell text from binary (as git does). */
 export const SNIFF = 8000;
@@ -127,11 +128,14 @@ export function decodeBuffer(buf: Buffer, standIns = false): Decoded {
   if (isAscii(buf)) return { kind: 'text', text: buf.toString('latin1'), ascii: true };
   const bom = hasBom(buf) ? 3 : 0;
   if (isUtf8(buf)) {
-    if (standIns && !terminalInBytes(buf, 'utf-8', bom) && SEPARATORS.every((s) => buf.indexOf(s, bom) === -1)) {
+    if (!standIns) return { kind: 'text', text: buf.toString('utf8', bom) };
+    // The bytes are searched for terminal characters once, here: textFields takes the verdict.
+    const noTerminal = !terminalInBytes(buf, 'utf-8', bom);
+    if (noTerminal && SEPARATORS.every((s) => buf.indexOf(s, bom) === -1)) {
       const { text, stood } = standInView(buf, bom);
-      return stood ? { kind: 'text', text, standIns: true, noTerminal: true } : { kind: 'text', text, noTerminal: true };
+      return stood ? { kind: 'text', text, standIns: true, noTerminal } : { kind: 'text', text, noTerminal };
     }
-    return { kind: 'text', text: buf.toString('utf8', bom) };
+    return { kind: 'text', text: buf.toString('utf8', bom), noTerminal };
   }
   return { kind: 'text', text: buf.toString('latin1'), encoding: 'latin1' };
 }
@@ -153,7 +157,7 @@ export function textFields(buf: Buffer, decoded: Extract<Decoded, { kind: 'text'
  * decoder replaces (Fragment.noTerminal), from the bytes: UTF-16 text is not searched (false).
  */
 function noTerminal(buf: Buffer, decoded: Extract<Decoded, { kind: 'text' }>): boolean {
-  if (decoded.noTerminal) return true; // known already (and a stand-in view was written over the bytes)
+  if (decoded.noTerminal !== undefined) return decoded.noTerminal; // known already (and a stand-in view was written over the bytes)
   if (decoded.encoding?.startsWith('utf-16')) return false;
   const encoding = decoded.ascii ? 'ascii' : decoded.encoding === 'latin1' ? 'latin1' : 'utf-8';
   return !terminalInBytes(buf, encoding, hasBom(buf) ? 3 : 0);
