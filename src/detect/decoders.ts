@@ -236,6 +236,17 @@ const TEXT_LEAD = new Uint8Array(128);
 for (const c of 'CDIJKLMNOPQRSTUVWXYZabcdef') TEXT_LEAD[c.charCodeAt(0)] = 1;
 
 /**
+ * The cheapest rejection of a base64 run as text (camelCase identifiers, paths and hashes rarely
+ * lead every group right): whether all but at most one of its first six groups start with a
+ * TEXT_LEAD character. `-` and `_` answer as the `+` and `/` they stand for in base64url do.
+ */
+export function leadsText(text: string, start: number, end: number): boolean {
+  let bad = 0;
+  for (let i = start; i < start + 24 && i < end; i += 4) if (TEXT_LEAD[text.charCodeAt(i)] !== 1 && ++bad > 1) return false;
+  return true;
+}
+
+/**
  * Decodes the base64 run `text[start, end)` (padding included) to text, one character per
  * byte (bytesText), or gives undefined when it is not text: too short or too long, an impossible length,
  * or less than PRINTABLE_SHARE of its bytes printable.
@@ -243,10 +254,7 @@ for (const c of 'CDIJKLMNOPQRSTUVWXYZabcdef') TEXT_LEAD[c.charCodeAt(0)] = 1;
 export function base64Text(text: string, start = 0, end = text.length): string | undefined {
   while (end > start && text.charCodeAt(end - 1) === EQ) end--;
   const length = end - start;
-  if (length < BASE64_MIN_RUN || length > BASE64_MAX_RUN || length % 4 === 1) return undefined;
-  // Cheapest rejection: camelCase identifiers, paths and hashes rarely lead every group right.
-  let bad = 0;
-  for (let i = start; i < start + 24 && i < end; i += 4) if (TEXT_LEAD[text.charCodeAt(i)] !== 1 && ++bad > 1) return undefined;
+  if (length < BASE64_MIN_RUN || length > BASE64_MAX_RUN || length % 4 === 1 || !leadsText(text, start, end)) return undefined;
   // Then the first 18 bytes, then all of it.
   if (printableShare(Buffer.from(text.slice(start, start + 24), 'base64')) < PRINTABLE_SHARE) return undefined;
   const bytes = Buffer.from(text.slice(start, end), 'base64');

@@ -1,4 +1,4 @@
-import { BASE64, BASE64_MAX_RUN, base64Text, LayerBuilder, type Layer, type Ranges } from '../decoders.js';
+import { BASE64, BASE64_MAX_RUN, base64Text, LayerBuilder, leadsText, type Layer, type Ranges } from '../decoders.js';
 import { alphabetTable } from './alphabetRuns.js';
 import { longRuns, STD_ONLY, URL_ONLY } from './longRuns.js';
 
@@ -22,6 +22,7 @@ export function decodeBase64Url(text: string, ranges: Ranges = undefined): Layer
     while (end < text.length && end - runEnd < 2 && text.charCodeAt(end) === EQ) end++;
     if (end < text.length && (text.charCodeAt(end) === EQ || STANDARD_ONLY[text.charCodeAt(end)] === 1)) continue;
     if (runEnd - start > BASE64_MAX_RUN) continue; // not decoded, as for base64 (see base64Text)
+    if (!leadsText(text, start, runEnd)) continue; // base64Text's first test, before copying the run
     const decoded = base64Text(text.slice(start, runEnd).replace(/-/g, '+').replace(/_/g, '/'));
     if (decoded !== undefined) (b ??= new LayerBuilder(text)).decoded(start, end, decoded, BASE64);
   }
