@@ -52,14 +52,29 @@ export function alphabetRuns(
   }
 }
 
-/** Whether [from, to) holds a run of at least `min` characters of `table`: alphabetRuns, stopping at the first. */
+/**
+ * Whether [from, to) holds a run of at least `min` characters of `table`: alphabetRuns' search,
+ * answering as soon as `min` characters in a row are seen, not at the run's end (a bundle's
+ * inline blob is one run of megabytes, and the detector asks this of it once per rule).
+ */
 export function hasRun(text: string, from: number, to: number, table: Uint8Array, min: number): boolean {
-  let found = false;
-  alphabetRuns(text, from, to, table, min, () => {
-    found = true;
-    return to;
-  });
-  return found;
+  let p = from;
+  let known = from; // [p, known) already seen to be in the alphabet
+  while (p + min <= to) {
+    const q = p + min - 1;
+    if (table[text.charCodeAt(q)] !== 1) {
+      p = q + 1;
+      known = p;
+      continue;
+    }
+    let k = q - 1;
+    const stop = Math.max(p, known);
+    while (k >= stop && table[text.charCodeAt(k)] === 1) k--;
+    if (k < stop) return true;
+    p = k + 1;
+    known = q + 1;
+  }
+  return false;
 }
 
 /** Whether [lineStart, start) is only spaces and tabs: the run starts its line (after indentation). */
