@@ -84,8 +84,13 @@ interface KeywordIndex {
 const keywordIndexes = new WeakMap<readonly CompiledRule[], KeywordIndex | null>();
 
 function keywordIndex(rules: readonly CompiledRule[]): KeywordIndex | null {
-  let index = keywordIndexes.get(rules);
-  if (index !== undefined) return index;
+  const index = keywordIndexes.get(rules);
+  return index !== undefined ? index : buildKeywordIndex(rules);
+}
+
+/** Kept apart from keywordIndex, which the optimizing compiler inlines into the hot path. */
+function buildKeywordIndex(rules: readonly CompiledRule[]): KeywordIndex | null {
+  let index: KeywordIndex | null;
   const all = [...new Set(rules.flatMap((r) => r.keywords))].sort((a, b) => b.length - a.length);
   if (all.length === 0) index = null;
   else {

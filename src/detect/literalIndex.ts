@@ -39,8 +39,10 @@ interface Group {
 const indexes = new WeakMap<readonly CompiledRule[], Group[]>();
 
 function literalIndex(rules: readonly CompiledRule[]): Group[] {
-  let index = indexes.get(rules);
-  if (index) return index;
+  return indexes.get(rules) ?? buildIndex(rules);
+}
+
+function buildIndex(rules: readonly CompiledRule[]): Group[] {
   const groups = new Map<string, Group>();
   for (const literal of new Set(rules.flatMap((r) => r.literals))) {
     let at = 0;
@@ -54,7 +56,7 @@ function literalIndex(rules: readonly CompiledRule[]): Group[] {
       g.byPrev.set(prev, [...(g.byPrev.get(prev) ?? []), [literal, at]]);
     }
   }
-  index = [...groups.values()];
+  const index = [...groups.values()];
   indexes.set(rules, index);
   return index;
 }
@@ -64,9 +66,9 @@ export function literalsIn(text: string, rules: readonly CompiledRule[]): Set<st
   const found = new Set<string>();
   for (const { char, byPrev, first } of literalIndex(rules)) {
     for (let i = text.indexOf(char); i !== -1; i = text.indexOf(char, i + 1)) {
-      for (const literal of first) if (text.startsWith(literal, i)) found.add(literal);
+      for (let k = 0; k < first.length; k++) if (text.startsWith(first[k]!, i)) found.add(first[k]!);
       const entries = i > 0 ? byPrev.get(text.charCodeAt(i - 1)) : undefined;
-      if (entries) for (const [literal, at] of entries) if (text.startsWith(literal, i - at)) found.add(literal);
+      if (entries) for (let k = 0; k < entries.length; k++) if (text.startsWith(entries[k]![0], i - entries[k]![1])) found.add(entries[k]![0]);
     }
   }
   return found;
