@@ -23,6 +23,7 @@ const UNIT = [
   'recall',
   'report.formats',
   'rules',
+  'wasmRuns',
 ].map((name) => `test/${name}.test.ts`);
 const E2E = [
   'action',

@@ -49,6 +49,12 @@ export interface Fragment {
    */
   noTerminal?: boolean;
   /**
+   * True when every UTF-16 unit of `text` is below 256 (readers know it from how they decoded the
+   * bytes: ASCII, Latin-1, a stand-in view): the detector may then scan it as bytes. A hint only:
+   * absent is always safe, and a wrong `true` gives wrong offsets.
+   */
+  oneByte?: boolean;
+  /**
    * Set when `text` is a one-byte stand-in view of the file, not its exact text (see
    * src/detect/standIn.ts; only tree scans make them): gives the exact fragment, read again, or
    * undefined when the file can no longer be read. The detector (detectFragment) turns to it

@@ -32,7 +32,7 @@ describe('decodeBuffer', () => {
   });
   it('decodes invalid UTF-8 as Latin-1, one character per byte', () => {
     const buf = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x3d, 0x31]); // "café=1" in Latin-1
-    expect(decodeBuffer(buf)).toEqual({ kind: 'text', text: 'café=1', encoding: 'latin1' });
+    expect(decodeBuffer(buf)).toEqual({ kind: 'text', text: 'café=1', encoding: 'latin1', oneByte: true });
   });
   it('strips a UTF-8 BOM and keeps UTF-8 text as is', () => {
     const buf = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('naïve = 1\n')]);
@@ -42,15 +42,15 @@ describe('decodeBuffer', () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0]);
     expect(decodeBuffer(png)).toEqual({ kind: 'binary' });
   });
-  it('flags pure ASCII text (read as latin1, the same string) and nothing else', () => {
-    expect(decodeBuffer(Buffer.from('key = "value"\n'))).toEqual({ kind: 'text', text: 'key = "value"\n', ascii: true });
+  it('flags pure ASCII text (read as latin1, the same string) and nothing else, and one-byte text as such', () => {
+    expect(decodeBuffer(Buffer.from('key = "value"\n'))).toEqual({ kind: 'text', text: 'key = "value"\n', ascii: true, oneByte: true });
     expect(decodeBuffer(Buffer.from('cl\u00e9 = "valeur"\n'))).toEqual({ kind: 'text', text: 'cl\u00e9 = "valeur"\n' });
-    expect(decodeBuffer(Buffer.from([0x63, 0xe9, 0x0a]))).toEqual({ kind: 'text', text: 'c\u00e9\n', encoding: 'latin1' });
+    expect(decodeBuffer(Buffer.from([0x63, 0xe9, 0x0a]))).toEqual({ kind: 'text', text: 'c\u00e9\n', encoding: 'latin1', oneByte: true });
   });
 
   it('handles empty and one-byte files', () => {
-    expect(decodeBuffer(Buffer.alloc(0))).toEqual({ kind: 'text', text: '', ascii: true });
-    expect(decodeBuffer(Buffer.from([0xff]))).toEqual({ kind: 'text', text: 'ÿ', encoding: 'latin1' });
+    expect(decodeBuffer(Buffer.alloc(0))).toEqual({ kind: 'text', text: '', ascii: true, oneByte: true });
+    expect(decodeBuffer(Buffer.from([0xff]))).toEqual({ kind: 'text', text: 'ÿ', encoding: 'latin1', oneByte: true });
   });
 });
 

@@ -10,7 +10,9 @@ import type { Fragment } from '../types.js';
  * the bytes hold nothing the terminal decoder replaces, when decodeBuffer already searched them
  * (Fragment.noTerminal).
  */
-export type Decoded = { kind: 'text'; text: string; encoding?: string; ascii?: true; standIns?: true; noTerminal?: boolean } | { kind: 'binary' };
+export type Decoded =
+  | { kind: 'text'; text: string; encoding?: string; ascii?: true; standIns?: true; noTerminal?: boolean; oneByte?: true }
+  | { kind: 'binary' };
 
 /** How much of the start of a file is looked at to tell text from binary (as git does). */
 export const SNIFF = 8000;
@@ -125,7 +127,7 @@ export function decodeBuffer(buf: Buffer, standIns = false): Decoded {
     return { kind: 'binary' };
   }
   // Pure ASCII (most source files): a latin1 copy is the same string, made without UTF-8 decoding.
-  if (isAscii(buf)) return { kind: 'text', text: buf.toString('latin1'), ascii: true };
+  if (isAscii(buf)) return { kind: 'text', text: buf.toString('latin1'), ascii: true, oneByte: true };
   const bom = hasBom(buf) ? 3 : 0;
   if (isUtf8(buf)) {
     if (!standIns) return { kind: 'text', text: buf.toString('utf8', bom) };
@@ -133,22 +135,23 @@ export function decodeBuffer(buf: Buffer, standIns = false): Decoded {
     const noTerminal = !terminalInBytes(buf, 'utf-8', bom);
     if (noTerminal && SEPARATORS.every((s) => buf.indexOf(s, bom) === -1)) {
       const { text, stood } = standInView(buf, bom);
-      return stood ? { kind: 'text', text, standIns: true, noTerminal } : { kind: 'text', text, noTerminal };
+      return stood ? { kind: 'text', text, standIns: true, noTerminal, oneByte: true } : { kind: 'text', text, noTerminal, oneByte: true };
     }
     return { kind: 'text', text: buf.toString('utf8', bom), noTerminal };
   }
-  return { kind: 'text', text: buf.toString('latin1'), encoding: 'latin1' };
+  return { kind: 'text', text: buf.toString('latin1'), encoding: 'latin1', oneByte: true };
 }
 
 /**
  * A fragment's text fields from what decodeBuffer made of `buf`: the text, its `encoding` when
- * it was decoded from another one, and the `noTerminal` hint when the bytes show it (the three
+ * it was decoded from another one, and the `noTerminal` and `oneByte` hints when known (the three
  * readers, tree, staged and history, build their fragments on these).
  */
-export function textFields(buf: Buffer, decoded: Extract<Decoded, { kind: 'text' }>): Pick<Fragment, 'text' | 'encoding' | 'noTerminal'> {
-  const fields: Pick<Fragment, 'text' | 'encoding' | 'noTerminal'> = { text: decoded.text };
+export function textFields(buf: Buffer, decoded: Extract<Decoded, { kind: 'text' }>): Pick<Fragment, 'text' | 'encoding' | 'noTerminal' | 'oneByte'> {
+  const fields: Pick<Fragment, 'text' | 'encoding' | 'noTerminal' | 'oneByte'> = { text: decoded.text };
   if (decoded.encoding) fields.encoding = decoded.encoding;
   if (noTerminal(buf, decoded)) fields.noTerminal = true;
+  if (decoded.oneByte) fields.oneByte = true;
   return fields;
 }
 

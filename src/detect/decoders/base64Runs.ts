@@ -21,9 +21,19 @@ export interface Run {
   limit: number;
 }
 
-let cache: { text: string; ranges: Ranges; runs: Run[]; split?: Run[] } | undefined;
+type Collected = { text: string; ranges: Ranges; runs: Run[]; split?: Run[] };
 
-function collect(text: string, ranges: Ranges): NonNullable<typeof cache> {
+let cache: Collected | undefined;
+/** A text's runs found by the WebAssembly pass (../wasmRuns.ts), kept apart from `cache`, which decoded layers take over. */
+let primed: Collected | undefined;
+
+/** Runs of the whole of `text`, found elsewhere: what valueRuns and base64Runs give for it (with no ranges) until another text is primed. */
+export function primeValueRuns(text: string, runs: Run[]): void {
+  primed = { text, ranges: undefined, runs };
+}
+
+function collect(text: string, ranges: Ranges): Collected {
+  if (ranges === undefined && primed?.text === text) return primed;
   if (cache && cache.text === text && cache.ranges === ranges) return cache;
   const runs: Run[] = [];
   for (const [from, to] of ranges ?? [[0, text.length] as const]) {

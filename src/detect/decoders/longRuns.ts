@@ -34,6 +34,19 @@ export interface LongRun {
 }
 
 let cache: { text: string; ranges: Ranges; runs: LongRun[] } | undefined;
+/** A text's runs found by the WebAssembly pass (../wasmRuns.ts), kept apart from `cache`, which decoded layers take over. */
+let primed: { text: string; runs: LongRun[] } | undefined;
+
+function kindsOf(text: string, start: number, end: number): number {
+  let kinds = 0;
+  for (let i = start; i < end && kinds !== ALL; i++) kinds |= KIND[text.charCodeAt(i)]!;
+  return kinds;
+}
+
+/** Long runs of the whole of `text`, found elsewhere: what longRuns gives for it (with no ranges) until another text is primed. */
+export function primeLongRuns(text: string, runs: { start: number; end: number }[]): void {
+  primed = { text, runs: runs.map(({ start, end }) => ({ start, end, kinds: kindsOf(text, start, end) })) };
+}
 
 /**
  * The maximal runs of LONG_RUN or more base64/base64url/hex characters in the ranges of `text`
@@ -43,13 +56,12 @@ let cache: { text: string; ranges: Ranges; runs: LongRun[] } | undefined;
  */
 export function longRuns(text: string, ranges: Ranges): LongRun[] {
   if (text.length < LONG_RUN) return [];
+  if (ranges === undefined && primed?.text === text) return primed.runs;
   if (cache && cache.text === text && cache.ranges === ranges) return cache.runs;
   const runs: LongRun[] = [];
   for (const [from, to] of ranges ?? [[0, text.length] as const]) {
     alphabetRuns(text, from, to, UNION, LONG_RUN, (start, end) => {
-      let kinds = 0;
-      for (let i = start; i < end && kinds !== ALL; i++) kinds |= KIND[text.charCodeAt(i)]!;
-      runs.push({ start, end, kinds });
+      runs.push({ start, end, kinds: kindsOf(text, start, end) });
     });
   }
   cache = { text, ranges, runs };
