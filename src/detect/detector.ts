@@ -11,7 +11,7 @@ import { literalsIn } from './literalIndex.js';
 import { alphabetRuns, hasRun } from './decoders/alphabetRuns.js';
 import { SHORTEST, VALUE, valueRuns } from './decoders/base64Runs.js';
 import { STAND_IN_CHAR, standInSafe } from './standIn.js';
-import { primeRuns } from './wasmRuns.js';
+import { primeOneByte } from './wasmPass.js';
 
 /** Past this many keyword lines in one fragment, a rule's regex runs over the whole text. */
 const MAX_WINDOWS = 32;
@@ -513,7 +513,7 @@ export function detectFragment(fragment: Fragment, rules: readonly CompiledRule[
 function detectIn(fragment: Fragment, rules: readonly CompiledRule[], trace?: Trace): Finding[] {
   const { text } = fragment;
   if (text.length === 0) return [];
-  if (fragment.oneByte) primeRuns(text);
+  if (fragment.oneByte) primeOneByte(text, rules);
   const placed = new Map<string, Placed>();
   const plain: Placed[] = [];
   const tell = trace && eventMaker(fragment, trace);

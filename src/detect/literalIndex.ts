@@ -19,7 +19,8 @@ import type { CompiledRule } from '../rules/compile.js';
  */
 const RARITY = '~^%Z#X@J$7!+9Y8<65&`HV4z3Q>j|?W][K2U\'qFLG_1NO0PMD-wBRxk\\Tv;=*I)(/SEb{}yg.fC:hmdplucs,A"sioanrte ';
 
-function rarity(code: number): number {
+/** Rank of a character from the rarest in code (-1: rarer than any ranked). */
+export function rarity(code: number): number {
   if (code > 0x7e || code < 0x20) return code === 0x0a || code === 0x09 ? RARITY.length : -1;
   return RARITY.indexOf(String.fromCharCode(code));
 }
@@ -61,8 +62,17 @@ function buildIndex(rules: readonly CompiledRule[]): Group[] {
   return index;
 }
 
+/** A text's literals found by the WebAssembly pass (./wasmPass.ts). */
+let primed: { text: string; rules: readonly CompiledRule[]; found: Set<string> } | undefined;
+
+/** The literals of `rules` in the whole of `text`, found elsewhere: what literalsIn gives for them until another text is primed. */
+export function primeLiterals(text: string, rules: readonly CompiledRule[], found: Set<string>): void {
+  primed = { text, rules, found };
+}
+
 /** The literals of `rules` that occur in `text`. Linear in the text per distinct searched character. */
 export function literalsIn(text: string, rules: readonly CompiledRule[]): Set<string> {
+  if (primed !== undefined && primed.rules === rules && primed.text === text) return primed.found;
   const found = new Set<string>();
   for (const { char, byPrev, first } of literalIndex(rules)) {
     for (let i = text.indexOf(char); i !== -1; i = text.indexOf(char, i + 1)) {

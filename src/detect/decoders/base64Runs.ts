@@ -24,7 +24,7 @@ export interface Run {
 type Collected = { text: string; ranges: Ranges; runs: Run[]; split?: Run[] };
 
 let cache: Collected | undefined;
-/** A text's runs found by the WebAssembly pass (../wasmRuns.ts), kept apart from `cache`, which decoded layers take over. */
+/** A text's runs found by the WebAssembly pass (../wasmPass.ts), kept apart from `cache`, which decoded layers take over. */
 let primed: Collected | undefined;
 
 /** Runs of the whole of `text`, found elsewhere: what valueRuns and base64Runs give for it (with no ranges) until another text is primed. */

@@ -34,7 +34,7 @@ export interface LongRun {
 }
 
 let cache: { text: string; ranges: Ranges; runs: LongRun[] } | undefined;
-/** A text's runs found by the WebAssembly pass (../wasmRuns.ts), kept apart from `cache`, which decoded layers take over. */
+/** A text's runs found by the WebAssembly pass (../wasmPass.ts), kept apart from `cache`, which decoded layers take over. */
 let primed: { text: string; runs: LongRun[] } | undefined;
 
 function kindsOf(text: string, start: number, end: number): number {

@@ -148,3 +148,79 @@ export function scan(len: i32, base: i32, last: bool): void {
   store<i32>(STATE + 16, vCount);
   store<i32>(STATE + 20, lCount);
 }
+
+// Literal search: which of a rule set's literals (src/detect/literalIndex.ts) occur in a range
+// of memory, found by four characters of each (its fingerprint, where the literal is rarest; a
+// shorter literal allows anything after its end) the way Teddy does: the literals are dealt into
+// 8 buckets; for each of the four positions a table gives, per low and per high half of a byte,
+// the buckets that have it there; 16 positions at once, the buckets every half-byte allows are
+// candidates, and only those are compared whole. The caller writes the tables once per rule set.
+
+/** Table of the literal search, written by the caller. */
+export const LIT: i32 = 1496576;
+/** i32 at LIT: 1 when the table holds literals. Then at LIT + 64, eight 16-byte tables: low and high half-byte of fingerprint characters 0 to 3. */
+const NIBBLES: i32 = LIT + 64;
+/** Per bucket: first entry and entry count (i32 pairs). */
+export const SPANS: i32 = LIT + 256;
+/** Entries, i32 quadruples: literal index, fingerprint offset in the literal, length, address of its characters. */
+export const ENTRIES: i32 = SPANS + 64;
+/** The literals' characters (at most LIT_BYTES). */
+export const BYTES: i32 = ENTRIES + 256 * 16;
+export const LIT_BYTES: i32 = 16384;
+/** One bit per literal index: found. */
+export const FOUND: i32 = BYTES + LIT_BYTES;
+/** 16 bytes: a block's candidate buckets, lane by lane. */
+const LANES: i32 = FOUND + 64;
+
+@inline function buckets(v: v128, lo: v128, hi: v128, low: v128): v128 {
+  return v128.and(i8x16.swizzle(lo, v128.and(v, low)), i8x16.swizzle(hi, i8x16.shr_u(v, 4)));
+}
+
+/** Sets FOUND's bit of every literal that occurs whole within memory [from, to). */
+export function literals(from: i32, to: i32): void {
+  if (load<i32>(LIT) == 0) return;
+  const lo0 = v128.load(NIBBLES);
+  const hi0 = v128.load(NIBBLES + 16);
+  const lo1 = v128.load(NIBBLES + 32);
+  const hi1 = v128.load(NIBBLES + 48);
+  const lo2 = v128.load(NIBBLES + 64);
+  const hi2 = v128.load(NIBBLES + 80);
+  const lo3 = v128.load(NIBBLES + 96);
+  const hi3 = v128.load(NIBBLES + 112);
+  const low = i8x16.splat(0x0f);
+  const zero = i8x16.splat(0);
+  for (let pos = from; pos < to; pos += 16) {
+    const m = v128.and(
+      v128.and(buckets(v128.load(pos), lo0, hi0, low), buckets(v128.load(pos + 1), lo1, hi1, low)),
+      v128.and(buckets(v128.load(pos + 2), lo2, hi2, low), buckets(v128.load(pos + 3), lo3, hi3, low)),
+    );
+    let mask = i8x16.bitmask(i8x16.ne(m, zero));
+    if (mask == 0) continue;
+    if (to - pos < 16) mask &= (1 << (to - pos)) - 1;
+    v128.store(LANES, m);
+    while (mask != 0) {
+      const lane = <i32>ctz(mask);
+      mask &= mask - 1;
+      const p = pos + lane;
+      let bits = <i32>load<u8>(LANES + lane);
+      while (bits != 0) {
+        const b = <i32>ctz(bits);
+        bits &= bits - 1;
+        const first = load<i32>(SPANS + (b << 3));
+        const count = load<i32>(SPANS + (b << 3) + 4);
+        for (let e = first; e < first + count; e++) {
+          const entry = ENTRIES + (e << 4);
+          const index = load<i32>(entry);
+          if ((load<u8>(FOUND + (index >> 3)) & (1 << (index & 7))) != 0) continue;
+          const start = p - load<i32>(entry + 4);
+          const len = load<i32>(entry + 8);
+          if (start < from || start + len > to) continue;
+          const chars = load<i32>(entry + 12);
+          let k = 0;
+          while (k < len && load<u8>(start + k) == load<u8>(chars + k)) k++;
+          if (k == len) store<u8>(FOUND + (index >> 3), <i32>load<u8>(FOUND + (index >> 3)) | (1 << (index & 7)));
+        }
+      }
+    }
+  }
+}

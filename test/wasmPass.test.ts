@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { compileRuns } from '../scripts/build-wasm.js';
+import { compilePass } from '../scripts/build-wasm.js';
 import { valueRuns } from '../src/detect/decoders/base64Runs.js';
 import { longRuns } from '../src/detect/decoders/longRuns.js';
 import { detect } from '../src/detect/detector.js';
-import { RUNS_WASM } from '../src/detect/wasm.generated.js';
-import { oneByteRuns } from '../src/detect/wasmRuns.js';
+import { literalsIn } from '../src/detect/literalIndex.js';
+import { PASS_WASM } from '../src/detect/wasm.generated.js';
+import { oneBytePass } from '../src/detect/wasmPass.js';
+import { compileRule } from '../src/rules/compile.js';
 import { loadBuiltinRules, selectRules } from '../src/rules/load.js';
 import { decodeBuffer } from '../src/sources/decode.js';
 import type { Fragment } from '../src/types.js';
@@ -22,7 +24,7 @@ function jsRuns(text: string): { value: number[][]; long: number[][] } {
 }
 
 function wasmRuns(text: string): { value: number[][]; long: number[][] } {
-  const runs = oneByteRuns(text);
+  const runs = oneBytePass(text);
   if (!runs) throw new Error('no WebAssembly');
   return { value: runs.value.map((r) => [r.start, r.end]), long: runs.long.map((r) => [r.start, r.end]) };
 }
@@ -48,9 +50,9 @@ function randomText(length: number): string {
   return parts.join('').slice(0, length);
 }
 
-describe('the WebAssembly run pass (src/detect/wasmRuns.ts)', () => {
-  it('is what wasm/runs.ts compiles to (npm run generate:wasm after changing it)', async () => {
-    expect((await compileRuns()).toString('base64')).toBe(RUNS_WASM);
+describe('the WebAssembly passes (src/detect/wasmPass.ts)', () => {
+  it('is what wasm/pass.ts compiles to (npm run generate:wasm after changing it)', async () => {
+    expect((await compilePass()).toString('base64')).toBe(PASS_WASM);
   });
 
   it('finds the same value and long runs as the JavaScript pass in any one-byte text', () => {
@@ -77,6 +79,56 @@ describe('the WebAssembly run pass (src/detect/wasmRuns.ts)', () => {
       expect(wasm).toEqual(jsRuns(text));
       expect(wasm.value.length + wasm.long.length).toBeGreaterThan(0);
     }
+  });
+
+  it("finds the same literals as the JavaScript search: the built-in rules', short ones, across chunk boundaries", () => {
+    const builtin = selectRules(loadBuiltinRules());
+    // A config rule's literals may be one or two characters, or hold a character above U+00FF.
+    const config = [...builtin, compileRule({ id: 'short', description: 'short literals', pattern: 'x', literals: ['Q', 'z~', '#!', 'caf\u00e9', '\u20ac5'] })];
+    for (const rules of [builtin, config]) {
+      // A one-byte text cannot hold '\u20ac5': only the others are planted.
+      const literals = [...new Set(rules.flatMap((r) => r.literals))].filter((l) => !/[^\x00-\xff]/.test(l));
+      const planted = (length: number, at: number[]): string => {
+        const chars = Array.from({ length }, () => pick(' .abcdefghijklmnopqrstuvwxyz-_AKIS3\u00e9'));
+        for (const p of at) {
+          const literal = literals[Math.floor(Math.random() * literals.length)]!;
+          for (let i = 0; i < literal.length && p + i < length; i++) chars[p + i] = literal[i]!;
+        }
+        return chars.join('');
+      };
+      for (let t = 0; t < 300; t++) {
+        const text = planted(50 + Math.floor(Math.random() * 2000), [0, 7, 40, Math.floor(Math.random() * 50)]);
+        const wasm = oneBytePass(text, rules)!.literals!;
+        expect([...wasm].sort(), text).toEqual([...literalsIn(text, rules)].sort());
+      }
+      for (const text of [planted(CHUNK + 100, [CHUNK - 3, CHUNK - 10, 5]), planted(2 * CHUNK + 3, [2 * CHUNK - 1, CHUNK - 1, 2 * CHUNK - 5])]) {
+        const wasm = oneBytePass(text, rules)!.literals!;
+        expect(wasm.size).toBeGreaterThan(0);
+        expect([...wasm].sort()).toEqual([...literalsIn(text, rules)].sort());
+      }
+    }
+  });
+
+  it('finds no literal that only the memory around the text completes (what the text before it left there)', () => {
+    const rules = selectRules(loadBuiltinRules());
+    const body = 'x = 1;\n'.repeat(CHUNK / 7 + 1).slice(0, CHUNK);
+    expect(oneBytePass(`${body}token = npm_`, rules)!.literals).toEqual(new Set(['npm_']));
+    expect(oneBytePass(`${body}token = npm`, rules)!.literals).toEqual(new Set());
+    // The end of a first chunk stays in memory before the next text's first chunk: each literal
+    // split there, its head left by one text and its tail starting the next.
+    for (const literal of new Set(rules.flatMap((r) => r.literals))) {
+      for (let k = 1; k < Math.min(literal.length, 6); k++) {
+        expect(oneBytePass(`${body.slice(0, CHUNK - k)}${literal.slice(0, k)}${body}`, rules)!.literals).toEqual(new Set());
+        expect(oneBytePass(`${literal.slice(k)}${body}`, rules)!.literals, literal).toEqual(new Set());
+      }
+    }
+  });
+
+  it('leaves the literals to JavaScript when a rule set has more than its table holds', () => {
+    const many = Array.from({ length: 300 }, (_, i) => compileRule({ id: `r${i}`, description: 'many', pattern: `lit${i}_x`, literals: [`lit${i}_`] }));
+    expect(oneBytePass('lit7_x and more', many)).toMatchObject({ value: [], long: [] });
+    expect(oneBytePass('lit7_x and more', many)!.literals).toBeUndefined();
+    expect(detect({ text: 'lit7_x and more'.padEnd(CHUNK + 10, '.'), path: 'a', startLine: 1, oneByte: true }, many).map((f) => f.ruleId)).toEqual(['r7']);
   });
 
   it('gives the detector the same findings, decoded ones included, in a large one-byte text', () => {
