@@ -23,7 +23,7 @@ const UNIT = [
   'recall',
   'report.formats',
   'rules',
-  'wasmRuns',
+  'wasmPass',
 ].map((name) => `test/${name}.test.ts`);
 const E2E = [
   'action',
