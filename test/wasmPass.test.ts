@@ -124,6 +124,27 @@ describe('the WebAssembly passes (src/detect/wasmPass.ts)', () => {
     }
   });
 
+  it('finds the backslashes the JSON decoder tests, and whether a C escape occurs, as the JavaScript searches do', () => {
+    const jsonReference = (text: string): number[] => [...text.matchAll(/\\(?=[u/\\])/g)].map((m) => m.index);
+    const cReference = (text: string): boolean => text.includes('\\x') || text.includes('\\u{');
+    const escapy = (length: number): string => Array.from({ length }, () => pick('\\\\\\u/x{}ab .')).join('');
+    const texts = [
+      ...Array.from({ length: 2000 }, () => escapy(Math.floor(Math.random() * 100))),
+      // Across chunk boundaries: a backslash ending a chunk, `\u{` split over two.
+      `${'.'.repeat(CHUNK - 1)}\\u${'.'.repeat(10)}`,
+      `${'.'.repeat(CHUNK - 2)}\\u{${'.'.repeat(10)}`,
+      `${'.'.repeat(CHUNK - 1)}\\x`,
+      Array.from({ length: 2 * CHUNK + 5 }, () => (Math.random() < 0.03 ? pick('\\\\u/x{') : '.')).join(''),
+    ];
+    for (const text of texts) {
+      const found = oneBytePass(text)!;
+      expect(found.jsonEscapes, JSON.stringify(text.slice(0, 100))).toEqual(jsonReference(text));
+      expect(found.cEscapes).toBe(cReference(text));
+    }
+    // More than a chunk's worth to keep: none are given, and the decoder searches for itself.
+    expect(oneBytePass('\\'.repeat(70_000))!.jsonEscapes).toBeUndefined();
+  });
+
   it('leaves the literals to JavaScript when a rule set has more than its table holds', () => {
     const many = Array.from({ length: 300 }, (_, i) => compileRule({ id: `r${i}`, description: 'many', pattern: `lit${i}_x`, literals: [`lit${i}_`] }));
     expect(oneBytePass('lit7_x and more', many)).toMatchObject({ value: [], long: [] });
@@ -136,15 +157,25 @@ describe('the WebAssembly passes (src/detect/wasmPass.ts)', () => {
     const keyId = 'AKIA' + Array.from({ length: 16 }, () => pick('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')).join('');
     const secret = randomBytes(30).toString('base64');
     const creds = `aws_access_key_id = ${keyId}\naws_secret_access_key = ${secret}\n`;
+    const slashed = `${randomBytes(12).toString('base64')}/${randomBytes(17).toString('base64')}`.slice(0, 40);
     const filler = 'const value = compute(input, { mode: "fast", retries: 3 });\n'.repeat(20_000);
-    const text = [filler, `data = "${Buffer.from(creds).toString('base64')}"\n`, filler, `hex = "${Buffer.from(creds).toString('hex')}"\n`, filler, creds].join(
-      '',
-    );
+    const text = [
+      filler,
+      `data = "${Buffer.from(creds).toString('base64')}"\n`,
+      filler,
+      `hex = "${Buffer.from(creds).toString('hex')}"\n`,
+      filler,
+      // PHP's json_encode escapes every slash; a C string spells the key ID's first letter.
+      `{"aws_secret_access_key":"${slashed.replaceAll('/', '\\/')}"}\n`,
+      `key_id = "\\x41${keyId.slice(1)}"\n`,
+      filler,
+      creds,
+    ].join('');
     expect(text.length).toBeGreaterThan(CHUNK + 1); // past the point where the module is used
     const plain: Fragment = { text, path: 'big.js', startLine: 1 };
     const hinted: Fragment = { ...plain, oneByte: true };
     const expected = detect(plain, rules);
-    expect(expected.map((f) => f.decodedFrom ?? 'plain').sort()).toEqual(['base64', 'base64', 'hex', 'hex', 'plain', 'plain']);
+    expect(expected.map((f) => f.decodedFrom ?? 'plain').sort()).toEqual(['base64', 'base64', 'escape', 'hex', 'hex', 'json', 'plain', 'plain']);
     expect(detect(hinted, rules)).toEqual(expected);
     expect(wasmRuns(text)).toEqual(jsRuns(text));
   });

@@ -16,7 +16,7 @@ export const IN: i32 = 1024;
 export const VOUT: i32 = IN + CHUNK + 64;
 /** Long runs: (start, end) i32 pairs; a chunk finishes at most CHUNK / 57 + 2. */
 export const LOUT: i32 = VOUT + (CHUNK / 28 + 4) * 8;
-/** i32: open value run's length and start, open long run's length and start, value count, long count. */
+/** i32: open value run's length and start, open long run's length and start, value count, long count; then the escape search's (see escapes). */
 export const STATE: i32 = 256;
 
 /** Shortest value run (base64 and `%`): SHORTEST in src/detect/decoders/base64Runs.ts. */
@@ -51,9 +51,9 @@ export function init(): void {
   reset();
 }
 
-/** Forgets any open run: call before a new text. */
+/** Forgets any open run and what the escape search found: call before a new text. */
 export function reset(): void {
-  for (let i = 0; i < 6; i++) store<i32>(STATE + (i << 2), 0);
+  for (let i = 0; i < 9; i++) store<i32>(STATE + (i << 2), 0);
 }
 
 @inline function within(v: v128, lo: v128, n: v128): v128 {
@@ -223,4 +223,56 @@ export function literals(from: i32, to: i32): void {
       }
     }
   }
+}
+
+// Escapes: for the JSON decoder, every backslash followed by `u`, `/` or another backslash (the
+// ones its seed test looks at; src/detect/decoders.ts), and for the C escape decoder, whether
+// `\x` or `\u{` occurs at all.
+
+/** Their positions in the text (i32), at most ESCAPES_MAX a chunk. */
+export const ESCAPES: i32 = 1517568;
+export const ESCAPES_MAX: i32 = 65536;
+
+/**
+ * Looks at memory [from, to): appends to ESCAPES the text offset (address + delta) of every
+ * backslash from `start` on whose next character is within the range and is `u`, `/` or a
+ * backslash (count at STATE + 24; STATE + 28 set when ESCAPES_MAX is passed, and the rest are not
+ * kept), and sets STATE + 32 when `\x` or `\u{` lies whole within the range.
+ */
+export function escapes(from: i32, to: i32, start: i32, delta: i32): void {
+  const slash = i8x16.splat(0x5c);
+  const u = i8x16.splat(0x75);
+  let count = load<i32>(STATE + 24);
+  let c = load<i32>(STATE + 32);
+  for (let pos = from; pos < to; pos += 16) {
+    const back = i8x16.eq(v128.load(pos), slash);
+    if (!v128.any_true(back)) continue;
+    const next = v128.load(pos + 1);
+    const isU = i8x16.eq(next, u);
+    let json = i8x16.bitmask(v128.and(back, v128.or(v128.or(isU, i8x16.eq(next, i8x16.splat(0x2f))), i8x16.eq(next, slash))));
+    let x = i8x16.bitmask(v128.and(back, i8x16.eq(next, i8x16.splat(0x78))));
+    let brace = i8x16.bitmask(v128.and(v128.and(back, isU), i8x16.eq(v128.load(pos + 2), i8x16.splat(0x7b))));
+    // Only what lies whole within the range counts: a backslash's next character (and brace) too.
+    const room = to - pos;
+    if (room < 17) {
+      json &= (1 << (room - 1)) - 1;
+      x &= (1 << (room - 1)) - 1;
+    }
+    if (room < 18) brace &= room >= 2 ? (1 << (room - 2)) - 1 : 0;
+    if ((x | brace) != 0) c = 1;
+    if (pos + 16 <= start) json = 0;
+    else if (pos < start) json &= ~((1 << (start - pos)) - 1);
+    while (json != 0) {
+      const p = pos + <i32>ctz(json);
+      json &= json - 1;
+      if (count == ESCAPES_MAX) {
+        store<i32>(STATE + 28, 1);
+        break;
+      }
+      store<i32>(ESCAPES + (count << 2), p + delta);
+      count++;
+    }
+  }
+  store<i32>(STATE + 24, count);
+  store<i32>(STATE + 32, c);
 }

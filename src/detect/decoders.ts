@@ -334,6 +334,22 @@ export function decodePercent(text: string, ranges: Ranges = undefined): Layer |
   return b.finish('percent');
 }
 
+/**
+ * What the WebAssembly pass (./wasmPass.ts) found of a text's escapes: the backslashes followed
+ * by `u`, `/` or a backslash (absent when there were too many to keep), and whether `\x` or
+ * `\u{` occurs. The decoders take them for the whole text instead of searching it.
+ */
+let primedEscapes: { text: string; json: number[] | undefined; cEscapes: boolean } | undefined;
+
+export function primeEscapes(text: string, json: number[] | undefined, cEscapes: boolean): void {
+  primedEscapes = { text, json, cEscapes };
+}
+
+/** Whether `text` (the whole of it) holds `\x` or `\u{`, when the WebAssembly pass says. */
+export function primedCEscapes(text: string): boolean | undefined {
+  return primedEscapes?.text === text ? primedEscapes.cEscapes : undefined;
+}
+
 const JSON_ESC = /\\(?:u00([2-7][0-9A-Fa-f])|(["\\/nrt]))/g;
 const SIMPLE: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', n: '\n', r: '\r', t: '\t' };
 
@@ -358,27 +374,33 @@ const JSON_SPAN = 8192;
  * decoded, so a value and its name come out together; a text without a seed gives undefined.
  */
 export function decodeJsonEscapes(text: string, ranges: Ranges = undefined): Layer | undefined {
-  if (text.indexOf('\\') === -1) return undefined;
+  // The backslashes worth a seed test, found by the WebAssembly pass (./wasmPass.ts), or here.
+  const primed = ranges === undefined && primedEscapes?.text === text ? primedEscapes.json : undefined;
+  if (!primed && text.indexOf('\\') === -1) return undefined;
   const spans: [number, number][] = [];
-  for (const [from, to] of ranges ?? [[0, text.length] as const]) {
-    if (to - from < 2) continue;
-    // Seeds all start with a backslash: find those with indexOf, test each with the sticky regex.
-    // Inside ranges, search a slice so no search runs past its range.
-    const part = from === 0 && to === text.length ? text : text.slice(from, to);
-    for (let i = part.indexOf('\\'); i !== -1; i = part.indexOf('\\', i + 1)) {
-      const next = part.charCodeAt(i + 1);
-      if (next !== U && next !== SLASH && next !== BACKSLASH) continue; // cheap: most escapes are \n \" \t
-      const at = from + i;
-      JSON_SEED_AT.lastIndex = at;
-      if (!JSON_SEED_AT.test(text)) continue;
-      let start = Math.max(from, at - JSON_SPAN);
-      const end = Math.min(to, at + JSON_SPAN);
-      while (start > from && start < at && text[start - 1] === '\\') start++;
-      const prev = spans.at(-1);
-      if (prev && start <= prev[1]) prev[1] = Math.max(prev[1], end);
-      else spans.push([start, end]);
+  const seed = (at: number, from: number, to: number): void => {
+    JSON_SEED_AT.lastIndex = at;
+    if (!JSON_SEED_AT.test(text)) return;
+    let start = Math.max(from, at - JSON_SPAN);
+    const end = Math.min(to, at + JSON_SPAN);
+    while (start > from && start < at && text[start - 1] === '\\') start++;
+    const prev = spans.at(-1);
+    if (prev && start <= prev[1]) prev[1] = Math.max(prev[1], end);
+    else spans.push([start, end]);
+  };
+  if (primed) for (const at of primed) seed(at, 0, text.length);
+  else
+    for (const [from, to] of ranges ?? [[0, text.length] as const]) {
+      if (to - from < 2) continue;
+      // Seeds all start with a backslash: find those with indexOf, test each with the sticky regex.
+      // Inside ranges, search a slice so no search runs past its range.
+      const part = from === 0 && to === text.length ? text : text.slice(from, to);
+      for (let i = part.indexOf('\\'); i !== -1; i = part.indexOf('\\', i + 1)) {
+        const next = part.charCodeAt(i + 1);
+        if (next !== U && next !== SLASH && next !== BACKSLASH) continue; // cheap: most escapes are \n \" \t
+        seed(from + i, from, to);
+      }
     }
-  }
   if (spans.length === 0) return undefined;
   const b = new LayerBuilder(text);
   eachMatch(text, spans, JSON_ESC, 2, (m, _part, offset) => {

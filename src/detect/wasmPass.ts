@@ -1,4 +1,5 @@
 import type { CompiledRule } from '../rules/compile.js';
+import { primeEscapes } from './decoders.js';
 import { primeValueRuns, type Run } from './decoders/base64Runs.js';
 import { primeLongRuns } from './decoders/longRuns.js';
 import { primeLiterals, rarity } from './literalIndex.js';
@@ -33,10 +34,12 @@ interface Exports {
   BYTES: WebAssembly.Global;
   LIT_BYTES: WebAssembly.Global;
   FOUND: WebAssembly.Global;
+  ESCAPES: WebAssembly.Global;
   init(): void;
   reset(): void;
   scan(len: number, base: number, last: number): void;
   literals(from: number, to: number): void;
+  escapes(from: number, to: number, start: number, delta: number): void;
 }
 
 interface Kernel {
@@ -192,15 +195,24 @@ function literalTable(rules: readonly CompiledRule[], e: Exports): LiteralTable 
   return table;
 }
 
+/** What oneBytePass finds in a text. */
+export interface OneByte {
+  value: Run[];
+  /** Long runs, without their kinds. */
+  long: { start: number; end: number }[];
+  /** The rules' literals present; absent when they do not fit the module's table (or no rules were given). */
+  literals?: Set<string>;
+  /** Offsets of the backslashes followed by `u`, `/` or a backslash; absent when there were too many to keep. */
+  jsonEscapes?: number[];
+  /** Whether `\x` or `\u{` occurs. */
+  cEscapes: boolean;
+}
+
 /**
- * The value runs, long runs (without their kinds) and, given rules, the rules' literals present
- * in `text`, which must hold no UTF-16 unit above 255; undefined when WebAssembly is unavailable.
- * `literals` is undefined when the rules' literals do not fit the module's table.
+ * What the module finds in `text`, which must hold no UTF-16 unit above 255 (see OneByte);
+ * undefined when WebAssembly is unavailable.
  */
-export function oneBytePass(
-  text: string,
-  rules?: readonly CompiledRule[],
-): { value: Run[]; long: { start: number; end: number }[]; literals?: Set<string> } | undefined {
+export function oneBytePass(text: string, rules?: readonly CompiledRule[]): OneByte | undefined {
   kernel ??= load();
   if (!kernel) return undefined;
   const { bytes, i32, exports: x } = kernel;
@@ -209,29 +221,45 @@ export function oneBytePass(
     table.write(kernel);
     kernel.table = table;
   }
-  const [chunk, input, state, valueOut, longOut] = [x.CHUNK.value, x.IN.value, x.STATE.value >> 2, x.VOUT.value >> 2, x.LOUT.value >> 2];
+  const [chunk, input, state, valueOut, longOut, escapesOut] = [
+    x.CHUNK.value,
+    x.IN.value,
+    x.STATE.value >> 2,
+    x.VOUT.value >> 2,
+    x.LOUT.value >> 2,
+    x.ESCAPES.value >> 2,
+  ];
   if (table) bytes.fill(0, x.FOUND.value, x.FOUND.value + MAX_LITERALS / 8);
   const value: Run[] = [];
   const long: { start: number; end: number }[] = [];
+  const jsonEscapes: number[] = [];
   x.reset();
   for (let base = 0; base < text.length; base += chunk) {
     const len = Math.min(chunk, text.length - base);
-    // The end of the chunk before comes along, so a literal across the boundary is whole here.
-    const back = table ? Math.min(base, table.longest - 1) : 0;
+    // The end of the chunk before comes along, so a literal or an escape across the boundary is
+    // whole here.
+    const back = Math.min(base, Math.max(2, table ? table.longest - 1 : 0));
     bytes.write(back === 0 && len === text.length ? text : text.slice(base - back, base + len), input - back, 'latin1');
     x.scan(len, base, base + len === text.length ? 1 : 0);
     if (table) x.literals(input - back, input + len);
+    // A backslash that ended the chunk before is looked at now that its next character is here.
+    x.escapes(input - back, input + len, base > 0 ? input - 1 : input, base - input);
     for (let i = 0, o = valueOut; i < i32[state + 4]!; i++, o += 2) value.push({ start: i32[o]!, end: i32[o + 1]!, limit: text.length });
     for (let i = 0, o = longOut; i < i32[state + 5]!; i++, o += 2) long.push({ start: i32[o]!, end: i32[o + 1]! });
+    for (let i = 0; i < i32[state + 6]!; i++) jsonEscapes.push(i32[escapesOut + i]!);
     i32[state + 4] = 0;
     i32[state + 5] = 0;
+    i32[state + 6] = 0;
   }
-  if (!table) return { value, long };
+  const found: OneByte = { value, long, cEscapes: i32[state + 8] === 1 };
+  if (i32[state + 7] === 0) found.jsonEscapes = jsonEscapes;
+  if (!table) return found;
   const literals = new Set<string>();
   table.literals.forEach((literal, index) => {
     if (bytes[x.FOUND.value + (index >> 3)]! & (1 << (index & 7))) literals.add(literal);
   });
-  return { value, long, literals };
+  found.literals = literals;
+  return found;
 }
 
 /**
@@ -246,4 +274,5 @@ export function primeOneByte(text: string, rules: readonly CompiledRule[]): void
   primeValueRuns(text, found.value);
   primeLongRuns(text, found.long);
   if (found.literals) primeLiterals(text, rules, found.literals);
+  primeEscapes(text, found.jsonEscapes, found.cEscapes);
 }

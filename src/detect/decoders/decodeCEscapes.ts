@@ -1,4 +1,4 @@
-import { LayerBuilder, UNIT, type Layer, type Ranges } from '../decoders.js';
+import { LayerBuilder, primedCEscapes, UNIT, type Layer, type Ranges } from '../decoders.js';
 import { escapeSeed } from './escapeSeed.js';
 
 const BACKSLASH = 0x5c;
@@ -17,7 +17,8 @@ function hexDigit(c: number): number {
  * linear.
  */
 export function decodeCEscapes(text: string, ranges: Ranges = undefined): Layer | undefined {
-  if (text.indexOf('\\x') === -1 && text.indexOf('\\u{') === -1) return undefined;
+  const known = ranges === undefined ? primedCEscapes(text) : undefined;
+  if (known === false || (known === undefined && text.indexOf('\\x') === -1 && text.indexOf('\\u{') === -1)) return undefined;
   const b = new LayerBuilder(text);
   let seeded = false;
   for (const [from, to] of ranges ?? [[0, text.length] as const]) {
