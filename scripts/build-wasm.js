@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import asc from 'assemblyscript/asc';
 
 /** The compiler's flags: what the test compiles with too. */
-export const ASC_FLAGS = ['wasm/pass.ts', '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--initialMemory', '28', '--maximumMemory', '28'];
+export const ASC_FLAGS = ['wasm/pass.ts', '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--initialMemory', '36', '--maximumMemory', '36'];
 
 /** The module's bytes, compiled from the source now. */
 export async function compilePass() {

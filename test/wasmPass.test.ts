@@ -4,10 +4,12 @@ import { compilePass } from '../scripts/build-wasm.js';
 import { valueRuns } from '../src/detect/decoders/base64Runs.js';
 import { longRuns } from '../src/detect/decoders/longRuns.js';
 import { detect } from '../src/detect/detector.js';
+import { leadingWords } from '../src/detect/leadingWords.js';
 import { literalsIn } from '../src/detect/literalIndex.js';
 import { PASS_WASM } from '../src/detect/wasm.generated.js';
 import { oneBytePass } from '../src/detect/wasmPass.js';
 import { compileRule } from '../src/rules/compile.js';
+import { expandExample } from '../src/rules/examples.js';
 import { loadBuiltinRules, selectRules } from '../src/rules/load.js';
 import { decodeBuffer } from '../src/sources/decode.js';
 import type { Fragment } from '../src/types.js';
@@ -180,6 +182,39 @@ describe('the WebAssembly passes (src/detect/wasmPass.ts)', () => {
     expect(wasmRuns(text)).toEqual(jsRuns(text));
   });
 
+  it("gives the same findings through the WebAssembly passes for every rule's examples, in large one-byte texts", () => {
+    const specs = loadBuiltinRules();
+    const rules = selectRules(
+      specs,
+      specs.filter((r) => r.enabled === false).map((r) => r.id),
+    );
+    const examples = specs
+      .flatMap((r) => [...(r.examples?.truePositives ?? []), ...(r.examples?.falsePositives ?? []).map((f) => f.text)])
+      .map((template) => expandExample(template).text)
+      .filter((text) => !/[^\x00-\xff]/.test(text));
+    const filler = 'let token = next(state); // secret handling below\n'.repeat(CHUNK / 50);
+    const layouts = [
+      // Each example between lines of code, the first ones across the first chunk boundary.
+      filler.slice(0, CHUNK - 300) + examples.join('\nconst a = 1;\n'),
+      // Minified: all on long lines, next to a keyword and a long run.
+      filler + examples.map((e) => `var t="token";${e};var b="${'QUJD'.repeat(30)}";`).join(''),
+    ];
+    let total = 0;
+    for (const text of layouts) {
+      const plain = detect({ text, path: 'big.js', startLine: 1 }, rules);
+      expect(detect({ text, path: 'big.js', startLine: 1, oneByte: true }, rules)).toEqual(plain);
+      total += plain.length;
+    }
+    expect(total).toBeGreaterThan(examples.length / 2);
+    // Keywords that overlap: the keyword regex takes "secret" here and goes on after it, so no
+    // "token" wakes the session token rule on this line (with the default rules, whose every
+    // keyword rule needs a long run, so lines without one are not searched).
+    const defaults = selectRules(specs);
+    const text = `${filler}secretoken = "FwoGZXIvYXdzE${randomBytes(90).toString('base64')}"\n${filler}`;
+    expect(detect({ text, path: 'big.js', startLine: 1 }, defaults)).toEqual([]);
+    expect(detect({ text, path: 'big.js', startLine: 1, oneByte: true }, defaults)).toEqual([]);
+  });
+
   it('is used only for text readers know to be one byte per character', () => {
     expect(decodeBuffer(Buffer.from('plain ASCII')).kind === 'text' && decodeBuffer(Buffer.from('plain ASCII'))).toMatchObject({ oneByte: true });
     expect(decodeBuffer(Buffer.from([0x63, 0x61, 0x66, 0xe9]))).toMatchObject({ encoding: 'latin1', oneByte: true });
@@ -188,5 +223,24 @@ describe('the WebAssembly passes (src/detect/wasmPass.ts)', () => {
     const view = decodeBuffer(Buffer.from(wide), true);
     expect(view).toMatchObject({ standIns: true, oneByte: true });
     expect(view.kind === 'text' && /[^\x00-\xff]/.test(view.text)).toBe(false);
+  });
+});
+
+describe('leadingWords: the words every match of a pattern starts with', () => {
+  it('reads them off top-level alternatives and groups that cannot be skipped, lower-cased', () => {
+    expect(leadingWords('(?:Secret[_.\\- ]?key|aws[_.\\- ]?secret)x', 'dgi')).toEqual(['secret', 'aws']);
+    expect(leadingWords('((?:IQoJ|AgoJ)b3)|(FwoG(?:x|y))', 'dg')).toEqual(['iqoj', 'agoj', 'fwog']);
+    expect(leadingWords('(?<name>ab)c|\\-\\.de', '')).toEqual(['ab', '-.de']);
+    // A quantifier that may take the last character zero times leaves it out.
+    expect(leadingWords('tokens?x', '')).toEqual(['token']);
+    expect(leadingWords('ab{0,2}', '')).toEqual(['a']);
+  });
+
+  it('says nothing when a match may start elsewhere', () => {
+    for (const source of ['a?b', '(?:x|)y', '(x)?y', '(?:x)*y', '[ab]c', '\\dx', '.x', '^x', '(?=a)a', '(?<=a)b', '(?<!a)b', 'ab|c(d', 'a|']) {
+      expect(leadingWords(source, ''), source).toBeUndefined();
+    }
+    expect(leadingWords('ab', 'u')).toBeUndefined();
+    expect(leadingWords('\u00e9t\u00e9', '')).toBeUndefined();
   });
 });

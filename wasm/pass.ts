@@ -51,9 +51,9 @@ export function init(): void {
   reset();
 }
 
-/** Forgets any open run and what the escape search found: call before a new text. */
+/** Forgets any open run and what the escape and word searches found: call before a new text. */
 export function reset(): void {
-  for (let i = 0; i < 9; i++) store<i32>(STATE + (i << 2), 0);
+  for (let i = 0; i < 11; i++) store<i32>(STATE + (i << 2), 0);
 }
 
 @inline function within(v: v128, lo: v128, n: v128): v128 {
@@ -149,46 +149,65 @@ export function scan(len: i32, base: i32, last: bool): void {
   store<i32>(STATE + 20, lCount);
 }
 
-// Literal search: which of a rule set's literals (src/detect/literalIndex.ts) occur in a range
-// of memory, found by four characters of each (its fingerprint, where the literal is rarest; a
-// shorter literal allows anything after its end) the way Teddy does: the literals are dealt into
-// 8 buckets; for each of the four positions a table gives, per low and per high half of a byte,
-// the buckets that have it there; 16 positions at once, the buckets every half-byte allows are
-// candidates, and only those are compared whole. The caller writes the tables once per rule set.
+// Literal search, Teddy's way: which strings of a table occur in a range of memory, each found
+// by four of its characters (its fingerprint, where it is rarest; a shorter string allows
+// anything after its end). The strings are dealt into 8 buckets; for each of the four positions
+// a table gives, per low and per high half of a byte, the buckets that have it there; 16
+// positions at once, the buckets every half-byte allows are candidates, and only those are
+// compared whole. The caller writes a table once per rule set. Two tables: the rules' literals
+// (case-sensitive; which occur), and the rules' keywords and the words their patterns start
+// with (ASCII case folded; where each occurs).
 
-/** Table of the literal search, written by the caller. */
-export const LIT: i32 = 1496576;
-/** i32 at LIT: 1 when the table holds literals. Then at LIT + 64, eight 16-byte tables: low and high half-byte of fingerprint characters 0 to 3. */
-const NIBBLES: i32 = LIT + 64;
+/** A table (TABLE_SIZE bytes from its address). i32 at +0: 1 when it holds strings. */
+export const TABLE_SIZE: i32 = 20864;
+/** Eight 16-byte tables: low and high half-byte of fingerprint characters 0 to 3. */
+const NIBBLES: i32 = 64;
 /** Per bucket: first entry and entry count (i32 pairs). */
-export const SPANS: i32 = LIT + 256;
-/** Entries, i32 quadruples: literal index, fingerprint offset in the literal, length, address of its characters. */
+export const SPANS: i32 = 256;
+/** Entries, i32 quadruples: string index, fingerprint offset in the string, length, address of its characters. */
 export const ENTRIES: i32 = SPANS + 64;
-/** The literals' characters (at most LIT_BYTES). */
+/** The strings' characters (lower case in a folded table), at most TABLE_BYTES. */
 export const BYTES: i32 = ENTRIES + 256 * 16;
-export const LIT_BYTES: i32 = 16384;
-/** One bit per literal index: found. */
-export const FOUND: i32 = BYTES + LIT_BYTES;
+export const TABLE_BYTES: i32 = 16384;
+/** One bit per string index: found (the literal table's answer). */
+export const FOUND: i32 = BYTES + TABLE_BYTES;
+
+/** The literal table. */
+export const LIT: i32 = 1496576;
 /** 16 bytes: a block's candidate buckets, lane by lane. */
-const LANES: i32 = FOUND + 64;
+const LANES: i32 = LIT + TABLE_SIZE + 64;
 
 @inline function buckets(v: v128, lo: v128, hi: v128, low: v128): v128 {
   return v128.and(i8x16.swizzle(lo, v128.and(v, low)), i8x16.swizzle(hi, i8x16.shr_u(v, 4)));
 }
 
-/** Sets FOUND's bit of every literal that occurs whole within memory [from, to). */
-export function literals(from: i32, to: i32): void {
-  if (load<i32>(LIT) == 0) return;
-  const lo0 = v128.load(NIBBLES);
-  const hi0 = v128.load(NIBBLES + 16);
-  const lo1 = v128.load(NIBBLES + 32);
-  const hi1 = v128.load(NIBBLES + 48);
-  const lo2 = v128.load(NIBBLES + 64);
-  const hi2 = v128.load(NIBBLES + 80);
-  const lo3 = v128.load(NIBBLES + 96);
-  const hi3 = v128.load(NIBBLES + 112);
+/** A byte with ASCII upper case folded to lower case. */
+@inline function folded(c: i32): i32 {
+  return c - 0x41 < 26 && c >= 0x41 ? c | 0x20 : c;
+}
+
+/**
+ * Finds the strings of the table at `table` that lie whole within memory [from, to). Without
+ * `fold`: sets their FOUND bits (case-sensitive). With it: appends (text offset, string index)
+ * pairs to OCCURRENCES for each occurrence (ASCII case folded) that ends past `fresh` (one that
+ * ends before was found in the chunk before), offsets being addresses + delta; count at
+ * STATE + 36, STATE + 40 set once OCCURRENCES_MAX is passed (the rest are not kept).
+ */
+function teddy(table: i32, from: i32, to: i32, fold: bool, fresh: i32, delta: i32): void {
+  if (load<i32>(table) == 0) return;
+  const n = table + NIBBLES;
+  const lo0 = v128.load(n);
+  const hi0 = v128.load(n + 16);
+  const lo1 = v128.load(n + 32);
+  const hi1 = v128.load(n + 48);
+  const lo2 = v128.load(n + 64);
+  const hi2 = v128.load(n + 80);
+  const lo3 = v128.load(n + 96);
+  const hi3 = v128.load(n + 112);
   const low = i8x16.splat(0x0f);
   const zero = i8x16.splat(0);
+  const found = table + FOUND;
+  let count = load<i32>(STATE + 36);
   for (let pos = from; pos < to; pos += 16) {
     const m = v128.and(
       v128.and(buckets(v128.load(pos), lo0, hi0, low), buckets(v128.load(pos + 1), lo1, hi1, low)),
@@ -206,23 +225,39 @@ export function literals(from: i32, to: i32): void {
       while (bits != 0) {
         const b = <i32>ctz(bits);
         bits &= bits - 1;
-        const first = load<i32>(SPANS + (b << 3));
-        const count = load<i32>(SPANS + (b << 3) + 4);
-        for (let e = first; e < first + count; e++) {
-          const entry = ENTRIES + (e << 4);
+        const first = load<i32>(table + SPANS + (b << 3));
+        const last = first + load<i32>(table + SPANS + (b << 3) + 4);
+        for (let e = first; e < last; e++) {
+          const entry = table + ENTRIES + (e << 4);
           const index = load<i32>(entry);
-          if ((load<u8>(FOUND + (index >> 3)) & (1 << (index & 7))) != 0) continue;
+          if (!fold && (load<u8>(found + (index >> 3)) & (1 << (index & 7))) != 0) continue;
           const start = p - load<i32>(entry + 4);
           const len = load<i32>(entry + 8);
           if (start < from || start + len > to) continue;
           const chars = load<i32>(entry + 12);
           let k = 0;
-          while (k < len && load<u8>(start + k) == load<u8>(chars + k)) k++;
-          if (k == len) store<u8>(FOUND + (index >> 3), <i32>load<u8>(FOUND + (index >> 3)) | (1 << (index & 7)));
+          if (fold) while (k < len && folded(<i32>load<u8>(start + k)) == <i32>load<u8>(chars + k)) k++;
+          else while (k < len && load<u8>(start + k) == load<u8>(chars + k)) k++;
+          if (k < len) continue;
+          if (!fold) store<u8>(found + (index >> 3), <i32>load<u8>(found + (index >> 3)) | (1 << (index & 7)));
+          else if (start + len > fresh) {
+            if (count == OCCURRENCES_MAX) store<i32>(STATE + 40, 1);
+            else {
+              store<i32>(OCCURRENCES + (count << 3), start + delta);
+              store<i32>(OCCURRENCES + (count << 3) + 4, index);
+              count++;
+            }
+          }
         }
       }
     }
   }
+  store<i32>(STATE + 36, count);
+}
+
+/** Sets the FOUND bit of every literal of the literal table that occurs whole within memory [from, to). */
+export function literals(from: i32, to: i32): void {
+  teddy(LIT, from, to, false, 0, 0);
 }
 
 // Escapes: for the JSON decoder, every backslash followed by `u`, `/` or another backslash (the
@@ -275,4 +310,18 @@ export function escapes(from: i32, to: i32, start: i32, delta: i32): void {
   }
   store<i32>(STATE + 24, count);
   store<i32>(STATE + 32, c);
+}
+
+// Words: where the rules' keywords, and the words their patterns start with, occur (ASCII case
+// folded), for the keyword search and the patterns' runs (src/detect/detector.ts).
+
+/** The word table. */
+export const WORDS: i32 = ESCAPES + ESCAPES_MAX * 4;
+/** Occurrences: (text offset, word index) i32 pairs, at most OCCURRENCES_MAX a chunk. */
+export const OCCURRENCES: i32 = WORDS + TABLE_SIZE;
+export const OCCURRENCES_MAX: i32 = 65536;
+
+/** Appends the occurrences of the word table's words within memory [from, to) that end past `fresh` (see teddy). */
+export function words(from: i32, to: i32, fresh: i32, delta: i32): void {
+  teddy(WORDS, from, to, true, fresh, delta);
 }

@@ -6,6 +6,7 @@ import { enrich } from './enrichers.js';
 import { shannonEntropy } from './entropy.js';
 import { GATES, type Gate } from './gates.js';
 import { lastAtOrBelow } from './lastAtOrBelow.js';
+import { leadingWords } from './leadingWords.js';
 import { linkPairs } from './linkPairs.js';
 import { literalsIn } from './literalIndex.js';
 import { alphabetRuns, hasRun } from './decoders/alphabetRuns.js';
@@ -80,6 +81,8 @@ interface KeywordIndex {
   gateRun: number;
   /** The most lines below its keyword's line a match of those rules ends (RuleSpec.window). */
   gateLines: number;
+  /** The keywords, in the order `re` tries them (longest first). */
+  order: string[];
 }
 
 const keywordIndexes = new WeakMap<readonly CompiledRule[], KeywordIndex | null>();
@@ -105,7 +108,7 @@ function buildKeywordIndex(rules: readonly CompiledRule[]): KeywordIndex | null 
     const source = all.map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|');
     const runs = rules.filter((r) => r.keywords.length > 0).map((r) => r.minRun);
     const gateLines = Math.max(...rules.map((r) => r.linesAfter));
-    index = { re: new RegExp(source, 'gi'), rulesOf, gateRun: Math.min(...runs), gateLines };
+    index = { re: new RegExp(source, 'gi'), rulesOf, gateRun: Math.min(...runs), gateLines, order: all };
   }
   keywordIndexes.set(rules, index);
   return index;
@@ -121,49 +124,127 @@ function endAfter(text: string, end: number, lines: number): number {
 }
 
 /**
+ * Where words occur in a text (ASCII case folded, ascending), found by the WebAssembly pass
+ * (./wasmPass.ts): the rule set's keywords and the words its keyword rules' patterns start with
+ * (wordPlan).
+ */
+type Words = Map<string, number[]>;
+
+/** The first index of ascending `list` whose value is at least `value`. */
+function firstAtLeast(list: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The keyword regex's matches in [from, to) of the text, from where the keywords occur: at each
+ * place the first keyword in `order` that occurs there, then on after it, as the alternation
+ * KeywordIndex.re gives them. [offset, keyword] pairs, in order.
+ */
+function wordMatches(words: Words, order: readonly string[], from: number, to: number): [number, string][] {
+  const found: [number, number][] = [];
+  order.forEach((keyword, alt) => {
+    const at = words.get(keyword)!;
+    for (let i = firstAtLeast(at, from); i < at.length && at[i]! + keyword.length <= to; i++) found.push([at[i]!, alt]);
+  });
+  found.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const matches: [number, string][] = [];
+  let next = from;
+  for (const [at, alt] of found) {
+    if (at < next) continue;
+    matches.push([at, order[alt]!]);
+    next = at + order[alt]!.length;
+  }
+  return matches;
+}
+
+/**
+ * What the WebAssembly pass looks for in a rule set's texts: its keywords, and for each keyword
+ * rule whose every match starts with one of a few words of three or more characters
+ * (./leadingWords.ts), those words and a sticky copy of its pattern to try at each. Null when a
+ * keyword is not ASCII (the pass folds ASCII case only; the keyword regex folds no more, but its
+ * matches are not worth working out again).
+ */
+interface WordPlan {
+  words: string[];
+  starts: Map<CompiledRule, { words: string[]; sticky: RegExp }>;
+}
+
+const wordPlans = new WeakMap<readonly CompiledRule[], WordPlan | null>();
+
+function wordPlan(rules: readonly CompiledRule[]): WordPlan | null {
+  let plan = wordPlans.get(rules);
+  if (plan !== undefined) return plan;
+  const keywords = keywordIndex(rules)?.order ?? [];
+  if (keywords.some((k) => /[^\x20-\x7e]/.test(k))) plan = null;
+  else {
+    const starts = new Map<CompiledRule, { words: string[]; sticky: RegExp }>();
+    for (const rule of rules) {
+      if (rule.keywords.length === 0 || !(rule.re instanceof RegExp)) continue;
+      const words = leadingWords(rule.re.source, rule.re.flags);
+      if (words && words.every((w) => w.length >= 3)) starts.set(rule, { words, sticky: new RegExp(rule.re.source, `${rule.re.flags.replace('g', '')}y`) });
+    }
+    plan = { words: [...new Set([...keywords, ...[...starts.values()].flatMap((s) => s.words)])], starts };
+  }
+  wordPlans.set(rules, plan);
+  return plan;
+}
+
+/**
  * For each rule with keywords, the lines of `text` that hold one (and the rule's `linesAfter`
  * lines below each), merged into ascending, non-overlapping [start, end) ranges (or the whole
  * text once there are more than MAX_WINDOWS of them), keeping for a rule with a `minRun` only
  * the ranges that hold such a run. Rules absent from the map have no window in the text.
  */
-function keywordLines(text: string, rules: readonly CompiledRule[]): Map<number, [number, number][]> {
+function keywordLines(text: string, rules: readonly CompiledRule[], words?: Words): Map<number, [number, number][]> {
   const windows = new Map<number, [number, number][]>();
   const index = keywordIndex(rules);
   if (!index) return windows;
-  const { re, rulesOf, gateRun, gateLines } = index;
+  const { re, rulesOf, gateRun, gateLines, order } = index;
   if (text.length < gateRun) return windows; // no run that long fits (commit messages, short hunks)
   // Value first when every keyword rule needs a run: only the lines holding one (and the lines
   // above them a window reaches from) are searched for keywords, not the whole text.
   const searched = gateRun > 0 ? runLines(text, gateRun, gateLines) : [[0, text.length] as [number, number]];
   const whole: [number, number][] = [[0, text.length]];
+  let start = 0;
+  let end = -1;
+  const hit = (at: number, keyword: string): void => {
+    // A hit on the line of the previous one reuses its bounds: a long line with many hits
+    // (minified code) is measured once, which keeps this linear.
+    if (at + keyword.length > end) {
+      start = text.lastIndexOf('\n', at) + 1;
+      end = text.indexOf('\n', at + keyword.length);
+      if (end === -1) end = text.length;
+    }
+    for (const i of rulesOf.get(keyword) ?? []) {
+      const ranges = windows.get(i);
+      if (ranges === whole) continue;
+      const to = rules[i]!.linesAfter > 0 ? endAfter(text, end, rules[i]!.linesAfter) : end;
+      if (!ranges) windows.set(i, [[start, to]]);
+      else if (ranges.length >= MAX_WINDOWS) windows.set(i, whole);
+      else {
+        const last = ranges.at(-1)!;
+        if (start <= last[1]) last[1] = Math.max(last[1], to);
+        else ranges.push([start, to]);
+      }
+    }
+  };
   for (const [from, to] of searched) {
+    end = -1;
+    if (words) {
+      for (const [at, keyword] of wordMatches(words, order, from, to)) hit(at, keyword);
+      continue;
+    }
     const part = from === 0 && to === text.length ? text : text.slice(from, to);
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
-    let start = 0;
-    let end = -1;
-    while ((m = re.exec(part)) !== null) {
-      const at = from + m.index;
-      // A hit on the line of the previous one reuses its bounds: a long line with many hits
-      // (minified code) is measured once, which keeps this linear.
-      if (at + m[0].length > end) {
-        start = text.lastIndexOf('\n', at) + 1;
-        end = text.indexOf('\n', at + m[0].length);
-        if (end === -1) end = text.length;
-      }
-      for (const i of rulesOf.get(m[0].toLowerCase()) ?? []) {
-        const ranges = windows.get(i);
-        if (ranges === whole) continue;
-        const to = rules[i]!.linesAfter > 0 ? endAfter(text, end, rules[i]!.linesAfter) : end;
-        if (!ranges) windows.set(i, [[start, to]]);
-        else if (ranges.length >= MAX_WINDOWS) windows.set(i, whole);
-        else {
-          const last = ranges.at(-1)!;
-          if (start <= last[1]) last[1] = Math.max(last[1], to);
-          else ranges.push([start, to]);
-        }
-      }
-    }
+    while ((m = re.exec(part)) !== null) hit(from + m.index, m[0].toLowerCase());
   }
   for (const [i, ranges] of windows) {
     const min = rules[i]!.minRun;
@@ -273,7 +354,7 @@ function secretOf(m: RegExpExecArray): { value: string; index: number } {
  * rule without keywords over the whole text; then entropy, gates, the rule's allow list, then
  * the `near` forms around the hits of the rules they pair with. Hits come in no set order.
  */
-function findHits(text: string, rules: readonly CompiledRule[], trace?: HitTrace): Hit[] {
+function findHits(text: string, rules: readonly CompiledRule[], trace?: HitTrace, words?: Words): Hit[] {
   const index = new LineIndex(text);
   const found = new Map<string, { cand: Candidate; line: number }>();
   const lineText = (line: number) => text.slice(index.start(line), index.end(line));
@@ -333,8 +414,30 @@ function findHits(text: string, rules: readonly CompiledRule[], trace?: HitTrace
     found.set(key, { cand: { rule, secret, offset }, line });
   };
 
+  const plan = words && wordPlan(rules);
   const runOver = (rule: CompiledRule, from: number, to: number): void => {
     const chunk = from === 0 && to === text.length ? text : text.slice(from, to);
+    const starts = plan?.starts.get(rule);
+    if (starts) {
+      // Every match starts at one of its words: the pattern is tried there alone, in order,
+      // each try past the last match's end, as the global regex would find them.
+      const at: number[] = [];
+      for (const word of starts.words) {
+        const list = words!.get(word)!;
+        for (let i = firstAtLeast(list, from); i < list.length && list[i]! < to; i++) at.push(list[i]! - from);
+      }
+      at.sort((a, b) => a - b);
+      let next = 0;
+      for (const rel of at) {
+        if (rel < next) continue;
+        starts.sticky.lastIndex = rel;
+        const m = starts.sticky.exec(chunk);
+        if (m === null) continue;
+        accept(rule, m, from, rule.entropy, rule.gates);
+        next = rel + m[0].length;
+      }
+      return;
+    }
     rule.re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = rule.re.exec(chunk)) !== null) {
@@ -343,7 +446,7 @@ function findHits(text: string, rules: readonly CompiledRule[], trace?: HitTrace
     }
   };
 
-  const windows = keywordLines(text, rules);
+  const windows = keywordLines(text, rules, plan ? words : undefined);
   // Every rule's literals found in one pass (see ./literalIndex.ts), only when a rule has some.
   let present: Set<string> | undefined;
   rules.forEach((rule, i) => {
@@ -513,7 +616,7 @@ export function detectFragment(fragment: Fragment, rules: readonly CompiledRule[
 function detectIn(fragment: Fragment, rules: readonly CompiledRule[], trace?: Trace): Finding[] {
   const { text } = fragment;
   if (text.length === 0) return [];
-  if (fragment.oneByte) primeOneByte(text, rules);
+  const words = fragment.oneByte ? primeOneByte(text, rules, wordPlan(rules)?.words) : undefined;
   const placed = new Map<string, Placed>();
   const plain: Placed[] = [];
   const tell = trace && eventMaker(fragment, trace);
@@ -521,6 +624,7 @@ function detectIn(fragment: Fragment, rules: readonly CompiledRule[], trace?: Tr
     text,
     rules,
     tell?.((o) => ({ start: o.start, end: o.end })),
+    words,
   )) {
     const p: Placed = { hit, start: hit.start, end: hit.start + hit.secret.length };
     placed.set(`${hit.rule.id}:${p.start}`, p);
