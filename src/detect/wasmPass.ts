@@ -71,6 +71,11 @@ let kernel: Kernel | null | undefined;
  */
 const START_AFTER = 1 << 20;
 let seen = 0;
+/**
+ * Characters below which a text takes the JavaScript passes anyway: for a few lines (a history
+ * scan's hunks), copying them and reading the answers back costs what the passes save.
+ */
+const SMALLEST = 4096;
 
 function load(): Kernel | null {
   try {
@@ -197,10 +202,10 @@ export function oneBytePass(text: string, rules?: readonly CompiledRule[], words
  * Does oneBytePass over a one-byte text and hands its answers to the JavaScript passes, which
  * give them for `text` (the whole of it, and these rules) instead of working them out; gives
  * where the words occur, for the caller. Does nothing (and gives undefined) before START_AFTER
- * characters, or where WebAssembly is unavailable.
+ * characters, for a text shorter than SMALLEST, or where WebAssembly is unavailable.
  */
 export function primeOneByte(text: string, rules: readonly CompiledRule[], words?: readonly string[]): Map<string, number[]> | undefined {
-  if (kernel === undefined && (seen += text.length) < START_AFTER) return undefined;
+  if ((kernel === undefined && (seen += text.length) < START_AFTER) || text.length < SMALLEST) return undefined;
   const found = oneBytePass(text, rules, words);
   if (!found) return undefined;
   primeValueRuns(text, found.value);
