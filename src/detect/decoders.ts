@@ -12,7 +12,7 @@ import { isAscii } from 'node:buffer';
 import { alphabetTable } from './decoders/alphabetRuns.js';
 import { base64Runs } from './decoders/base64Runs.js';
 import { MORE_DECODERS } from './decoders/index.js';
-import { lastAtOrBelow } from './lastAtOrBelow.js';
+import { lastAtOrBelow } from './sortedSearch.js';
 
 /** Where a span of a layer's text comes from in the text the layer was decoded from. */
 export interface SourceSpan {

@@ -5,7 +5,7 @@ import { decodedLayers, type Layer } from './decoders.js';
 import { enrich } from './enrichers.js';
 import { shannonEntropy } from './entropy.js';
 import { GATES, type Gate } from './gates.js';
-import { lastAtOrBelow } from './lastAtOrBelow.js';
+import { firstAtOrAbove, lastAtOrBelow } from './sortedSearch.js';
 import { leadingWords } from './leadingWords.js';
 import { linkPairs } from './linkPairs.js';
 import { literalsIn } from './literalIndex.js';
@@ -130,18 +130,6 @@ function endAfter(text: string, end: number, lines: number): number {
  */
 type Words = Map<string, number[]>;
 
-/** The first index of ascending `list` whose value is at least `value`. */
-function firstAtLeast(list: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * The keyword regex's matches in [from, to) of the text, from where the keywords occur: at each
  * place the first keyword in `order` that occurs there, then on after it, as the alternation
@@ -151,7 +139,7 @@ function wordMatches(words: Words, order: readonly string[], from: number, to: n
   const found: [number, number][] = [];
   order.forEach((keyword, alt) => {
     const at = words.get(keyword)!;
-    for (let i = firstAtLeast(at, from); i < at.length && at[i]! + keyword.length <= to; i++) found.push([at[i]!, alt]);
+    for (let i = firstAtOrAbove(at, from); i < at.length && at[i]! + keyword.length <= to; i++) found.push([at[i]!, alt]);
   });
   found.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const matches: [number, string][] = [];
@@ -424,7 +412,7 @@ function findHits(text: string, rules: readonly CompiledRule[], trace?: HitTrace
       const at: number[] = [];
       for (const word of starts.words) {
         const list = words!.get(word)!;
-        for (let i = firstAtLeast(list, from); i < list.length && list[i]! < to; i++) at.push(list[i]! - from);
+        for (let i = firstAtOrAbove(list, from); i < list.length && list[i]! < to; i++) at.push(list[i]! - from);
       }
       at.sort((a, b) => a - b);
       let next = 0;

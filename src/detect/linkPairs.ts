@@ -1,5 +1,6 @@
 import type { CompiledRule } from '../rules/compile.js';
 import type { Finding } from '../types.js';
+import { firstAtOrAbove } from './sortedSearch.js';
 
 /** Findings of `partner` belong with a finding of `anchor` at most `lines` lines away (either side). */
 interface PairSpec {
@@ -16,18 +17,6 @@ const EXTRA_PAIRS: readonly PairSpec[] = [{ anchor: 'aws-access-key-id', partner
 
 /** Most fingerprints one finding lists in `related` (a dump of many keys stays readable). */
 const MAX_RELATED = 8;
-
-/** Index of the first element of the ascending `sorted` that is >= `x` (its length when none is). */
-function firstAtOrAbove(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 const specsOf = new WeakMap<readonly CompiledRule[], PairSpec[]>();
 

@@ -12,3 +12,15 @@ export function lastAtOrBelow(sorted: readonly number[], x: number, last = sorte
   }
   return lo;
 }
+
+/** Index of the first element of the ascending `sorted` that is >= `x` (its length when none is). */
+export function firstAtOrAbove(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
