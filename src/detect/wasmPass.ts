@@ -103,7 +103,7 @@ function literalTable(rules: readonly CompiledRule[], layout: TableLayout): Tabl
   return table;
 }
 
-/** Lower-case ASCII words (see ./detector.ts, wordsOf), searched with ASCII case folded. */
+/** Lower-case ASCII words (see ./detector.ts, wordPlan), searched with ASCII case folded. */
 function wordTable(words: readonly string[], layout: TableLayout): Table | null {
   let table = wordTables.get(words);
   if (table === undefined) wordTables.set(words, (table = words.length ? teddyTable(words, true, layout) : null));
