@@ -1,12 +1,17 @@
-// AssemblyScript: the run pass of src/detect/decoders/ (value runs and long runs, see
-// src/detect/wasmRuns.ts) over a one-byte text, 16 characters at a time. Built by
-// scripts/build-wasm.js into src/detect/wasm.generated.ts; test/wasmRuns.test.ts checks that the
-// two agree and that the results equal the JavaScript pass's on any text.
+// AssemblyScript: the detector's passes over a whole one-byte text, 16 characters at a time
+// with SIMD (src/detect/wasmPass.ts drives them): the run pass of src/detect/decoders/ (value
+// runs and long runs), the string search (the rules' literals; the keywords and the words the
+// keyword rules' patterns start with) and the escape search. Built by scripts/build-wasm.js
+// into src/detect/wasm.generated.ts; test/wasmPass.test.ts checks that the two agree and that
+// the answers equal the JavaScript passes' on any text.
 //
-// A text is scanned in chunks of at most CHUNK characters, copied to IN by the caller; the runs
-// still open at the end of a chunk carry over to the next (STATE). Each chunk's finished runs are
-// written to VOUT and LOUT as (start, end) pairs of offsets in the whole text, and their counts to
-// STATE; the caller reads them and sets the counts back to 0 before the next chunk.
+// A text is scanned in chunks of at most CHUNK characters, copied to IN by the caller, with the
+// end of the chunk before just below IN (so a string or an escape across the boundary is whole).
+// The runs still open at the end of a chunk carry over to the next (STATE). Each chunk's
+// finished runs are written to VOUT and LOUT as (start, end) pairs of offsets in the whole text,
+// escapes to ESCAPES and word occurrences to OCCURRENCES, their counts to STATE; the caller
+// reads them and sets the counts back to 0 before the next chunk. The memory is fixed: nothing
+// here allocates.
 
 /** Characters per chunk: a multiple of 16. */
 export const CHUNK: i32 = 1 << 20;
@@ -16,7 +21,7 @@ export const IN: i32 = 1024;
 export const VOUT: i32 = IN + CHUNK + 64;
 /** Long runs: (start, end) i32 pairs; a chunk finishes at most CHUNK / 57 + 2. */
 export const LOUT: i32 = VOUT + (CHUNK / 28 + 4) * 8;
-/** i32: open value run's length and start, open long run's length and start, value count, long count; then the escape search's (see escapes). */
+/** i32: open value run's length and start, open long run's length and start, value count, long count; then the escape search's (escapes) and the word search's (teddy). */
 export const STATE: i32 = 256;
 
 /** Shortest value run (base64 and `%`): SHORTEST in src/detect/decoders/base64Runs.ts. */
