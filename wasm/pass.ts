@@ -65,6 +65,29 @@ export function reset(): void {
   return i8x16.lt_u(i8x16.sub(v, lo), n);
 }
 
+/** Writes the run [start, end) at `out`, the count of runs written there being at `count`. */
+@inline function emit(start: i32, end: i32, out: i32, count: i32): void {
+  const n = load<i32>(count);
+  store<i32>(out + (n << 3), start);
+  store<i32>(out + (n << 3) + 4, end);
+  store<i32>(count, n + 1);
+}
+
+/**
+ * One block of a run tracker: bit i of `mask` says whether character at + i is in the
+ * alphabet. The open run (`run` characters from `start`) goes on through the block, or ends in
+ * it (written out when `min` or more long) while the block's last characters open the next.
+ * Gives the open run after the block, its length in the high half and its start in the low.
+ */
+@inline function track(mask: i32, run: i32, start: i32, at: i32, min: i32, out: i32, count: i32): i64 {
+  if (mask == 0xffff) return (<i64>(run + 16) << 32) | <i64><u32>(run == 0 ? at : start);
+  // The open run goes on for the low `lead` bits; the high `top` bits open the next one.
+  const lead = <i32>ctz(~mask);
+  if (run + lead >= min) emit(run > 0 ? start : at, at + lead, out, count);
+  const top = <i32>clz(~(mask << 16));
+  return (<i64>top << 32) | <i64><u32>(at + 16 - top);
+}
+
 /**
  * Scans IN[0, len) as the text's characters [base, base + len); `last`: the text ends there, so
  * runs still open are finished.
@@ -84,8 +107,6 @@ export function scan(len: i32, base: i32, last: bool): void {
   let vStart = load<i32>(STATE + 4);
   let lRun = load<i32>(STATE + 8);
   let lStart = load<i32>(STATE + 12);
-  let vCount = load<i32>(STATE + 16);
-  let lCount = load<i32>(STATE + 20);
   for (let pos = 0; pos < len; pos += 16) {
     const v = v128.load(IN + pos);
     const base64 = v128.or(
@@ -101,48 +122,16 @@ export function scan(len: i32, base: i32, last: bool): void {
       long &= keep;
     }
     const at = base + pos;
-    if (value == 0xffff) {
-      if (vRun == 0) vStart = at;
-      vRun += 16;
-    } else {
-      // The open run goes on for the low `lead` bits; the high `top` bits open the next one.
-      const lead = <i32>ctz(~value);
-      if (vRun + lead >= VALUE_MIN) {
-        store<i32>(VOUT + (vCount << 3), vRun > 0 ? vStart : at);
-        store<i32>(VOUT + (vCount << 3) + 4, at + lead);
-        vCount++;
-      }
-      const top = <i32>clz(~(value << 16));
-      vRun = top;
-      vStart = at + 16 - top;
-    }
-    if (long == 0xffff) {
-      if (lRun == 0) lStart = at;
-      lRun += 16;
-    } else {
-      const lead = <i32>ctz(~long);
-      if (lRun + lead >= LONG_MIN) {
-        store<i32>(LOUT + (lCount << 3), lRun > 0 ? lStart : at);
-        store<i32>(LOUT + (lCount << 3) + 4, at + lead);
-        lCount++;
-      }
-      const top = <i32>clz(~(long << 16));
-      lRun = top;
-      lStart = at + 16 - top;
-    }
+    const v2 = track(value, vRun, vStart, at, VALUE_MIN, VOUT, STATE + 16);
+    vRun = <i32>(v2 >> 32);
+    vStart = <i32>v2;
+    const l2 = track(long, lRun, lStart, at, LONG_MIN, LOUT, STATE + 20);
+    lRun = <i32>(l2 >> 32);
+    lStart = <i32>l2;
   }
   if (last) {
-    const end = base + len;
-    if (vRun >= VALUE_MIN) {
-      store<i32>(VOUT + (vCount << 3), vStart);
-      store<i32>(VOUT + (vCount << 3) + 4, end);
-      vCount++;
-    }
-    if (lRun >= LONG_MIN) {
-      store<i32>(LOUT + (lCount << 3), lStart);
-      store<i32>(LOUT + (lCount << 3) + 4, end);
-      lCount++;
-    }
+    if (vRun >= VALUE_MIN) emit(vStart, base + len, VOUT, STATE + 16);
+    if (lRun >= LONG_MIN) emit(lStart, base + len, LOUT, STATE + 20);
     vRun = 0;
     lRun = 0;
   }
@@ -150,8 +139,6 @@ export function scan(len: i32, base: i32, last: bool): void {
   store<i32>(STATE + 4, vStart);
   store<i32>(STATE + 8, lRun);
   store<i32>(STATE + 12, lStart);
-  store<i32>(STATE + 16, vCount);
-  store<i32>(STATE + 20, lCount);
 }
 
 // Literal search, Teddy's way: which strings of a table occur in a range of memory, each found
