@@ -14,6 +14,31 @@ export function alphabetTable(alphabet: string): Uint8Array {
 }
 
 /**
+ * Where the first `min` characters in a row of `table` in [from, to) start, or -1: the skipping
+ * search. A position whose character at p + min - 1 is not in the alphabet is passed over with
+ * the `min` before it; otherwise the characters back to the last one seen are looked at.
+ */
+function firstRun(text: string, from: number, to: number, table: Uint8Array, min: number): number {
+  let p = from;
+  let known = from; // [p, known) already seen to be in the alphabet
+  while (p + min <= to) {
+    const q = p + min - 1;
+    if (table[text.charCodeAt(q)] !== 1) {
+      p = q + 1;
+      known = p;
+      continue;
+    }
+    const stop = Math.max(p, known);
+    let k = q - 1;
+    while (k >= stop && table[text.charCodeAt(k)] === 1) k--;
+    if (k < stop) return p;
+    p = k + 1;
+    known = q + 1;
+  }
+  return -1;
+}
+
+/**
  * Calls `each(start, end)` for every maximal run of `table` characters in [from, to) at least
  * `min` long, in order. `each` may return where the run it was given really ends (≥ `end`: the
  * base64 decoder takes `=` padding and what follows it into the run); the search goes on after that.
@@ -27,54 +52,20 @@ export function alphabetRuns(
   // biome-ignore lint/suspicious/noConfusingVoidType: callers that never move the end return nothing
   each: (start: number, end: number) => number | undefined | void,
 ): void {
-  const inside = (i: number): boolean => table[text.charCodeAt(i)] === 1;
-  let p = from;
-  let known = from; // [p, known) already seen to be in the alphabet
-  while (p + min <= to) {
-    const q = p + min - 1;
-    if (!inside(q)) {
-      p = q + 1;
-      known = p;
-      continue;
-    }
-    const stop = Math.max(p, known);
-    let k = q - 1;
-    while (k >= stop && inside(k)) k--;
-    if (k >= stop) {
-      p = k + 1;
-      known = q + 1;
-      continue;
-    }
-    let end = q + 1;
-    while (end < to && inside(end)) end++;
-    p = (each(p, end) ?? end) + 1;
-    known = p;
+  for (let p = firstRun(text, from, to, table, min); p !== -1; ) {
+    let end = p + min;
+    while (end < to && table[text.charCodeAt(end)] === 1) end++;
+    p = firstRun(text, (each(p, end) ?? end) + 1, to, table, min);
   }
 }
 
 /**
- * Whether [from, to) holds a run of at least `min` characters of `table`: alphabetRuns' search,
- * answering as soon as `min` characters in a row are seen, not at the run's end (a bundle's
+ * Whether [from, to) holds a run of at least `min` characters of `table`: the search alone,
+ * which answers as soon as `min` characters in a row are seen, not at the run's end (a bundle's
  * inline blob is one run of megabytes, and the detector asks this of it once per rule).
  */
 export function hasRun(text: string, from: number, to: number, table: Uint8Array, min: number): boolean {
-  let p = from;
-  let known = from; // [p, known) already seen to be in the alphabet
-  while (p + min <= to) {
-    const q = p + min - 1;
-    if (table[text.charCodeAt(q)] !== 1) {
-      p = q + 1;
-      known = p;
-      continue;
-    }
-    let k = q - 1;
-    const stop = Math.max(p, known);
-    while (k >= stop && table[text.charCodeAt(k)] === 1) k--;
-    if (k < stop) return true;
-    p = k + 1;
-    known = q + 1;
-  }
-  return false;
+  return firstRun(text, from, to, table, min) !== -1;
 }
 
 /** Whether [lineStart, start) is only spaces and tabs: the run starts its line (after indentation). */
