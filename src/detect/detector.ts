@@ -434,7 +434,7 @@ function findHits(text: string, rules: readonly CompiledRule[], trace?: HitTrace
     }
   };
 
-  const windows = keywordLines(text, rules, plan ? words : undefined);
+  const windows = keywordLines(text, rules, words);
   // Every rule's literals found in one pass (see ./literalIndex.ts), only when a rule has some.
   let present: Set<string> | undefined;
   rules.forEach((rule, i) => {
