@@ -76,15 +76,15 @@ function deal(prints: Print[]): number[] {
   const order = prints.map((_, i) => i).sort((a, b) => prints[a]!.string.length - prints[b]!.string.length || (prints[a]!.string < prints[b]!.string ? -1 : 1));
   for (const i of order) {
     let best = 0;
+    let bestHalves = sets[0]!.halves;
     let least = Number.POSITIVE_INFINITY;
     sets.forEach((set, b) => {
       const merged = set.halves.map(([lo, hi], j): [number, number] => [lo | prints[i]!.halves[j]![0], hi | prints[i]!.halves[j]![1]]);
       const added = cost(merged, set.n + 1) - cost(set.halves, set.n);
-      if (added < least) [best, least] = [b, added];
+      if (added < least) [best, bestHalves, least] = [b, merged, added];
     });
-    const set = sets[best]!;
-    set.halves = set.halves.map(([lo, hi], j) => [lo | prints[i]!.halves[j]![0], hi | prints[i]!.halves[j]![1]]);
-    set.n++;
+    sets[best]!.halves = bestHalves;
+    sets[best]!.n++;
     bucket[i] = best;
   }
   return bucket;
