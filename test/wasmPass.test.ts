@@ -16,6 +16,17 @@ import type { Fragment } from '../src/types.js';
 
 const CHUNK = 1 << 20;
 
+/** Where each of `literals` occurs in `text` (overlapping occurrences too), ascending. */
+function placesOf(text: string, literals: Set<string>): Map<string, number[]> {
+  const places = new Map<string, number[]>();
+  for (const literal of literals) {
+    const at: number[] = [];
+    for (let i = text.indexOf(literal); i !== -1; i = text.indexOf(literal, i + 1)) at.push(i);
+    places.set(literal, at);
+  }
+  return places;
+}
+
 /** The JavaScript pass's runs of the whole text (explicit ranges: never the primed ones). */
 function jsRuns(text: string): { value: number[][]; long: number[][] } {
   const whole = [[0, text.length] as const];
@@ -100,22 +111,52 @@ describe('the WebAssembly passes (src/detect/wasmPass.ts)', () => {
       };
       for (let t = 0; t < 300; t++) {
         const text = planted(50 + Math.floor(Math.random() * 2000), [0, 7, 40, Math.floor(Math.random() * 50)]);
-        const wasm = oneBytePass(text, rules)!.literals!;
-        expect([...wasm].sort(), text).toEqual([...literalsIn(text, rules)].sort());
+        const found = oneBytePass(text, rules)!;
+        expect([...found.literals!].sort(), text).toEqual([...literalsIn(text, rules)].sort());
+        expect(found.literalsAt, text).toEqual(placesOf(text, found.literals!));
       }
       for (const text of [planted(CHUNK + 100, [CHUNK - 3, CHUNK - 10, 5]), planted(2 * CHUNK + 3, [2 * CHUNK - 1, CHUNK - 1, 2 * CHUNK - 5])]) {
-        const wasm = oneBytePass(text, rules)!.literals!;
-        expect(wasm.size).toBeGreaterThan(0);
-        expect([...wasm].sort()).toEqual([...literalsIn(text, rules)].sort());
+        const found = oneBytePass(text, rules)!;
+        expect(found.literals!.size).toBeGreaterThan(0);
+        expect([...found.literals!].sort()).toEqual([...literalsIn(text, rules)].sort());
+        expect(found.literalsAt).toEqual(placesOf(text, found.literals!));
       }
+    }
+  });
+
+  it('keeps no places of the literals when a chunk holds more than it keeps, and the detector finds the same', () => {
+    const rules = selectRules(loadBuiltinRules());
+    const keyId = `AKIA${Array.from({ length: 16 }, () => pick('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')).join('')}`;
+    const text = `${'ASIA '.repeat(5000)}\nid = ${keyId}\n`.padEnd(CHUNK + 10, '.');
+    const found = oneBytePass(text, rules)!;
+    expect(found.literals).toEqual(new Set(['ASIA', 'AKIA']));
+    expect(found.literalsAt).toBeUndefined();
+    expect(detect({ text, path: 'a', startLine: 1, oneByte: true }, rules).map((f) => f.secret)).toEqual([keyId]);
+  });
+
+  it('tries a rule whose every match starts with one of its literals where they occur, as its regex finds them', () => {
+    // Occurrences inside a match (the global regex goes on after it), next to each other, at the
+    // end of the text, and across a chunk boundary.
+    const rules = [
+      compileRule({ id: 'ab', description: 'ab', pattern: '(?:ab|cd)[a-z]{4}', literals: ['ab', 'cd'], engine: 'backtracking' }),
+      // Not tried at its literals: a match may start otherwise (with another case, or "xy").
+      compileRule({ id: 'case', description: 'case', pattern: 'ef[a-z]{4}', flags: 'i', literals: ['ef'], engine: 'backtracking' }),
+      compileRule({ id: 'xy', description: 'xy', pattern: '(?:gh|xy)[a-z]{4}', literals: ['gh'], engine: 'backtracking' }),
+    ];
+    const tail = 'abababab abab abxabcdef cdab abcdefgh cdcdcd ab ef EFghij xyzzzz gh';
+    const texts = [`${'.'.repeat(CHUNK + 20)}${tail}`, `${'.'.repeat(CHUNK - 3)}${tail}`, `${tail}${'.'.repeat(CHUNK)}${tail}`];
+    for (const text of texts) {
+      const plain = detect({ text, path: 'a', startLine: 1 }, rules);
+      expect(plain.map((f) => f.secret)).toEqual(expect.arrayContaining(['ababab', 'EFghij', 'xyzzzz']));
+      expect(detect({ text, path: 'a', startLine: 1, oneByte: true }, rules)).toEqual(plain);
     }
   });
 
   it('finds no literal that only the memory around the text completes (what the text before it left there)', () => {
     const rules = selectRules(loadBuiltinRules());
     const body = 'x = 1;\n'.repeat(CHUNK / 7 + 1).slice(0, CHUNK);
-    expect(oneBytePass(`${body}token = npm_`, rules)!.literals).toEqual(new Set(['npm_']));
-    expect(oneBytePass(`${body}token = npm`, rules)!.literals).toEqual(new Set());
+    expect(oneBytePass(`${body}token = npm_`, rules)).toMatchObject({ literals: new Set(['npm_']), literalsAt: new Map([['npm_', [CHUNK + 8]]]) });
+    expect(oneBytePass(`${body}token = npm`, rules)).toMatchObject({ literals: new Set(), literalsAt: new Map() });
     // The end of a first chunk stays in memory before the next text's first chunk: each literal
     // split there, its head left by one text and its tail starting the next.
     for (const literal of new Set(rules.flatMap((r) => r.literals))) {
@@ -241,6 +282,11 @@ describe('leadingWords: the words every match of a pattern starts with', () => {
       expect(leadingWords(source, ''), source).toBeUndefined();
     }
     expect(leadingWords('ab', 'u')).toBeUndefined();
+  });
+
+  it('gives them as written when asked (where a match starts without the i flag)', () => {
+    expect(leadingWords('((?:A3T[A-Z0-9]|AKIA|ASIA))x', 'dg', false)).toEqual(['A3T', 'AKIA', 'ASIA']);
+    expect(leadingWords('AccountKey=([A-Za-z0-9+/]{86}==)', 'dg', false)).toEqual(['AccountKey=']);
     expect(leadingWords('\u00e9t\u00e9', '')).toBeUndefined();
   });
 });

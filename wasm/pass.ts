@@ -9,9 +9,9 @@
 // end of the chunk before just below IN (so a string or an escape across the boundary is whole).
 // The runs still open at the end of a chunk carry over to the next (STATE). Each chunk's
 // finished runs are written to VOUT and LOUT as (start, end) pairs of offsets in the whole text,
-// escapes to ESCAPES and word occurrences to OCCURRENCES, their counts to STATE; the caller
-// reads them and sets the counts back to 0 before the next chunk. The memory is fixed: nothing
-// here allocates.
+// escapes to ESCAPES, word occurrences to OCCURRENCES and literal occurrences to LITERALS_AT,
+// their counts to STATE; the caller reads them and sets the counts back to 0 before the next
+// chunk. The memory is fixed: nothing here allocates.
 
 /** Characters per chunk: a multiple of 16. */
 export const CHUNK: i32 = 1 << 20;
@@ -21,7 +21,7 @@ export const IN: i32 = 1024;
 export const VOUT: i32 = IN + CHUNK + 64;
 /** Long runs: (start, end) i32 pairs; a chunk finishes at most CHUNK / 57 + 2. */
 export const LOUT: i32 = VOUT + (CHUNK / 28 + 4) * 8;
-/** i32: open value run's length and start, open long run's length and start, value count, long count; then the escape search's (escapes) and the word search's (teddy). */
+/** i32: open value run's length and start, open long run's length and start, value count, long count; then the escape search's (escapes), the word search's and the literal search's (teddy). */
 export const STATE: i32 = 256;
 
 /** Shortest value run (base64 and `%`): SHORTEST in src/detect/decoders/base64Runs.ts. */
@@ -58,7 +58,7 @@ export function init(): void {
 
 /** Forgets any open run and what the escape and word searches found: call before a new text. */
 export function reset(): void {
-  for (let i = 0; i < 11; i++) store<i32>(STATE + (i << 2), 0);
+  for (let i = 0; i < 13; i++) store<i32>(STATE + (i << 2), 0);
 }
 
 @inline function within(v: v128, lo: v128, n: v128): v128 {
@@ -179,13 +179,13 @@ const LANES: i32 = LIT + TABLE_SIZE + 64;
 }
 
 /**
- * Finds the strings of the table at `table` that lie whole within memory [from, to). Without
- * `fold`: sets their FOUND bits (case-sensitive). With it: appends (text offset, string index)
- * pairs to OCCURRENCES for each occurrence (ASCII case folded) that ends past `fresh` (one that
- * ends before was found in the chunk before), offsets being addresses + delta; count at
- * STATE + 36, STATE + 40 set once OCCURRENCES_MAX is passed (the rest are not kept).
+ * Finds the strings of the table at `table` that lie whole within memory [from, to), compared
+ * case-sensitively, or with ASCII case folded when `fold`, and sets their FOUND bits. Appends a
+ * (text offset, string index) pair at `out` for each occurrence that ends past `fresh` (one that
+ * ends before was found in the chunk before), offsets being addresses + delta; the count is at
+ * `count`, and `full` is set once `max` pairs are there (the rest are not kept).
  */
-function teddy(table: i32, from: i32, to: i32, fold: bool, fresh: i32, delta: i32): void {
+function teddy(table: i32, from: i32, to: i32, fold: bool, fresh: i32, delta: i32, out: i32, max: i32, count: i32, full: i32): void {
   if (load<i32>(table) == 0) return;
   const n = table + NIBBLES;
   const lo0 = v128.load(n);
@@ -199,7 +199,7 @@ function teddy(table: i32, from: i32, to: i32, fold: bool, fresh: i32, delta: i3
   const low = i8x16.splat(0x0f);
   const zero = i8x16.splat(0);
   const found = table + FOUND;
-  let count = load<i32>(STATE + 36);
+  let kept = load<i32>(count);
   for (let pos = from; pos < to; pos += 16) {
     const m = v128.and(
       v128.and(buckets(v128.load(pos), lo0, hi0, low), buckets(v128.load(pos + 1), lo1, hi1, low)),
@@ -222,7 +222,6 @@ function teddy(table: i32, from: i32, to: i32, fold: bool, fresh: i32, delta: i3
         for (let e = first; e < last; e++) {
           const entry = table + ENTRIES + (e << 4);
           const index = load<i32>(entry);
-          if (!fold && (load<u8>(found + (index >> 3)) & (1 << (index & 7))) != 0) continue;
           const start = p - load<i32>(entry + 4);
           const len = load<i32>(entry + 8);
           if (start < from || start + len > to) continue;
@@ -231,25 +230,29 @@ function teddy(table: i32, from: i32, to: i32, fold: bool, fresh: i32, delta: i3
           if (fold) while (k < len && folded(<i32>load<u8>(start + k)) == <i32>load<u8>(chars + k)) k++;
           else while (k < len && load<u8>(start + k) == load<u8>(chars + k)) k++;
           if (k < len) continue;
-          if (!fold) store<u8>(found + (index >> 3), <i32>load<u8>(found + (index >> 3)) | (1 << (index & 7)));
-          else if (start + len > fresh) {
-            if (count == OCCURRENCES_MAX) store<i32>(STATE + 40, 1);
+          store<u8>(found + (index >> 3), <i32>load<u8>(found + (index >> 3)) | (1 << (index & 7)));
+          if (start + len > fresh) {
+            if (kept == max) store<i32>(full, 1);
             else {
-              store<i32>(OCCURRENCES + (count << 3), start + delta);
-              store<i32>(OCCURRENCES + (count << 3) + 4, index);
-              count++;
+              store<i32>(out + (kept << 3), start + delta);
+              store<i32>(out + (kept << 3) + 4, index);
+              kept++;
             }
           }
         }
       }
     }
   }
-  store<i32>(STATE + 36, count);
+  store<i32>(count, kept);
 }
 
-/** Sets the FOUND bit of every literal of the literal table that occurs whole within memory [from, to). */
-export function literals(from: i32, to: i32): void {
-  teddy(LIT, from, to, false, 0, 0);
+/**
+ * Sets the FOUND bit of every literal of the literal table that occurs whole within memory
+ * [from, to), and appends its occurrences that end past `fresh` to LITERALS_AT (count at
+ * STATE + 44; STATE + 48 set once LITERALS_AT_MAX is passed).
+ */
+export function literals(from: i32, to: i32, fresh: i32, delta: i32): void {
+  teddy(LIT, from, to, false, fresh, delta, LITERALS_AT, LITERALS_AT_MAX, STATE + 44, STATE + 48);
 }
 
 // Escapes: for the JSON decoder, every backslash followed by `u`, `/` or another backslash (the
@@ -313,7 +316,19 @@ export const WORDS: i32 = ESCAPES + ESCAPES_MAX * 4;
 export const OCCURRENCES: i32 = WORDS + TABLE_SIZE;
 export const OCCURRENCES_MAX: i32 = 65536;
 
-/** Appends the occurrences of the word table's words within memory [from, to) that end past `fresh` (see teddy). */
+/**
+ * Appends the occurrences of the word table's words within memory [from, to) that end past
+ * `fresh` to OCCURRENCES (see teddy; count at STATE + 36, STATE + 40 set once OCCURRENCES_MAX is
+ * passed).
+ */
 export function words(from: i32, to: i32, fresh: i32, delta: i32): void {
-  teddy(WORDS, from, to, true, fresh, delta);
+  teddy(WORDS, from, to, true, fresh, delta, OCCURRENCES, OCCURRENCES_MAX, STATE + 36, STATE + 40);
 }
+
+/**
+ * Where the literals occur: (text offset, literal index) i32 pairs, at most LITERALS_AT_MAX a
+ * chunk (the rules' literals are rare in code: 215 at most in a chunk of a 410 MB tree), for the
+ * rules whose every match starts with one (src/detect/detector.ts).
+ */
+export const LITERALS_AT: i32 = OCCURRENCES + OCCURRENCES_MAX * 8;
+export const LITERALS_AT_MAX: i32 = 4096;

@@ -12,7 +12,7 @@ import { literalsIn } from './literalIndex.js';
 import { alphabetRuns, hasRun } from './decoders/alphabetRuns.js';
 import { SHORTEST, VALUE, valueRuns } from './decoders/base64Runs.js';
 import { STAND_IN_CHAR, standInSafe } from './standIn.js';
-import { primeOneByte } from './wasmPass.js';
+import { type OneByte, primeOneByte } from './wasmPass.js';
 
 /** Past this many keyword lines in one fragment, a rule's regex runs over the whole text. */
 const MAX_WINDOWS = 32;
@@ -130,6 +130,9 @@ function endAfter(text: string, end: number, lines: number): number {
  */
 type Words = Map<string, number[]>;
 
+/** Where the words and the rules' literals occur in a one-byte text (./wasmPass.ts, primeOneByte). */
+type Places = Pick<OneByte, 'words' | 'literalsAt'>;
+
 /**
  * The keyword regex's matches in [from, to) of the text, from where the keywords occur: at each
  * place the first keyword in `order` that occurs there, then on after it, as the alternation
@@ -155,13 +158,16 @@ function wordMatches(words: Words, order: readonly string[], from: number, to: n
 /**
  * What the WebAssembly pass looks for in a rule set's texts: its keywords, and for each keyword
  * rule whose every match starts with one of a few words of three or more characters
- * (./leadingWords.ts), those words and a sticky copy of its pattern to try at each. Null when a
- * keyword is not ASCII (the pass folds ASCII case only; the keyword regex folds no more, but its
- * matches are not worth working out again).
+ * (./leadingWords.ts), those words and a sticky copy of its pattern to try at each. A rule with
+ * literals (and no keywords) whose every match starts with one of them, case and all, is tried
+ * at the places of those literals, which the pass finds anyway. Null when a keyword is not ASCII
+ * (the pass folds ASCII case only; the keyword regex folds no more, but its matches are not worth
+ * working out again).
  */
 interface WordPlan {
   words: string[];
-  starts: Map<CompiledRule, { words: string[]; sticky: RegExp }>;
+  /** `literals`: `words` are literals, looked up in Places.literalsAt, else in Places.words. */
+  starts: Map<CompiledRule, { words: string[]; sticky: RegExp; literals: boolean }>;
 }
 
 const wordPlans = new WeakMap<readonly CompiledRule[], WordPlan | null>();
@@ -172,13 +178,24 @@ function wordPlan(rules: readonly CompiledRule[]): WordPlan | null {
   const keywords = keywordIndex(rules)?.order ?? [];
   if (keywords.some((k) => /[^\x20-\x7e]/.test(k))) plan = null;
   else {
-    const starts = new Map<CompiledRule, { words: string[]; sticky: RegExp }>();
+    const starts: WordPlan['starts'] = new Map();
     for (const rule of rules) {
-      if (rule.keywords.length === 0 || !(rule.re instanceof RegExp)) continue;
-      const words = leadingWords(rule.re.source, rule.re.flags);
-      if (words && words.every((w) => w.length >= 3)) starts.set(rule, { words, sticky: new RegExp(rule.re.source, `${rule.re.flags.replace('g', '')}y`) });
+      const { re } = rule;
+      if (!(re instanceof RegExp)) continue;
+      const sticky = () => new RegExp(re.source, `${re.flags.replace('g', '')}y`);
+      if (rule.keywords.length > 0) {
+        const words = leadingWords(re.source, re.flags);
+        if (words && words.every((w) => w.length >= 3)) starts.set(rule, { words, sticky: sticky(), literals: false });
+      } else if (rule.literals.length > 0 && !re.flags.includes('i')) {
+        const lead = leadingWords(re.source, re.flags, false);
+        const literals = rule.literals.filter((l) => l.length > 0);
+        if (lead?.every((w) => literals.some((l) => w.startsWith(l)))) {
+          starts.set(rule, { words: literals.filter((l) => lead.some((w) => w.startsWith(l))), sticky: sticky(), literals: true });
+        }
+      }
     }
-    plan = { words: [...new Set([...keywords, ...[...starts.values()].flatMap((s) => s.words)])], starts };
+    const leading = [...starts.values()].flatMap((s) => (s.literals ? [] : s.words));
+    plan = { words: [...new Set([...keywords, ...leading])], starts };
   }
   wordPlans.set(rules, plan);
   return plan;
@@ -342,7 +359,7 @@ function secretOf(m: RegExpExecArray): { value: string; index: number } {
  * rule without keywords over the whole text; then entropy, gates, the rule's allow list, then
  * the `near` forms around the hits of the rules they pair with. Hits come in no set order.
  */
-function findHits(text: string, rules: readonly CompiledRule[], trace?: HitTrace, words?: Words): Hit[] {
+function findHits(text: string, rules: readonly CompiledRule[], trace?: HitTrace, places?: Places): Hit[] {
   const index = new LineIndex(text);
   const found = new Map<string, { cand: Candidate; line: number }>();
   const lineText = (line: number) => text.slice(index.start(line), index.end(line));
@@ -402,24 +419,26 @@ function findHits(text: string, rules: readonly CompiledRule[], trace?: HitTrace
     found.set(key, { cand: { rule, secret, offset }, line });
   };
 
-  const plan = words && wordPlan(rules);
+  const plan = places && wordPlan(rules);
   const runOver = (rule: CompiledRule, from: number, to: number): void => {
     const chunk = from === 0 && to === text.length ? text : text.slice(from, to);
     const starts = plan?.starts.get(rule);
-    if (starts) {
+    const where = starts && (starts.literals ? places!.literalsAt : places!.words);
+    if (where) {
       // Every match starts at one of its words: the pattern is tried there alone, in order,
-      // each try past the last match's end, as the global regex would find them.
+      // each try past the last match's end, as the global regex would find them. (A literal
+      // that is not listed does not occur.)
       const at: number[] = [];
-      for (const word of starts.words) {
-        const list = words!.get(word)!;
+      for (const word of starts!.words) {
+        const list = where.get(word) ?? [];
         for (let i = firstAtOrAbove(list, from); i < list.length && list[i]! < to; i++) at.push(list[i]! - from);
       }
       at.sort((a, b) => a - b);
       let next = 0;
       for (const rel of at) {
         if (rel < next) continue;
-        starts.sticky.lastIndex = rel;
-        const m = starts.sticky.exec(chunk);
+        starts!.sticky.lastIndex = rel;
+        const m = starts!.sticky.exec(chunk);
         if (m === null) continue;
         accept(rule, m, from, rule.entropy, rule.gates);
         next = rel + m[0].length;
@@ -434,7 +453,7 @@ function findHits(text: string, rules: readonly CompiledRule[], trace?: HitTrace
     }
   };
 
-  const windows = keywordLines(text, rules, words);
+  const windows = keywordLines(text, rules, places?.words);
   // Every rule's literals found in one pass (see ./literalIndex.ts), only when a rule has some.
   let present: Set<string> | undefined;
   rules.forEach((rule, i) => {
@@ -604,7 +623,7 @@ export function detectFragment(fragment: Fragment, rules: readonly CompiledRule[
 function detectIn(fragment: Fragment, rules: readonly CompiledRule[], trace?: Trace): Finding[] {
   const { text } = fragment;
   if (text.length === 0) return [];
-  const words = fragment.oneByte ? primeOneByte(text, rules, wordPlan(rules)?.words) : undefined;
+  const places = fragment.oneByte ? primeOneByte(text, rules, wordPlan(rules)?.words) : undefined;
   const placed = new Map<string, Placed>();
   const plain: Placed[] = [];
   const tell = trace && eventMaker(fragment, trace);
@@ -612,7 +631,7 @@ function detectIn(fragment: Fragment, rules: readonly CompiledRule[], trace?: Tr
     text,
     rules,
     tell?.((o) => ({ start: o.start, end: o.end })),
-    words,
+    places,
   )) {
     const p: Placed = { hit, start: hit.start, end: hit.start + hit.secret.length };
     placed.set(`${hit.rule.id}:${p.start}`, p);

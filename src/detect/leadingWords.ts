@@ -2,18 +2,19 @@
  * The words a regex's every match starts with, read off its source when that is simple: each
  * top-level alternative starts with literal characters, or with a group (capturing or not, not
  * optional) whose alternatives each do. `(?:secret[_.\- ]?key|aws[_.\- ]?secret)…` starts with
- * "secret" or "aws". Lower-cased: the caller looks for them with ASCII case folded, which finds
- * every place a match can start whatever the flags (more, without `i`). Undefined when the
- * source starts otherwise (a class, a lookaround, an optional group, an escape that is not a
- * punctuation character), when a word would be empty or not ASCII, or with the `u` or `v` flag.
+ * "secret" or "aws". Lower-cased unless `fold` is false: the caller looks for them with ASCII
+ * case folded, which finds every place a match can start whatever the flags (more, without `i`);
+ * as written, they are where a match starts only without `i`. Undefined when the source starts
+ * otherwise (a class, a lookaround, an optional group, an escape that is not a punctuation
+ * character), when a word would be empty or not ASCII, or with the `u` or `v` flag.
  */
-export function leadingWords(source: string, flags: string): string[] | undefined {
+export function leadingWords(source: string, flags: string, fold = true): string[] | undefined {
   if (/[uv]/.test(flags)) return undefined;
   const words = new Set<string>();
   const end = alternatives(source, 0, words);
   if (end !== source.length) return undefined;
   for (const w of words) if (w.length === 0 || /[^\x20-\x7e]/.test(w)) return undefined;
-  return [...words].map((w) => w.toLowerCase());
+  return fold ? [...words].map((w) => w.toLowerCase()) : [...words];
 }
 
 /** Characters that end a run of literal characters in a pattern. */

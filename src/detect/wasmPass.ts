@@ -43,10 +43,11 @@ interface Exports {
   ESCAPES: WebAssembly.Global;
   WORDS: WebAssembly.Global;
   OCCURRENCES: WebAssembly.Global;
+  LITERALS_AT: WebAssembly.Global;
   init(): void;
   reset(): void;
   scan(len: number, base: number, last: number): void;
-  literals(from: number, to: number): void;
+  literals(from: number, to: number, fresh: number, delta: number): void;
   escapes(from: number, to: number, start: number, delta: number): void;
   words(from: number, to: number, fresh: number, delta: number): void;
 }
@@ -117,6 +118,11 @@ export interface OneByte {
   long: { start: number; end: number }[];
   /** The rules' literals present; absent when they do not fit the module's table (or no rules were given). */
   literals?: Set<string>;
+  /**
+   * Where each literal present occurs, in ascending order; absent with `literals`, or when there
+   * were too many to keep.
+   */
+  literalsAt?: Map<string, number[]>;
   /** Offsets of the backslashes followed by `u`, `/` or a backslash; absent when there were too many to keep. */
   jsonEscapes?: number[];
   /** Whether `\x` or `\u{` occurs. */
@@ -146,7 +152,7 @@ export function oneBytePass(text: string, rules?: readonly CompiledRule[], words
     wordsTable.write(bytes, i32, x.WORDS.value);
     kernel.words = wordsTable;
   }
-  const [chunk, input, state, valueOut, longOut, escapesOut, occurrencesOut] = [
+  const [chunk, input, state, valueOut, longOut, escapesOut, occurrencesOut, literalsOut] = [
     x.CHUNK.value,
     x.IN.value,
     x.STATE.value >> 2,
@@ -154,6 +160,7 @@ export function oneBytePass(text: string, rules?: readonly CompiledRule[], words
     x.LOUT.value >> 2,
     x.ESCAPES.value >> 2,
     x.OCCURRENCES.value >> 2,
+    x.LITERALS_AT.value >> 2,
   ];
   const found = x.LIT.value + x.FOUND.value;
   if (lit) bytes.fill(0, found, found + MAX_STRINGS / 8);
@@ -161,6 +168,7 @@ export function oneBytePass(text: string, rules?: readonly CompiledRule[], words
   const long: { start: number; end: number }[] = [];
   const jsonEscapes: number[] = [];
   const occurrences = wordsTable ? wordsTable.strings.map((): number[] => []) : [];
+  const literalsAt = lit ? lit.strings.map((): number[] => []) : [];
   x.reset();
   for (let base = 0; base < text.length; base += chunk) {
     const len = Math.min(chunk, text.length - base);
@@ -169,27 +177,39 @@ export function oneBytePass(text: string, rules?: readonly CompiledRule[], words
     const back = Math.min(base, Math.max(2, (lit?.longest ?? 0) - 1, (wordsTable?.longest ?? 0) - 1));
     bytes.write(back === 0 && len === text.length ? text : text.slice(base - back, base + len), input - back, 'latin1');
     x.scan(len, base, base + len === text.length ? 1 : 0);
-    if (lit) x.literals(input - back, input + len);
+    // A string that ends in the chunk before was found there.
+    const fresh = base > 0 ? input : input - 1;
+    if (lit) x.literals(input - back, input + len, fresh, base - input);
     // A backslash that ended the chunk before is looked at now that its next character is here.
     x.escapes(input - back, input + len, base > 0 ? input - 1 : input, base - input);
-    if (wordsTable) x.words(input - back, input + len, base > 0 ? input : input - 1, base - input);
+    if (wordsTable) x.words(input - back, input + len, fresh, base - input);
     for (let i = 0, o = valueOut; i < i32[state + 4]!; i++, o += 2) value.push({ start: i32[o]!, end: i32[o + 1]!, limit: text.length });
     for (let i = 0, o = longOut; i < i32[state + 5]!; i++, o += 2) long.push({ start: i32[o]!, end: i32[o + 1]! });
     for (let i = 0; i < i32[state + 6]!; i++) jsonEscapes.push(i32[escapesOut + i]!);
     for (let i = 0, o = occurrencesOut; i < i32[state + 9]!; i++, o += 2) occurrences[i32[o + 1]!]!.push(i32[o]!);
+    for (let i = 0, o = literalsOut; i < i32[state + 11]!; i++, o += 2) literalsAt[i32[o + 1]!]!.push(i32[o]!);
     i32[state + 4] = 0;
     i32[state + 5] = 0;
     i32[state + 6] = 0;
     i32[state + 9] = 0;
+    i32[state + 11] = 0;
   }
   const answer: OneByte = { value, long, cEscapes: i32[state + 8] === 1 };
   if (i32[state + 7] === 0) answer.jsonEscapes = jsonEscapes;
   if (lit) {
     const literals = new Set<string>();
+    const at = new Map<string, number[]>();
     lit.strings.forEach((literal, index) => {
-      if (bytes[found + (index >> 3)]! & (1 << (index & 7))) literals.add(literal);
+      if (!(bytes[found + (index >> 3)]! & (1 << (index & 7)))) return;
+      literals.add(literal);
+      // A literal across a chunk boundary is found after those of the chunk before.
+      at.set(
+        literal,
+        literalsAt[index]!.sort((a, b) => a - b),
+      );
     });
     answer.literals = literals;
+    if (i32[state + 12] === 0) answer.literalsAt = at;
   }
   if (wordsTable && i32[state + 10] === 0) {
     // A word across a chunk boundary is found after the words of the chunk before.
@@ -201,10 +221,11 @@ export function oneBytePass(text: string, rules?: readonly CompiledRule[], words
 /**
  * Does oneBytePass over a one-byte text and hands its answers to the JavaScript passes, which
  * give them for `text` (the whole of it, and these rules) instead of working them out; gives
- * where the words occur, for the caller. Does nothing (and gives undefined) before START_AFTER
- * characters, for a text shorter than SMALLEST, or where WebAssembly is unavailable.
+ * where the words and the literals occur, for the caller. Does nothing (and gives undefined)
+ * before START_AFTER characters, for a text shorter than SMALLEST, or where WebAssembly is
+ * unavailable.
  */
-export function primeOneByte(text: string, rules: readonly CompiledRule[], words?: readonly string[]): Map<string, number[]> | undefined {
+export function primeOneByte(text: string, rules: readonly CompiledRule[], words?: readonly string[]): Pick<OneByte, 'words' | 'literalsAt'> | undefined {
   if ((kernel === undefined && (seen += text.length) < START_AFTER) || text.length < SMALLEST) return undefined;
   const found = oneBytePass(text, rules, words);
   if (!found) return undefined;
@@ -212,5 +233,5 @@ export function primeOneByte(text: string, rules: readonly CompiledRule[], words
   primeLongRuns(text, found.long);
   if (found.literals) primeLiterals(text, rules, found.literals);
   primeEscapes(text, found.jsonEscapes, found.cEscapes);
-  return found.words;
+  return found;
 }
