@@ -167,15 +167,16 @@ export function oneBytePass(text: string, rules?: readonly CompiledRule[], words
   const value: Run[] = [];
   const long: { start: number; end: number }[] = [];
   const jsonEscapes: number[] = [];
-  const occurrences = wordsTable ? wordsTable.strings.map((): number[] => []) : [];
-  const literalsAt = lit ? lit.strings.map((): number[] => []) : [];
+  // (offset, index) pairs, flat: the loop below stays one shape of array whatever it finds.
+  const wordPairs: number[] = [];
+  const literalPairs: number[] = [];
   x.reset();
   for (let base = 0; base < text.length; base += chunk) {
     const len = Math.min(chunk, text.length - base);
     // The end of the chunk before comes along, so a literal, an escape or a word across the
     // boundary is whole here.
     const back = Math.min(base, Math.max(2, (lit?.longest ?? 0) - 1, (wordsTable?.longest ?? 0) - 1));
-    bytes.write(back === 0 && len === text.length ? text : text.slice(base - back, base + len), input - back, 'latin1');
+    bytes.write(text.slice(base - back, base + len), input - back, 'latin1');
     x.scan(len, base, base + len === text.length ? 1 : 0);
     // A string that ends in the chunk before was found there.
     const fresh = base > 0 ? input : input - 1;
@@ -186,8 +187,8 @@ export function oneBytePass(text: string, rules?: readonly CompiledRule[], words
     for (let i = 0, o = valueOut; i < i32[state + 4]!; i++, o += 2) value.push({ start: i32[o]!, end: i32[o + 1]!, limit: text.length });
     for (let i = 0, o = longOut; i < i32[state + 5]!; i++, o += 2) long.push({ start: i32[o]!, end: i32[o + 1]! });
     for (let i = 0; i < i32[state + 6]!; i++) jsonEscapes.push(i32[escapesOut + i]!);
-    for (let i = 0, o = occurrencesOut; i < i32[state + 9]!; i++, o += 2) occurrences[i32[o + 1]!]!.push(i32[o]!);
-    for (let i = 0, o = literalsOut; i < i32[state + 11]!; i++, o += 2) literalsAt[i32[o + 1]!]!.push(i32[o]!);
+    for (let i = 0, o = occurrencesOut; i < i32[state + 9]!; i++, o += 2) wordPairs.push(i32[o]!, i32[o + 1]!);
+    for (let i = 0, o = literalsOut; i < i32[state + 11]!; i++, o += 2) literalPairs.push(i32[o]!, i32[o + 1]!);
     i32[state + 4] = 0;
     i32[state + 5] = 0;
     i32[state + 6] = 0;
@@ -197,25 +198,28 @@ export function oneBytePass(text: string, rules?: readonly CompiledRule[], words
   const answer: OneByte = { value, long, cEscapes: i32[state + 8] === 1 };
   if (i32[state + 7] === 0) answer.jsonEscapes = jsonEscapes;
   if (lit) {
-    const literals = new Set<string>();
-    const at = new Map<string, number[]>();
-    lit.strings.forEach((literal, index) => {
-      if (!(bytes[found + (index >> 3)]! & (1 << (index & 7)))) return;
-      literals.add(literal);
-      // A literal across a chunk boundary is found after those of the chunk before.
-      at.set(
-        literal,
-        literalsAt[index]!.sort((a, b) => a - b),
-      );
-    });
-    answer.literals = literals;
-    if (i32[state + 12] === 0) answer.literalsAt = at;
+    const present = (index: number): boolean => (bytes[found + (index >> 3)]! & (1 << (index & 7))) !== 0;
+    answer.literals = new Set(lit.strings.filter((_, index) => present(index)));
+    if (i32[state + 12] === 0) answer.literalsAt = placesOf(literalPairs, lit.strings, present);
   }
-  if (wordsTable && i32[state + 10] === 0) {
-    // A word across a chunk boundary is found after the words of the chunk before.
-    answer.words = new Map(wordsTable.strings.map((word, index) => [word, occurrences[index]!.sort((a, b) => a - b)]));
-  }
+  if (wordsTable && i32[state + 10] === 0) answer.words = placesOf(wordPairs, wordsTable.strings, () => true);
   return answer;
+}
+
+const ascending = (a: number, b: number): number => a - b;
+
+/**
+ * The offsets of each of `strings` that `keep` takes, ascending, from (offset, string index)
+ * pairs: a string across a chunk boundary comes after those of the chunk before.
+ */
+function placesOf(pairs: readonly number[], strings: readonly string[], keep: (index: number) => boolean): Map<string, number[]> {
+  const lists = strings.map((): number[] => []);
+  for (let i = 0; i < pairs.length; i += 2) lists[pairs[i + 1]!]!.push(pairs[i]!);
+  const places = new Map<string, number[]>();
+  strings.forEach((string, index) => {
+    if (keep(index)) places.set(string, lists[index]!.sort(ascending));
+  });
+  return places;
 }
 
 /**

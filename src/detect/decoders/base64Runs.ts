@@ -21,7 +21,8 @@ export interface Run {
   limit: number;
 }
 
-type Collected = { text: string; ranges: Ranges; runs: Run[]; split?: Run[] };
+/** `split` is set by base64Runs when first asked for (in the literal from the start: adding it later changes the object's shape). */
+type Collected = { text: string; ranges: Ranges; runs: Run[]; split: Run[] | undefined };
 
 let cache: Collected | undefined;
 /** A text's runs found by the WebAssembly pass (../wasmPass.ts), kept apart from `cache`, which decoded layers take over. */
@@ -29,7 +30,7 @@ let primed: Collected | undefined;
 
 /** Runs of the whole of `text`, found elsewhere: what valueRuns and base64Runs give for it (with no ranges) until another text is primed. */
 export function primeValueRuns(text: string, runs: Run[]): void {
-  primed = { text, ranges: undefined, runs };
+  primed = { text, ranges: undefined, runs, split: undefined };
 }
 
 function collect(text: string, ranges: Ranges): Collected {
@@ -41,7 +42,7 @@ function collect(text: string, ranges: Ranges): Collected {
       runs.push({ start, end, limit: to });
     });
   }
-  cache = { text, ranges, runs };
+  cache = { text, ranges, runs, split: undefined };
   return cache;
 }
 
@@ -59,9 +60,18 @@ export function valueRuns(text: string, ranges: Ranges, min: number): Run[] {
 /** The maximal runs of standard base64 characters at least SHORTEST long: valueRuns split at `%`. */
 export function base64Runs(text: string, ranges: Ranges): Run[] {
   const all = collect(text, ranges);
-  if (all.split) return all.split;
+  all.split ??= splitAtPercent(text, all.runs);
+  return all.split;
+}
+
+/**
+ * `runs` split at `%`. Apart from base64Runs, whose cache it fills: the optimizing compiler
+ * enters this loop in the middle on a large text (on-stack replacement), and code it made then
+ * would bail out at every store after the loop that had not run yet.
+ */
+function splitAtPercent(text: string, runs: readonly Run[]): Run[] {
   const split: Run[] = [];
-  for (const run of all.runs) {
+  for (const run of runs) {
     let start = run.start;
     for (let i = run.start; i < run.end; i++) {
       if (text.charCodeAt(i) !== PCT) continue;
@@ -71,6 +81,5 @@ export function base64Runs(text: string, ranges: Ranges): Run[] {
     if (start === run.start) split.push(run);
     else if (run.end - start >= SHORTEST) split.push({ start, end: run.end, limit: run.limit });
   }
-  all.split = split;
   return split;
 }
