@@ -383,7 +383,7 @@ export function decodeJsonEscapes(text: string, ranges: Ranges = undefined): Lay
     if (!JSON_SEED_AT.test(text)) return;
     let start = Math.max(from, at - JSON_SPAN);
     const end = Math.min(to, at + JSON_SPAN);
-    while (start > from && start < at && text[start - 1] === '\\') start++;
+    while (start > from && start < at && text.charCodeAt(start - 1) === BACKSLASH) start++;
     const prev = spans.at(-1);
     if (prev && start <= prev[1]) prev[1] = Math.max(prev[1], end);
     else spans.push([start, end]);
@@ -395,7 +395,7 @@ export function decodeJsonEscapes(text: string, ranges: Ranges = undefined): Lay
       // Seeds all start with a backslash: find those with indexOf, test each with the sticky regex.
       // Inside ranges, search a slice so no search runs past its range.
       const part = from === 0 && to === text.length ? text : text.slice(from, to);
-      for (let i = part.indexOf('\\'); i !== -1; i = part.indexOf('\\', i + 1)) {
+      for (let i = part.indexOf('\\'); i !== -1 && i + 1 < part.length; i = part.indexOf('\\', i + 1)) {
         const next = part.charCodeAt(i + 1);
         if (next !== U && next !== SLASH && next !== BACKSLASH) continue; // cheap: most escapes are \n \" \t
         seed(from + i, from, to);

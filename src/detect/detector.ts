@@ -551,8 +551,8 @@ function layerHits(layer: Layer, rules: readonly CompiledRule[], trace?: HitTrac
     // Cut at a separator when one is near, so no value looks whole only because it was cut.
     let from = start;
     let to = end;
-    for (let n = 0; n < CUT_SEARCH && from > 0 && text[from - 1] !== '\n' && !SEPARATOR.test(text[from - 1]!); n++) from++;
-    for (let n = 0; n < CUT_SEARCH && to < text.length && text[to] !== '\n' && !SEPARATOR.test(text[to]!); n++) to--;
+    for (let n = 0; n < CUT_SEARCH && from > 0 && !SEPARATOR.test(text.charAt(from - 1)); n++) from++;
+    for (let n = 0; n < CUT_SEARCH && to < text.length && !SEPARATOR.test(text.charAt(to)); n++) to--;
     if (to <= from) continue;
     const slice = text.slice(from, to);
     const shifted: HitTrace | undefined = trace && ((e) => trace({ ...e, offset: e.offset + from }));

@@ -178,11 +178,13 @@ export function oneBytePass(text: string, rules?: readonly CompiledRule[], words
     const back = Math.min(base, Math.max(2, (lit?.longest ?? 0) - 1, (wordsTable?.longest ?? 0) - 1));
     bytes.write(text.slice(base - back, base + len), input - back, 'latin1');
     x.scan(len, base, base + len === text.length ? 1 : 0);
-    // A string that ends in the chunk before was found there.
-    const fresh = base > 0 ? input : input - 1;
+    // A string that ends in the chunk before was found there; a backslash that ended it is
+    // looked at now that its next character is here. (Both sums run for every chunk: code
+    // optimized on texts of one chunk has seen them.)
+    const later = base > 0 ? 1 : 0;
+    const fresh = input - 1 + later;
     if (lit) x.literals(input - back, input + len, fresh, base - input);
-    // A backslash that ended the chunk before is looked at now that its next character is here.
-    x.escapes(input - back, input + len, base > 0 ? input - 1 : input, base - input);
+    x.escapes(input - back, input + len, input - later, base - input);
     if (wordsTable) x.words(input - back, input + len, fresh, base - input);
     for (let i = 0, o = valueOut; i < i32[state + 4]!; i++, o += 2) value.push({ start: i32[o]!, end: i32[o + 1]!, limit: text.length });
     for (let i = 0, o = longOut; i < i32[state + 5]!; i++, o += 2) long.push({ start: i32[o]!, end: i32[o + 1]! });

@@ -53,7 +53,7 @@ const LONGEST_NAME = 8;
 
 /** Whether ANY_SEED occurs: a walk over the `&`s (code is full of `&&`), each checked where it is. */
 function hasSeed(text: string): boolean {
-  for (let i = text.indexOf('&'); i !== -1; i = text.indexOf('&', i + 1)) {
+  for (let i = text.indexOf('&'); i !== -1 && i + 1 < text.length; i = text.indexOf('&', i + 1)) {
     const next = text.charCodeAt(i + 1);
     if (next === HASH) return true;
     // Only the seed names' first letters (q a s e p c) are worth a regex look.
