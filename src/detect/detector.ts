@@ -142,7 +142,10 @@ function wordMatches(words: Words, order: readonly string[], from: number, to: n
   const found: [number, number][] = [];
   order.forEach((keyword, alt) => {
     const at = words.get(keyword)!;
-    for (let i = firstAtOrAbove(at, from); i < at.length && at[i]! + keyword.length <= to; i++) found.push([at[i]!, alt]);
+    // Read for every keyword, not only one that occurs: code optimized before the first
+    // occurrence of a keyword of another kind of string (not internalized) would bail out.
+    const last = to - keyword.length;
+    for (let i = firstAtOrAbove(at, from); i < at.length && at[i]! <= last; i++) found.push([at[i]!, alt]);
   });
   found.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const matches: [number, string][] = [];
