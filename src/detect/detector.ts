@@ -626,7 +626,7 @@ export function detectFragment(fragment: Fragment, rules: readonly CompiledRule[
 function detectIn(fragment: Fragment, rules: readonly CompiledRule[], trace?: Trace): Finding[] {
   const { text } = fragment;
   if (text.length === 0) return [];
-  const places = fragment.oneByte ? primeOneByte(text, rules, wordPlan(rules)?.words) : undefined;
+  const places = fragment.oneByte ? primeOneByte(text, rules, () => wordPlan(rules)?.words) : undefined;
   const placed = new Map<string, Placed>();
   const plain: Placed[] = [];
   const tell = trace && eventMaker(fragment, trace);

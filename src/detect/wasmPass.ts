@@ -229,11 +229,16 @@ function placesOf(pairs: readonly number[], strings: readonly string[], keep: (i
  * give them for `text` (the whole of it, and these rules) instead of working them out; gives
  * where the words and the literals occur, for the caller. Does nothing (and gives undefined)
  * before START_AFTER characters, for a text shorter than SMALLEST, or where WebAssembly is
- * unavailable.
+ * unavailable; `words` is asked for only when the pass runs (working them out costs a commit
+ * hook ~1 ms).
  */
-export function primeOneByte(text: string, rules: readonly CompiledRule[], words?: readonly string[]): Pick<OneByte, 'words' | 'literalsAt'> | undefined {
+export function primeOneByte(
+  text: string,
+  rules: readonly CompiledRule[],
+  words: () => readonly string[] | undefined,
+): Pick<OneByte, 'words' | 'literalsAt'> | undefined {
   if ((kernel === undefined && (seen += text.length) < START_AFTER) || text.length < SMALLEST) return undefined;
-  const found = oneBytePass(text, rules, words);
+  const found = oneBytePass(text, rules, words());
   if (!found) return undefined;
   primeValueRuns(text, found.value);
   primeLongRuns(text, found.long);
