@@ -71,15 +71,16 @@ export function base64Runs(text: string, ranges: Ranges): Run[] {
  */
 function splitAtPercent(text: string, runs: readonly Run[]): Run[] {
   const split: Run[] = [];
+  // Each piece between two `%` goes through the same lines as a run without one: code optimized
+  // before the first run holding a `%` would bail out on lines only such a run reaches.
   for (const run of runs) {
-    let start = run.start;
-    for (let i = run.start; i < run.end; i++) {
-      if (text.charCodeAt(i) !== PCT) continue;
-      if (i - start >= SHORTEST) split.push({ start, end: i, limit: run.limit });
-      start = i + 1;
+    const { end, limit } = run;
+    for (let start = run.start; start < end; ) {
+      let stop = start;
+      while (stop < end && text.charCodeAt(stop) !== PCT) stop++;
+      if (stop - start >= SHORTEST) split.push(start === run.start && stop === end ? run : { start, end: stop, limit });
+      start = stop + 1;
     }
-    if (start === run.start) split.push(run);
-    else if (run.end - start >= SHORTEST) split.push({ start, end: run.end, limit: run.limit });
   }
   return split;
 }
