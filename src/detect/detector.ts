@@ -190,11 +190,9 @@ function wordPlan(rules: readonly CompiledRule[]): WordPlan | null {
         const words = leadingWords(re.source, re.flags);
         if (words && words.every((w) => w.length >= 3)) starts.set(rule, { words, sticky: sticky(), literals: false });
       } else if (rule.literals.length > 0 && !re.flags.includes('i')) {
-        const lead = leadingWords(re.source, re.flags, false);
-        const literals = rule.literals.filter((l) => l.length > 0);
-        if (lead?.every((w) => literals.some((l) => w.startsWith(l)))) {
-          starts.set(rule, { words: literals.filter((l) => lead.some((w) => w.startsWith(l))), sticky: sticky(), literals: true });
-        }
+        const lead = leadingWords(re.source, re.flags, false) ?? [];
+        const prefixes = rule.literals.filter((l) => l.length > 0 && lead.some((w) => w.startsWith(l)));
+        if (lead.length && lead.every((w) => prefixes.some((l) => w.startsWith(l)))) starts.set(rule, { words: prefixes, sticky: sticky(), literals: true });
       }
     }
     const leading = [...starts.values()].flatMap((s) => (s.literals ? [] : s.words));
@@ -426,13 +424,13 @@ function findHits(text: string, rules: readonly CompiledRule[], trace?: HitTrace
   const runOver = (rule: CompiledRule, from: number, to: number): void => {
     const chunk = from === 0 && to === text.length ? text : text.slice(from, to);
     const starts = plan?.starts.get(rule);
-    const where = starts && (starts.literals ? places!.literalsAt : places!.words);
-    if (where) {
+    const where = starts?.literals ? places?.literalsAt : places?.words;
+    if (starts && where) {
       // Every match starts at one of its words: the pattern is tried there alone, in order,
       // each try past the last match's end, as the global regex would find them. (A literal
       // that is not listed does not occur.)
       const at: number[] = [];
-      for (const word of starts!.words) {
+      for (const word of starts.words) {
         const list = where.get(word) ?? [];
         for (let i = firstAtOrAbove(list, from); i < list.length && list[i]! < to; i++) at.push(list[i]! - from);
       }
@@ -440,8 +438,8 @@ function findHits(text: string, rules: readonly CompiledRule[], trace?: HitTrace
       let next = 0;
       for (const rel of at) {
         if (rel < next) continue;
-        starts!.sticky.lastIndex = rel;
-        const m = starts!.sticky.exec(chunk);
+        starts.sticky.lastIndex = rel;
+        const m = starts.sticky.exec(chunk);
         if (m === null) continue;
         accept(rule, m, from, rule.entropy, rule.gates);
         next = rel + m[0].length;
