@@ -118,28 +118,36 @@ function standInView(buf: Buffer, from: number): { text: string; stood: boolean 
  * - A NUL byte in the first 8000 bytes otherwise → binary.
  */
 export function decodeBuffer(buf: Buffer, standIns = false): Decoded {
-  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { kind: 'text', text: decodeUtf16(buf, 'utf-16le', 2), encoding: 'utf-16le' };
-  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return { kind: 'text', text: decodeUtf16(buf, 'utf-16be', 2), encoding: 'utf-16be' };
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return decodedText(decodeUtf16(buf, 'utf-16le', 2), 'utf-16le');
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return decodedText(decodeUtf16(buf, 'utf-16be', 2), 'utf-16be');
   const head = buf.subarray(0, SNIFF);
   if (head.includes(0)) {
     const guess = utf16Guess(buf);
-    if (guess) return { kind: 'text', text: decodeUtf16(buf, guess, 0), encoding: guess };
+    if (guess) return decodedText(decodeUtf16(buf, guess, 0), guess);
     return { kind: 'binary' };
   }
   // Pure ASCII (most source files): a latin1 copy is the same string, made without UTF-8 decoding.
-  if (isAscii(buf)) return { kind: 'text', text: buf.toString('latin1'), ascii: true, oneByte: true };
+  if (isAscii(buf)) return decodedText(buf.toString('latin1'), undefined, true, undefined, undefined, true);
   const bom = hasBom(buf) ? 3 : 0;
   if (isUtf8(buf)) {
-    if (!standIns) return { kind: 'text', text: buf.toString('utf8', bom) };
+    if (!standIns) return decodedText(buf.toString('utf8', bom));
     // The bytes are searched for terminal characters once, here: textFields takes the verdict.
     const noTerminal = !terminalInBytes(buf, 'utf-8', bom);
     if (noTerminal && SEPARATORS.every((s) => buf.indexOf(s, bom) === -1)) {
       const { text, stood } = standInView(buf, bom);
-      return stood ? { kind: 'text', text, standIns: true, noTerminal, oneByte: true } : { kind: 'text', text, noTerminal, oneByte: true };
+      return decodedText(text, undefined, undefined, stood || undefined, noTerminal, true);
     }
-    return { kind: 'text', text: buf.toString('utf8', bom), noTerminal };
+    return decodedText(buf.toString('utf8', bom), undefined, undefined, undefined, noTerminal);
   }
-  return { kind: 'text', text: buf.toString('latin1'), encoding: 'latin1', oneByte: true };
+  return decodedText(buf.toString('latin1'), 'latin1', undefined, undefined, undefined, true);
+}
+
+/**
+ * A decoded text, every field present (undefined when not set): one shape of object whatever
+ * the file, so the readers' optimized code is not compiled again for each new shape it meets.
+ */
+function decodedText(text: string, encoding?: string, ascii?: true, standIns?: true, noTerminal?: boolean, oneByte?: true): Extract<Decoded, { kind: 'text' }> {
+  return { kind: 'text', text, encoding, ascii, standIns, noTerminal, oneByte };
 }
 
 /**
@@ -148,11 +156,8 @@ export function decodeBuffer(buf: Buffer, standIns = false): Decoded {
  * readers, tree, staged and history, build their fragments on these).
  */
 export function textFields(buf: Buffer, decoded: Extract<Decoded, { kind: 'text' }>): Pick<Fragment, 'text' | 'encoding' | 'noTerminal' | 'oneByte'> {
-  const fields: Pick<Fragment, 'text' | 'encoding' | 'noTerminal' | 'oneByte'> = { text: decoded.text };
-  if (decoded.encoding) fields.encoding = decoded.encoding;
-  if (noTerminal(buf, decoded)) fields.noTerminal = true;
-  if (decoded.oneByte) fields.oneByte = true;
-  return fields;
+  // Every field present, undefined when not set (one shape: see decodedText).
+  return { text: decoded.text, encoding: decoded.encoding, noTerminal: noTerminal(buf, decoded) || undefined, oneByte: decoded.oneByte };
 }
 
 /**

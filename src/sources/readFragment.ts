@@ -89,8 +89,7 @@ export function readFragment(f: Listed, maxFileSize: number, stats: ScanStats, s
   }
   stats.filesScanned++;
   stats.bytesScanned += buf.length;
-  const fragment: Fragment = { ...textFields(buf, decoded), path: f.rel, startLine: 1 };
-  // Read again, counted nowhere: the file was counted above.
-  if (decoded.standIns) fragment.exact = () => readFragment(f, maxFileSize, emptyStats());
-  return fragment;
+  // `exact` in the literal, undefined or not, so every fragment read here has one shape.
+  // A view's exact text is read again, counted nowhere: the file was counted above.
+  return { ...textFields(buf, decoded), path: f.rel, startLine: 1, exact: decoded.standIns ? () => readFragment(f, maxFileSize, emptyStats()) : undefined };
 }
