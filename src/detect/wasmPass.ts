@@ -57,9 +57,11 @@ interface Kernel {
   bytes: Buffer;
   i32: Int32Array;
   layout: TableLayout;
+  /** Where the module's regions are: `i32` indexes, but `input` and `found`, which are byte addresses. */
+  at: { chunk: number; input: number; state: number; value: number; long: number; escapes: number; occurrences: number; literals: number; found: number };
   /** The tables in memory now, if any. */
-  literals?: Table;
-  words?: Table;
+  literals: Table | undefined;
+  words: Table | undefined;
 }
 
 /** The instance (one per thread: module state), null where WebAssembly or its SIMD is missing. */
@@ -85,7 +87,18 @@ function load(): Kernel | null {
     // The memory never grows (wasm/pass.ts works in a fixed 2.3 MB), so these views stay valid.
     const memory = exports.memory.buffer;
     const layout = { spans: exports.SPANS.value, entries: exports.ENTRIES.value, bytes: exports.BYTES.value, capacity: exports.TABLE_BYTES.value };
-    return { exports, bytes: Buffer.from(memory), i32: new Int32Array(memory), layout };
+    const at = {
+      chunk: exports.CHUNK.value,
+      input: exports.IN.value,
+      state: exports.STATE.value >> 2,
+      value: exports.VOUT.value >> 2,
+      long: exports.LOUT.value >> 2,
+      escapes: exports.ESCAPES.value >> 2,
+      occurrences: exports.OCCURRENCES.value >> 2,
+      literals: exports.LITERALS_AT.value >> 2,
+      found: exports.LIT.value + exports.FOUND.value,
+    };
+    return { exports, bytes: Buffer.from(memory), i32: new Int32Array(memory), layout, at, literals: undefined, words: undefined };
   } catch {
     return null;
   }
@@ -141,7 +154,7 @@ export interface OneByte {
 export function oneBytePass(text: string, rules?: readonly CompiledRule[], words?: readonly string[]): OneByte | undefined {
   kernel ??= load();
   if (!kernel) return undefined;
-  const { bytes, i32, exports: x, layout } = kernel;
+  const { bytes, i32, exports: x, layout, at } = kernel;
   const lit = rules ? literalTable(rules, layout) : null;
   if (lit && kernel.literals !== lit) {
     lit.write(bytes, i32, x.LIT.value);
@@ -152,17 +165,7 @@ export function oneBytePass(text: string, rules?: readonly CompiledRule[], words
     wordsTable.write(bytes, i32, x.WORDS.value);
     kernel.words = wordsTable;
   }
-  const [chunk, input, state, valueOut, longOut, escapesOut, occurrencesOut, literalsOut] = [
-    x.CHUNK.value,
-    x.IN.value,
-    x.STATE.value >> 2,
-    x.VOUT.value >> 2,
-    x.LOUT.value >> 2,
-    x.ESCAPES.value >> 2,
-    x.OCCURRENCES.value >> 2,
-    x.LITERALS_AT.value >> 2,
-  ];
-  const found = x.LIT.value + x.FOUND.value;
+  const { chunk, input, state, found } = at;
   if (lit) bytes.fill(0, found, found + MAX_STRINGS / 8);
   const value: Run[] = [];
   const long: { start: number; end: number }[] = [];
@@ -186,11 +189,11 @@ export function oneBytePass(text: string, rules?: readonly CompiledRule[], words
     if (lit) x.literals(input - back, input + len, fresh, base - input);
     x.escapes(input - back, input + len, input - later, base - input);
     if (wordsTable) x.words(input - back, input + len, fresh, base - input);
-    for (let i = 0, o = valueOut; i < i32[state + 4]!; i++, o += 2) value.push({ start: i32[o]!, end: i32[o + 1]!, limit: text.length });
-    for (let i = 0, o = longOut; i < i32[state + 5]!; i++, o += 2) long.push({ start: i32[o]!, end: i32[o + 1]! });
-    for (let i = 0; i < i32[state + 6]!; i++) jsonEscapes.push(i32[escapesOut + i]!);
-    for (let i = 0, o = occurrencesOut; i < i32[state + 9]!; i++, o += 2) wordPairs.push(i32[o]!, i32[o + 1]!);
-    for (let i = 0, o = literalsOut; i < i32[state + 11]!; i++, o += 2) literalPairs.push(i32[o]!, i32[o + 1]!);
+    for (let i = 0, o = at.value; i < i32[state + 4]!; i++, o += 2) value.push({ start: i32[o]!, end: i32[o + 1]!, limit: text.length });
+    for (let i = 0, o = at.long; i < i32[state + 5]!; i++, o += 2) long.push({ start: i32[o]!, end: i32[o + 1]! });
+    for (let i = 0; i < i32[state + 6]!; i++) jsonEscapes.push(i32[at.escapes + i]!);
+    for (let i = 0, o = at.occurrences; i < i32[state + 9]!; i++, o += 2) wordPairs.push(i32[o]!, i32[o + 1]!);
+    for (let i = 0, o = at.literals; i < i32[state + 11]!; i++, o += 2) literalPairs.push(i32[o]!, i32[o + 1]!);
     i32[state + 4] = 0;
     i32[state + 5] = 0;
     i32[state + 6] = 0;
