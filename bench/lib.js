@@ -26,6 +26,13 @@ export function pick(rand, alphabet, n) {
   return s;
 }
 
+/** git-secrets' AWS patterns (git secrets --register-aws), for ripgrep and Node's floor (bench/nodeFloor.js). */
+export const AWS = [
+  '(A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}',
+  `("|')?(AWS|aws|Aws)?_?(SECRET|secret|Secret)?_?(ACCESS|access|Access)?_?(KEY|key|Key)("|')?\\s*(:|=>|=)\\s*("|')?[A-Za-z0-9/\\+=]{40}("|')?`,
+  `("|')?(AWS|aws|Aws)?_?(ACCOUNT|account|Account)_?(ID|id|Id)?("|')?\\s*(:|=>|=)\\s*("|')?[0-9]{4}\\-?[0-9]{4}\\-?[0-9]{4}("|')?`,
+];
+
 export const hasTime = existsSync('/usr/bin/time');
 
 /**

@@ -5,7 +5,8 @@
 // quote the CPU ratios, which load barely moves.
 //
 //   tree audit        keyfence scan --no-git <corpus>   vs git secrets --scan -r, ripgrep (same AWS patterns),
-//                     and the same audit under LEAN_HEAP (what the memory target costs in time)
+//                     and the same audit under LEAN_HEAP (what the memory target costs in time),
+//                     and Node's floors (bench/nodeFloor.js: reading alone, strings, one regex, git-secrets' patterns)
 //   repository scan   keyfence scan                     vs git secrets --scan     (corpus packages as a git repo)
 //   pre-commit        keyfence scan --staged --quiet    vs node -e 0              (one staged line, 10k commits)
 //   commit-msg        keyfence scan --commit-msg F      vs node -e 0
@@ -22,7 +23,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CORPUS_DIR, installCorpus } from './corpus.js';
 import { BIN, fixtureRepo, ROOT } from './gitFixture.js';
-import { compare, hasTime, which } from './lib.js';
+import { AWS, compare, hasTime, which } from './lib.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -54,15 +55,12 @@ function row(job, kf, anchor, target, kind = 'ratio') {
   console.log(`  → ${over ? 'over' : 'ratio to'} ${anchor.name}: wall ${f(wall)}, CPU ${f(cpu)} (target ${target})`);
 }
 
+/** Node's floors for the tree audit (bench/nodeFloor.js), cheapest first. */
+const FLOORS = ['read', 'strings', 'anchors', 'aws'];
+const FLOOR = path.join(ROOT, 'bench', 'nodeFloor.js');
+
 /** Node's V8 flags that keep the audit's heap small (the tree case times the audit with them too). */
 const LEAN_HEAP = ['--max-semi-space-size=4', '--heap-growing-percent=20'];
-
-/** git-secrets' AWS patterns (git secrets --register-aws), for ripgrep. */
-const AWS = [
-  '(A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}',
-  `("|')?(AWS|aws|Aws)?_?(SECRET|secret|Secret)?_?(ACCESS|access|Access)?_?(KEY|key|Key)("|')?\\s*(:|=>|=)\\s*("|')?[A-Za-z0-9/\\+=]{40}("|')?`,
-  `("|')?(AWS|aws|Aws)?_?(ACCOUNT|account|Account)_?(ID|id|Id)?("|')?\\s*(:|=>|=)\\s*("|')?[0-9]{4}\\-?[0-9]{4}\\-?[0-9]{4}("|')?`,
-];
 
 function ripgrep() {
   if (which('rg')) return 'rg';
@@ -113,6 +111,9 @@ if (want('tree')) {
   const rg = ripgrep();
   if (rg) cmds.push({ name: 'ripgrep, same AWS patterns', cmd: rg, args: ['--hidden', '--no-ignore', '-c', ...AWS.flatMap((p) => ['-e', p]), corpus] });
   else console.log('  (ripgrep not installed and not installable: skipped)');
+  // Node's floors (bench/nodeFloor.js): what Node itself costs to read every file, to make each
+  // a string, to run the cheapest regex over every text, and git-secrets' own patterns.
+  for (const mode of FLOORS) cmds.push({ name: `node floor: ${mode}`, cmd: NODE, args: [FLOOR, mode, corpus] });
   const res = compare(cmds, { cwd: tmpdir(), runs: runs(3) });
   res.forEach((r) => console.log(line(r)));
   const kf = res[0];
@@ -120,6 +121,7 @@ if (want('tree')) {
   const rgr = res.find((r) => r.name.startsWith('ripgrep'));
   if (gs) row('tree audit', kf, gs, '≤ 1.0x');
   if (rgr) row('tree audit', kf, rgr, '≤ 2x');
+  for (const floor of res.filter((r) => r.name.startsWith('node floor'))) row('tree audit over a floor', kf, floor, '(no target)');
   rows.push({ job: 'tree audit peak RSS', kf: mb(kf.rssMB), anchor: '', wall: '', cpu: '', target: '< 200 MB' });
   const lean = res[1];
   rows.push({
