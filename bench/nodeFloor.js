@@ -75,7 +75,8 @@ if (isMainThread) {
     const w = idle.pop();
     if (w) give(w);
   };
-  const walk = (dir) => {
+  // Workers are fed while the tree is listed: after each batch, replies are let in.
+  const walk = async (dir) => {
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -84,14 +85,17 @@ if (isMainThread) {
     }
     for (const e of entries) {
       const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
+      if (e.isDirectory()) await walk(p);
       else if (e.isFile()) {
         batch.push(p);
-        if (batch.length >= BATCH) flush();
+        if (batch.length >= BATCH) {
+          flush();
+          await new Promise(setImmediate);
+        }
       }
     }
   };
-  walk(path.resolve(root));
+  await walk(path.resolve(root));
   flush();
   listed = true;
   if (busy === 0 && queue.length === 0) finish();
