@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Compiles wasm/pass.ts (AssemblyScript) and writes it to src/detect/wasm.generated.ts as base64,
 // so that neither building nor running keyfence needs the compiler: `npm run generate:wasm` after
-// changing the source (test/wasmRuns.test.ts fails while the two differ).
+// changing the source (test/wasmPass.test.ts fails while the two differ).
 import { writeFileSync } from 'node:fs';
 import asc from 'assemblyscript/asc';
 

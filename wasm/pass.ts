@@ -153,7 +153,7 @@ export function scan(len: i32, base: i32, last: bool): void {
 /** A table (TABLE_SIZE bytes from its address). i32 at +0: 1 when it holds strings. */
 export const TABLE_SIZE: i32 = 20864;
 /** Eight 16-byte tables: low and high half-byte of fingerprint characters 0 to 3. */
-const NIBBLES: i32 = 64;
+export const NIBBLES: i32 = 64;
 /** Per bucket: first entry and entry count (i32 pairs). */
 export const SPANS: i32 = 256;
 /** Entries, i32 quadruples: string index, fingerprint offset in the string, length, address of its characters. */

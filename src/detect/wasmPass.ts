@@ -34,6 +34,7 @@ interface Exports {
   VOUT: WebAssembly.Global;
   LOUT: WebAssembly.Global;
   STATE: WebAssembly.Global;
+  NIBBLES: WebAssembly.Global;
   SPANS: WebAssembly.Global;
   ENTRIES: WebAssembly.Global;
   BYTES: WebAssembly.Global;
@@ -86,7 +87,13 @@ function load(): Kernel | null {
     exports.init();
     // The memory never grows (wasm/pass.ts works in a fixed 2.3 MB), so these views stay valid.
     const memory = exports.memory.buffer;
-    const layout = { spans: exports.SPANS.value, entries: exports.ENTRIES.value, bytes: exports.BYTES.value, capacity: exports.TABLE_BYTES.value };
+    const layout = {
+      nibbles: exports.NIBBLES.value,
+      spans: exports.SPANS.value,
+      entries: exports.ENTRIES.value,
+      bytes: exports.BYTES.value,
+      capacity: exports.TABLE_BYTES.value,
+    };
     const at = {
       chunk: exports.CHUNK.value,
       input: exports.IN.value,

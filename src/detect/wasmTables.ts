@@ -15,6 +15,7 @@ export const MAX_STRING = 256;
 
 /** Where a table's parts are, from its address (wasm/pass.ts). */
 export interface TableLayout {
+  nibbles: number;
   spans: number;
   entries: number;
   bytes: number;
@@ -114,8 +115,8 @@ export function teddyTable(strings: readonly string[], fold: boolean, layout: Ta
         const b = bucket[i]!;
         halves.forEach(([lo, hi], j) => {
           for (let n = 0; n < 16; n++) {
-            if (lo & (1 << n)) bytes[at + 64 + j * 32 + n]! |= 1 << b;
-            if (hi & (1 << n)) bytes[at + 64 + j * 32 + 16 + n]! |= 1 << b;
+            if (lo & (1 << n)) bytes[at + layout.nibbles + j * 32 + n]! |= 1 << b;
+            if (hi & (1 << n)) bytes[at + layout.nibbles + j * 32 + 16 + n]! |= 1 << b;
           }
         });
         if (i32[spans + b * 2 + 1] === 0) i32[spans + b * 2] = index;
